@@ -1,0 +1,7 @@
+// Every `gitops` subcommand, in the order `gitops --help` lists them.
+import type { Command } from './command.js';
+import { validateCommand } from './validate.js';
+import { synthCommand } from './synth.js';
+import { stacksCommand } from './stacks.js';
+
+export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand];

@@ -1,0 +1,54 @@
+import { App } from 'cdktf';
+import { synthesize } from '../../environments/synth.js';
+import { DEFAULT_ENV_DIR } from '../../environments/load.js';
+import { stringFlag, type Command } from './command.js';
+
+export interface StackRow {
+  stack: string;
+  system: string;
+  env: string;
+  region: string;
+  resources: number;
+}
+
+/** Lists stacks without writing anything: builds the app in memory and counts resources. */
+export function listStacks(envDir?: string, env?: string): StackRow[] {
+  const stacks = synthesize(new App({ outdir: '/nonexistent-gitops-dry-run' }), { envDir, only: env ? [env] : undefined, dryRun: true });
+  return stacks.map((s) => {
+    const tf = s.stack.toTerraform() as { resource?: Record<string, Record<string, unknown>> };
+    const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    return { stack: s.name, system: s.system, env: s.environment, region: s.region, resources };
+  });
+}
+
+export function formatTable(headers: string[], rows: (string | number)[][]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells: (string | number)[]) =>
+    cells
+      .map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+export const stacksCommand: Command = {
+  name: 'stacks',
+  summary: 'list the stacks the app builds (stack, system, env, region, resources)',
+  usage: `Options:
+  --env ENV   only this environment (default: all)
+  --dir DIR   directory of environment files (default: ${DEFAULT_ENV_DIR})
+  --json      print JSON instead of a table`,
+  options: { env: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const rows = listStacks(stringFlag(args, 'dir'), stringFlag(args, 'env'));
+    if (args.values.json) {
+      io.out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    formatTable(
+      ['stack', 'system', 'env', 'region', 'resources'],
+      rows.map((r) => [r.stack, r.system, r.env, r.region, r.resources]),
+    ).forEach((l) => io.out(l));
+    return 0;
+  },
+};

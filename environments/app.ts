@@ -1,0 +1,114 @@
+// Turns systems × environments × regions into stacks, plus one `release-<env>` stack each.
+import { AzurermBackend, LocalBackend, S3Backend, TerraformStack, type App } from 'cdktf';
+import { ReleaseRecord } from '../modules/release/release-record.js';
+import type { SystemDefinition, SystemContext } from '../modules/systems/types.js';
+import type { SystemName } from '../modules/systems/settings.js';
+import { cidrRange } from './config.js';
+import type { Environment, Region } from './schema.js';
+
+export interface StackInfo {
+  readonly name: string;
+  /** The system, or `release` for the release record. */
+  readonly system: string;
+  readonly environment: string;
+  readonly region: string;
+  readonly stack: TerraformStack;
+}
+
+export interface BuildOptions {
+  readonly systems: readonly SystemDefinition[];
+  /** Commit recorded by the release stacks. */
+  readonly commitSha: string;
+  /** Version recorded by the release stacks. */
+  readonly version: string;
+  /** Only build these environments. @default every environment */
+  readonly only?: readonly string[];
+}
+
+/** The `index`-th block of `newPrefix` bits inside `cidr` (like Terraform's cidrsubnet). */
+export function carveCidr(cidr: string, newPrefix: number, index: number): string {
+  const [start, end] = cidrRange(cidr);
+  const size = 2 ** (32 - newPrefix);
+  const first = start + index * size;
+  if (first + size - 1 > end) throw new Error(`block ${index} of /${newPrefix} does not fit in ${cidr}`);
+  const ip = [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join('.');
+  return `${ip}/${newPrefix}`;
+}
+
+export function stackName(system: string, env: string, region?: string): string {
+  return region ? `${system}-${env}-${region}` : `${system}-${env}`;
+}
+
+/** Configures the stack's state backend from the environment file. */
+export function applyBackend(stack: TerraformStack, env: Environment, name: string): void {
+  const b = env.backend;
+  switch (b.type) {
+    case 'local':
+      new LocalBackend(stack, { path: b.path ? `${b.path.replace(/\/$/, '')}/${name}.tfstate` : `terraform.${name}.tfstate` });
+      return;
+    case 's3':
+      new S3Backend(stack, {
+        bucket: b.bucket,
+        key: `${b.keyPrefix}/${name}.tfstate`,
+        region: b.region,
+        dynamodbTable: b.dynamodbTable,
+        encrypt: true,
+      });
+      return;
+    case 'azurerm':
+      new AzurermBackend(stack, {
+        resourceGroupName: b.resourceGroupName,
+        storageAccountName: b.storageAccountName,
+        containerName: b.containerName,
+        key: `${b.keyPrefix}/${name}.tfstate`,
+      });
+      return;
+  }
+}
+
+export function buildApp(app: App, environments: readonly Environment[], options: BuildOptions): StackInfo[] {
+  const stacks: StackInfo[] = [];
+  for (const env of environments) {
+    if (options.only && !options.only.includes(env.name)) continue;
+    const envStacks: StackInfo[] = [];
+    for (const def of options.systems) {
+      const settings = env.systems[def.name as SystemName];
+      if (!settings) continue;
+      const sites: [Region, 'primary' | 'dr'][] = [[env.regions.primary, 'primary']];
+      if (env.regions.dr && settings.dr) sites.push([env.regions.dr, 'dr']);
+      for (const [region, role] of sites) {
+        const name = stackName(def.name, env.name, role === 'dr' ? region.aws : undefined);
+        const context: SystemContext = {
+          environment: env,
+          settings,
+          region,
+          role,
+          primaryRegion: env.regions.primary,
+          drRegion: env.regions.dr,
+          cidr: carveCidr(region.cidr, 20, def.cidrIndex),
+          tags: { ...env.tags, system: def.name },
+        };
+        const stack = def.create(app, name, context as never);
+        applyBackend(stack, env, name);
+        envStacks.push({
+          name,
+          system: def.name,
+          environment: env.name,
+          region: role === 'dr' ? region.aws : env.regions.primary.aws,
+          stack,
+        });
+      }
+    }
+    const name = stackName('release', env.name);
+    const stack = new TerraformStack(app, name);
+    new ReleaseRecord(stack, 'record', {
+      environment: env.name,
+      commitSha: options.commitSha,
+      version: options.version,
+      stacks: envStacks.map((s) => s.name),
+    });
+    applyBackend(stack, env, name);
+    stacks.push(...envStacks, { name, system: 'release', environment: env.name, region: 'builtin', stack });
+  }
+  return stacks;
+}

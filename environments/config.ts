@@ -1,0 +1,242 @@
+// Parses and validates environment files from text, so the CLI (files on disk) and the
+// controller (files read at a pull request's base through the contents API) share one path.
+// Every problem is collected; nothing is thrown half-way.
+import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
+import { z } from 'zod';
+import { environmentSchema, type Environment } from './schema.js';
+
+export interface ConfigProblem {
+  /** File name as given (e.g. `prod.yaml`). */
+  readonly file: string;
+  /** Dotted path inside the file, empty for the whole file. */
+  readonly path: string;
+  /** 1-based line, when known. */
+  readonly line?: number;
+  readonly message: string;
+}
+
+export interface EnvironmentFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface ParsedEnvironment {
+  readonly file: string;
+  readonly environment: Environment;
+}
+
+/** Thrown at the edges (CLI, app) when the environment files are invalid; carries every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
+  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  // Walk as deep as the document goes; an unknown key's line is its parent's (or the key's own).
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return counter.linePos(range[0]).line;
+  }
+  return undefined;
+}
+
+/** Keys allowed where an object schema sits at `path`, for "unknown key" messages. */
+function allowedKeys(path: readonly PropertyKey[]): string[] | undefined {
+  let schema: z.ZodType = environmentSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else return undefined;
+    if (!schema) return undefined;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodNullable) {
+      s = s.unwrap() as z.ZodType;
+    } else if (s instanceof z.ZodPipe) {
+      s = s.in as z.ZodType;
+    } else return s;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(issue.path);
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `unknown key ${keys}` + (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
+  }
+  const got = received === undefined ? 'nothing' : JSON.stringify(received);
+  if (issue.code === 'invalid_value') {
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${got})`;
+  }
+  if (issue.code === 'invalid_type' && received === undefined) return `is required (${issue.expected})`;
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // A union of literals (e.g. log retention) reads better as the list of allowed values.
+    return `${issue.message} (got ${got})`;
+  }
+  return `${issue.message} (got ${got})`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** Parses one environment file. Returns the environment, or every problem found in it. */
+export function parseEnvironmentFile(input: EnvironmentFile): { environment?: Environment; problems: ConfigProblem[] } {
+  const counter = new LineCounter();
+  const doc = parseDocument(input.text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const problems: ConfigProblem[] = [];
+  for (const err of doc.errors) {
+    const line = err.linePos?.[0]?.line ?? counter.linePos(err.pos[0]).line;
+    problems.push({ file: input.file, path: '', line, message: `YAML syntax error: ${err.message.split('\n')[0]}` });
+  }
+  if (problems.length > 0) return { problems };
+  if (!isMap(doc.contents) && !isSeq(doc.contents) && doc.contents !== null) {
+    // fall through: the schema reports "expected object"
+  }
+  const data: unknown = doc.toJS();
+  const result = environmentSchema.safeParse(data ?? undefined);
+  if (result.success) return { environment: result.data, problems };
+  for (const issue of result.error.issues) {
+    problems.push({
+      file: input.file,
+      path: issue.path.map(String).join('.'),
+      line: lineOf(doc, counter, issue.path),
+      message: describeIssue(issue, valueAt(data, issue.path)),
+    });
+  }
+  return { problems };
+}
+
+function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+/** [first, last] address of a CIDR block, as integers. */
+export function cidrRange(cidr: string): [number, number] {
+  const [ip, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const start = Math.floor(ipv4ToInt(ip) / size) * size;
+  return [start, start + size - 1];
+}
+
+function overlaps(a: string, b: string): boolean {
+  const [a0, a1] = cidrRange(a);
+  const [b0, b1] = cidrRange(b);
+  return a0 <= b1 && b0 <= a1;
+}
+
+/** Rules that span files: unique names and branches, disjoint networks, a guarded production. */
+export function crossFileProblems(parsed: readonly ParsedEnvironment[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const byName = new Map<string, ParsedEnvironment>();
+  const byBranch = new Map<string, ParsedEnvironment>();
+  const names = new Set(parsed.map((p) => p.environment.name));
+  const sites: { file: string; path: string; cidr: string }[] = [];
+
+  for (const p of parsed) {
+    const env = p.environment;
+    const stem = p.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+    if (stem !== env.name) {
+      problems.push({ file: p.file, path: 'name', message: `must match the file name "${stem}" (got "${env.name}")` });
+    }
+    const sameName = byName.get(env.name);
+    if (sameName)
+      problems.push({ file: p.file, path: 'name', message: `"${env.name}" is already the name in ${sameName.file}; names must be unique` });
+    else byName.set(env.name, p);
+    const sameBranch = byBranch.get(env.branch);
+    if (sameBranch)
+      problems.push({
+        file: p.file,
+        path: 'branch',
+        message: `"${env.branch}" is already the branch of ${sameBranch.file}; branches must be unique`,
+      });
+    else byBranch.set(env.branch, p);
+
+    for (const [key, region] of Object.entries(env.regions)) {
+      if (region) sites.push({ file: p.file, path: `regions.${key}.cidr`, cidr: region.cidr });
+    }
+    const known = [...names].join(', ');
+    if (env.release.requires !== undefined && !names.has(env.release.requires)) {
+      problems.push({
+        file: p.file,
+        path: 'release.requires',
+        message: `unknown environment "${env.release.requires}" (allowed: ${known})`,
+      });
+    }
+    env.release.rebase.forEach((r, i) => {
+      if (!names.has(r))
+        problems.push({ file: p.file, path: `release.rebase.${i}`, message: `unknown environment "${r}" (allowed: ${known})` });
+    });
+    if (env.tier === 'production') {
+      if (env.release.requiredApprovals < 1) {
+        problems.push({
+          file: p.file,
+          path: 'release.requiredApprovals',
+          message: `a production environment needs at least 1 approval (got ${env.release.requiredApprovals})`,
+        });
+      }
+      if (env.release.requires === undefined) {
+        problems.push({
+          file: p.file,
+          path: 'release.requires',
+          message: 'a production environment must name the environment deployed before it (e.g. uat)',
+        });
+      }
+    }
+    if (env.systems.commerce && !env.accounts.azure) {
+      problems.push({ file: p.file, path: 'accounts.azure', message: 'is required when the commerce system (Azure) is enabled' });
+    }
+    if (Object.entries(env.systems).some(([name, s]) => name !== 'commerce' && s) && !env.accounts.aws) {
+      problems.push({ file: p.file, path: 'accounts.aws', message: 'is required when an AWS system is enabled' });
+    }
+  }
+  for (let i = 0; i < sites.length; i++) {
+    for (let j = i + 1; j < sites.length; j++) {
+      if (overlaps(sites[i].cidr, sites[j].cidr)) {
+        problems.push({
+          file: sites[j].file,
+          path: sites[j].path,
+          message: `${sites[j].cidr} overlaps ${sites[i].cidr} (${sites[i].file} ${sites[i].path}); networks must not overlap across environments`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Validates a set of environment files: each on its own, then across files. */
+export function validateEnvironmentFiles(files: readonly EnvironmentFile[]): {
+  environments: ParsedEnvironment[];
+  problems: ConfigProblem[];
+} {
+  const problems: ConfigProblem[] = [];
+  const environments: ParsedEnvironment[] = [];
+  for (const f of files) {
+    const r = parseEnvironmentFile(f);
+    problems.push(...r.problems);
+    if (r.environment) environments.push({ file: f.file, environment: r.environment });
+  }
+  if (files.length === 0) problems.push({ file: '(environments)', path: '', message: 'no environment files (*.yaml) found' });
+  problems.push(...crossFileProblems(environments));
+  return { environments, problems };
+}

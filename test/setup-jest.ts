@@ -1,0 +1,4 @@
+// Registers cdktf's matchers (toHaveResourceWithProperties, toBeValidTerraform, ...).
+import { Testing } from 'cdktf';
+
+Testing.setupJest();
