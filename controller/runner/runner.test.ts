@@ -1,0 +1,125 @@
+// Runs the real terraform binary on real synthesized stacks (builtin terraform_data only, so offline).
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, TerraformStack, LocalBackend } from 'cdktf';
+import { ReleaseRecord } from '../../modules/release/release-record.js';
+import { TerraformRunner } from './runner.js';
+import { TerraformAbortedError, TerraformApplyError, TerraformError, TerraformInitError, TerraformTimeoutError } from './errors.js';
+
+const roots: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  roots.push(d);
+  return d;
+};
+afterAll(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Synthesizes a release stack recording `sha` into a fresh cdktf.out and returns its stack dir. */
+function synthRelease(sha: string): { name: string; dir: string } {
+  const outdir = tempDir('gitops-synth-');
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'release-dev');
+  new ReleaseRecord(stack, 'record', { environment: 'dev', commitSha: sha, version: '1.0.0' });
+  new LocalBackend(stack, { path: 'terraform.release-dev.tfstate' });
+  app.synth();
+  return { name: 'release-dev', dir: join(outdir, 'stacks', 'release-dev') };
+}
+
+/** A hand-written stack directory (for provisioner-driven cases). */
+function rawStack(name: string, config: unknown): { name: string; dir: string } {
+  const dir = join(tempDir('gitops-raw-'), name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(config));
+  return { name, dir };
+}
+
+const execStack = (name: string, command: string) =>
+  rawStack(name, {
+    resource: { terraform_data: { run: { input: 'x', provisioner: [{ 'local-exec': { command } }] } } },
+  });
+
+describe('TerraformRunner against the real terraform binary', () => {
+  test('GIVEN a new release stack WHEN planned, applied and planned again THEN 1 to add, then no changes, then a new SHA is 1 change', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
+
+    const first = await runner.plan(synthRelease('aaaaaaa'), { jobId: 'job-1' });
+    expect(first.summary.counts).toEqual({ add: 1, change: 0, replace: 0, destroy: 0, noop: 0, read: 0 });
+    expect(first.summary.resources[0]).toMatchObject({ type: 'terraform_data', action: 'create' });
+
+    const applied = await runner.apply(first);
+    expect(Object.values(applied.outputs)).toContain('aaaaaaa');
+
+    const again = await runner.plan(synthRelease('aaaaaaa'), { jobId: 'job-2' });
+    expect(again.summary.hasChanges).toBe(false);
+    expect(again.summary.counts.noop).toBe(1);
+
+    const next = await runner.plan(synthRelease('bbbbbbb'), { jobId: 'job-3' });
+    expect(next.summary.counts).toMatchObject({ add: 0, change: 1, destroy: 0 });
+    expect(next.summary.resources[0].attributes).toContainEqual(
+      expect.objectContaining({ path: 'input.commit_sha', before: 'aaaaaaa', after: 'bbbbbbb' }),
+    );
+  });
+
+  test('GIVEN a stack needing a provider WHEN planned offline THEN a TerraformInitError says providers cannot be installed', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
+    const stack = rawStack('aws-thing', {
+      terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '6.0.0' } } },
+      provider: { aws: [{ region: 'eu-west-1' }] },
+    });
+    const error = await runner.plan(stack).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerraformInitError);
+    expect((error as TerraformInitError).reason).toMatch(/^providers cannot be installed: Failed to query available provider packages/);
+    expect((error as TerraformInitError).stackName).toBe('aws-thing');
+  });
+
+  test('GIVEN a command that outlives the timeout WHEN applied THEN a TerraformTimeoutError is raised', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-'), timeoutMs: 1500 });
+    const plan = await runner.plan(execStack('slow', 'sleep 30'));
+    const error = await runner.apply(plan).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerraformTimeoutError);
+    expect((error as TerraformError).stage).toBe('apply');
+  });
+
+  test('GIVEN a running apply WHEN its signal aborts THEN a TerraformAbortedError is raised', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
+    const plan = await runner.plan(execStack('cancelled', 'sleep 30'));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    await expect(runner.apply(plan, { signal: controller.signal })).rejects.toBeInstanceOf(TerraformAbortedError);
+  });
+
+  test('GIVEN apply credentials and secrets in the controller env WHEN a provisioner prints the env THEN only the credentials reach it, redacted in the log', async () => {
+    process.env.GITHUB_TOKEN = 'ghs_controller_token_must_not_leak';
+    const work = tempDir('gitops-work-');
+    const marker = join(work, 'env-at-apply.txt');
+    const runner = new TerraformRunner({ workRoot: work, applyEnv: { DEPLOY_TOKEN: 'super-secret-value-123' } });
+    const plan = await runner.plan(execStack('secretive', `echo token=$DEPLOY_TOKEN; env > ${marker}`));
+    expect(plan.log).not.toContain('super-secret-value-123');
+    const applied = await runner.apply(plan);
+    expect(applied.log).toContain('token=***');
+    expect(applied.log).not.toContain('super-secret-value-123');
+    const env = readFileSync(marker, 'utf8');
+    expect(env).toContain('DEPLOY_TOKEN=');
+    expect(env).not.toContain('ghs_controller_token_must_not_leak');
+    delete process.env.GITHUB_TOKEN;
+  });
+
+  test('GIVEN a failing provisioner WHEN applied THEN a TerraformApplyError carries the first diagnostic', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
+    const plan = await runner.plan(execStack('failing', 'exit 3'));
+    const error = (await runner.apply(plan).catch((e: unknown) => e)) as TerraformApplyError;
+    expect(error).toBeInstanceOf(TerraformApplyError);
+    expect(error.reason).toMatch(/local-exec provisioner error/);
+    expect(error.exitCode).toBe(1);
+  });
+
+  test('GIVEN a bad stack name, job id and a missing stack dir WHEN planned THEN one error lists all three', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
+    const error = (await runner.plan({ name: '../etc', dir: '/nonexistent' }, { jobId: 'a b' }).catch((e: unknown) => e)) as TerraformError;
+    expect(error).toBeInstanceOf(TerraformError);
+    expect(error.reason).toContain('stack name "../etc" is not a stack name');
+    expect(error.reason).toContain('job id "a b" must be');
+    expect(error.reason).toContain('/nonexistent/cdk.tf.json does not exist');
+  });
+});

@@ -1,0 +1,173 @@
+// Runs terraform for one synthesized stack in a per-job work directory:
+// init → plan -out → show -json, and apply <saved plan>. Bounded concurrency; explicit environment.
+import { cpSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import PQueue from 'p-queue';
+import {
+  firstDiagnostic,
+  TerraformAbortedError,
+  TerraformApplyError,
+  TerraformError,
+  TerraformInitError,
+  TerraformPlanError,
+  TerraformTimeoutError,
+  type TerraformStage,
+} from './errors.js';
+import { runProcess, type ProcessResult } from './process.js';
+import { summarizePlan, type PlanSummary } from './summary.js';
+
+/** A synthesized stack: `dir` holds its cdk.tf.json (a cdktf.out/stacks/<name> directory). */
+export interface StackDir {
+  readonly name: string;
+  readonly dir: string;
+}
+
+export interface RunnerOptions {
+  /** Per-job work directories, the plugin cache and (by default) local state live under it. */
+  readonly workRoot: string;
+  /** @default 'terraform' on PATH */
+  readonly terraformBin?: string;
+  /** Per terraform command. @default 600000 (10 minutes) */
+  readonly timeoutMs?: number;
+  /** Extra environment for `init`/`plan`/`show` (read-only credentials at most). @default none */
+  readonly planEnv?: Readonly<Record<string, string>>;
+  /** Extra environment for `apply` only (apply credentials). @default none */
+  readonly applyEnv?: Readonly<Record<string, string>>;
+  /** Where local-backend state files live, so state outlives per-job directories. @default <workRoot>/state */
+  readonly stateDir?: string;
+  /** Terraform commands running at once. @default 2 */
+  readonly concurrency?: number;
+}
+
+export interface PlanResult {
+  readonly stack: string;
+  readonly planFile: string;
+  readonly workDir: string;
+  readonly summary: PlanSummary;
+  readonly planJson: unknown;
+  readonly log: string;
+}
+
+export interface ApplyResult {
+  readonly stack: string;
+  readonly log: string;
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  readonly jobId?: string;
+  readonly signal?: AbortSignal;
+}
+
+const JOB_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export class TerraformRunner {
+  private readonly bin: string;
+  private readonly timeoutMs: number;
+  private readonly stateDir: string;
+  private readonly queue: PQueue;
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.bin = opts.terraformBin ?? 'terraform';
+    this.timeoutMs = opts.timeoutMs ?? 600_000;
+    this.stateDir = resolve(opts.stateDir ?? join(opts.workRoot, 'state'));
+    this.queue = new PQueue({ concurrency: opts.concurrency ?? 2 });
+  }
+
+  /** `init`, `plan -out`, `show -json` in a fresh work directory for the stack. */
+  plan(stack: StackDir, opts: RunOptions = {}): Promise<PlanResult> {
+    return this.queue.add(() => this.runPlan(stack, opts));
+  }
+
+  /** Applies a saved plan in the work directory it was made in. */
+  apply(plan: PlanResult, opts: RunOptions = {}): Promise<ApplyResult> {
+    return this.queue.add(() => this.runApply(plan, opts));
+  }
+
+  private environment(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+      TF_PLUGIN_CACHE_DIR: join(resolve(this.opts.workRoot), 'plugin-cache'),
+    };
+    return { ...env, ...(extra ?? {}) };
+  }
+
+  private async run(stack: string, stage: TerraformStage, args: string[], cwd: string, extraEnv: Readonly<Record<string, string>> | undefined, signal?: AbortSignal): Promise<ProcessResult> {
+    const secrets = Object.values(extraEnv ?? {});
+    let result: ProcessResult;
+    try {
+      result = await runProcess(this.bin, args, { cwd, env: this.environment(extraEnv), timeoutMs: this.timeoutMs, signal, secrets });
+    } catch (e) {
+      throw new TerraformError(stack, stage, `cannot run ${this.bin}: ${(e as Error).message}`, null, '');
+    }
+    const tail = result.log.slice(-4000);
+    if (result.aborted) throw new TerraformAbortedError(stack, stage, 'cancelled (superseded or shut down)', result.exitCode, tail);
+    if (result.timedOut) throw new TerraformTimeoutError(stack, stage, `timed out after ${this.timeoutMs} ms`, result.exitCode, tail);
+    return result;
+  }
+
+  private prepareWorkDir(stack: StackDir, jobId: string): string {
+    const problems: string[] = [];
+    if (!STACK_NAME.test(stack.name)) problems.push(`stack name ${JSON.stringify(stack.name)} is not a stack name (letters, digits, . _ -)`);
+    if (!JOB_ID.test(jobId)) problems.push(`job id ${JSON.stringify(jobId)} must be 1-100 of letters, digits, . _ -`);
+    if (!existsSync(join(stack.dir, 'cdk.tf.json'))) problems.push(`${join(stack.dir, 'cdk.tf.json')} does not exist (run gitops synth first)`);
+    if (problems.length > 0) throw new TerraformError(stack.name, 'init', problems.join('; '), null, '');
+    const workDir = join(resolve(this.opts.workRoot), 'jobs', stack.name, jobId);
+    mkdirSync(workDir, { recursive: true });
+    cpSync(stack.dir, workDir, { recursive: true, filter: (src) => !/(^|\/)(\.terraform|.*\.tfstate(\.backup)?|plan\.tfplan)$/.test(src) });
+    mkdirSync(this.environment(undefined).TF_PLUGIN_CACHE_DIR, { recursive: true });
+    return workDir;
+  }
+
+  private backendArgs(workDir: string, stack: string): string[] {
+    const config = JSON.parse(readFileSync(join(workDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, unknown> } };
+    const backend = config.terraform?.backend;
+    if (backend && !('local' in backend)) return [];
+    mkdirSync(this.stateDir, { recursive: true });
+    return [`-backend-config=path=${join(this.stateDir, `${stack}.tfstate`)}`];
+  }
+
+  private async runPlan(stack: StackDir, opts: RunOptions): Promise<PlanResult> {
+    const workDir = this.prepareWorkDir(stack, opts.jobId ?? randomUUID());
+    const logs: string[] = [];
+    const init = await this.run(stack.name, 'init', ['init', '-input=false', '-no-color', ...this.backendArgs(workDir, stack.name)], workDir, this.opts.planEnv, opts.signal);
+    logs.push(init.log);
+    if (init.exitCode !== 0) {
+      const diag = firstDiagnostic(init.log) ?? `exit code ${init.exitCode}`;
+      const reason = /provider|registry|Failed to (query|install)/i.test(diag) ? `providers cannot be installed: ${diag}` : diag;
+      throw new TerraformInitError(stack.name, 'init', reason, init.exitCode, init.log.slice(-4000));
+    }
+    const planFile = join(workDir, 'plan.tfplan');
+    const plan = await this.run(stack.name, 'plan', ['plan', '-input=false', '-no-color', '-lock-timeout=60s', '-detailed-exitcode', `-out=${planFile}`], workDir, this.opts.planEnv, opts.signal);
+    logs.push(plan.log);
+    if (plan.exitCode !== 0 && plan.exitCode !== 2) {
+      throw new TerraformPlanError(stack.name, 'plan', firstDiagnostic(plan.log) ?? `exit code ${plan.exitCode}`, plan.exitCode, plan.log.slice(-4000));
+    }
+    const show = await this.run(stack.name, 'show', ['show', '-json', '-no-color', planFile], workDir, this.opts.planEnv, opts.signal);
+    if (show.exitCode !== 0) {
+      throw new TerraformPlanError(stack.name, 'show', firstDiagnostic(show.log) ?? `exit code ${show.exitCode}`, show.exitCode, show.log.slice(-4000));
+    }
+    const planJson: unknown = JSON.parse(show.stdout);
+    return { stack: stack.name, planFile, workDir, summary: summarizePlan(stack.name, planJson), planJson, log: logs.join('\n') };
+  }
+
+  private async runApply(plan: PlanResult, opts: RunOptions): Promise<ApplyResult> {
+    if (!existsSync(plan.planFile)) {
+      throw new TerraformApplyError(plan.stack, 'apply', `saved plan ${plan.planFile} does not exist (plan again)`, null, '');
+    }
+    const apply = await this.run(plan.stack, 'apply', ['apply', '-input=false', '-no-color', '-lock-timeout=60s', plan.planFile], plan.workDir, this.opts.applyEnv, opts.signal);
+    if (apply.exitCode !== 0) {
+      throw new TerraformApplyError(plan.stack, 'apply', firstDiagnostic(apply.log) ?? `exit code ${apply.exitCode}`, apply.exitCode, apply.log.slice(-4000));
+    }
+    const out = await this.run(plan.stack, 'show', ['output', '-json', '-no-color'], plan.workDir, this.opts.applyEnv, opts.signal);
+    const raw = out.exitCode === 0 ? (JSON.parse(out.stdout || '{}') as Record<string, { value: unknown; sensitive: boolean }>) : {};
+    const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.sensitive ? '(sensitive)' : v.value]));
+    return { stack: plan.stack, log: apply.log, outputs };
+  }
+}
