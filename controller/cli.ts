@@ -1,6 +1,6 @@
 // `gitops`: the command-line face of the release controller.
 import { parseArgs } from 'node:util';
-import { ConfigError, formatProblem } from '../environments/config.js';
+import { ConfigError, UnknownEnvironmentError, formatProblem } from '../environments/config.js';
 import { UsageError, type Command, type Io } from './cli/command.js';
 import { commands } from './cli/index.js';
 
@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
       io,
     );
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof UnknownEnvironmentError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`gitops ${name}: ${(e as Error).message.split('\n')[0]} (see gitops ${name} --help)`);
       return 2;
     }

@@ -15,6 +15,14 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** `--env`/GITOPS_ENVS named an environment that has no file. */
+export class UnknownEnvironmentError extends Error {
+  constructor(unknown: readonly string[], known: readonly string[]) {
+    super(`unknown environment ${unknown.map((e) => `"${e}"`).join(', ')} (allowed: ${known.join(', ')})`);
+    this.name = 'UnknownEnvironmentError';
+  }
+}
+
 export interface EnvironmentFile {
   readonly file: string;
   readonly text: string;
@@ -145,17 +153,22 @@ function overlaps(a: string, b: string): boolean {
   return a0 <= b1 && b0 <= a1;
 }
 
+function fileStem(file: string): string {
+  return file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+}
+
 /** Rules that span files: unique names and branches, disjoint networks, a guarded production. */
-export function crossFileProblems(parsed: readonly ParsedEnvironment[]): ConfigProblem[] {
+export function crossFileProblems(parsed: readonly ParsedEnvironment[], otherNames: readonly string[] = []): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const byName = new Map<string, ParsedEnvironment>();
   const byBranch = new Map<string, ParsedEnvironment>();
-  const names = new Set(parsed.map((p) => p.environment.name));
+  // Files that failed on their own still name an environment (their stem): don't report them as unknown too.
+  const names = new Set([...parsed.map((p) => p.environment.name), ...otherNames]);
   const sites: { file: string; path: string; cidr: string }[] = [];
 
   for (const p of parsed) {
     const env = p.environment;
-    const stem = p.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+    const stem = fileStem(p.file);
     if (stem !== env.name) {
       problems.push({ file: p.file, path: 'name', message: `must match the file name "${stem}" (got "${env.name}")` });
     }
@@ -237,6 +250,7 @@ export function validateEnvironmentFiles(files: readonly EnvironmentFile[]): {
     if (r.environment) environments.push({ file: f.file, environment: r.environment });
   }
   if (files.length === 0) problems.push({ file: '(environments)', path: '', message: 'no environment files (*.yaml) found' });
-  problems.push(...crossFileProblems(environments));
+  const failed = files.filter((f) => !environments.some((e) => e.file === f.file)).map((f) => fileStem(f.file));
+  problems.push(...crossFileProblems(environments, failed));
   return { environments, problems };
 }

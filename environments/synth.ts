@@ -4,6 +4,7 @@ import type { App } from 'cdktf';
 import { systems } from '../modules/systems/index.js';
 import { buildApp, type StackInfo } from './app.js';
 import { DEFAULT_ENV_DIR, loadEnvironments } from './load.js';
+import { UnknownEnvironmentError } from './config.js';
 
 /** The commit the release stacks record: GITOPS_COMMIT_SHA, else the checkout's HEAD. */
 export function resolveCommitSha(): string {
@@ -39,7 +40,10 @@ export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
   const environments = loadEnvironments(envDir);
   const unknown = (only ?? []).filter((e) => !environments.some((env) => env.name === e));
   if (unknown.length > 0) {
-    throw new Error(`unknown environment ${unknown.join(', ')} (allowed: ${environments.map((e) => e.name).join(', ')})`);
+    throw new UnknownEnvironmentError(
+      unknown,
+      environments.map((e) => e.name),
+    );
   }
   const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
   if (!options.dryRun) app.synth();

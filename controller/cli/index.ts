@@ -3,5 +3,6 @@ import type { Command } from './command.js';
 import { validateCommand } from './validate.js';
 import { synthCommand } from './synth.js';
 import { stacksCommand } from './stacks.js';
+import { planCommand, applyCommand } from './plan.js';
 
-export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand];
+export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand, planCommand, applyCommand];

@@ -98,7 +98,14 @@ export class TerraformRunner {
     return { ...env, ...(extra ?? {}) };
   }
 
-  private async run(stack: string, stage: TerraformStage, args: string[], cwd: string, extraEnv: Readonly<Record<string, string>> | undefined, signal?: AbortSignal): Promise<ProcessResult> {
+  private async run(
+    stack: string,
+    stage: TerraformStage,
+    args: string[],
+    cwd: string,
+    extraEnv: Readonly<Record<string, string>> | undefined,
+    signal?: AbortSignal,
+  ): Promise<ProcessResult> {
     const secrets = Object.values(extraEnv ?? {});
     let result: ProcessResult;
     try {
@@ -114,9 +121,11 @@ export class TerraformRunner {
 
   private prepareWorkDir(stack: StackDir, jobId: string): string {
     const problems: string[] = [];
-    if (!STACK_NAME.test(stack.name)) problems.push(`stack name ${JSON.stringify(stack.name)} is not a stack name (letters, digits, . _ -)`);
+    if (!STACK_NAME.test(stack.name))
+      problems.push(`stack name ${JSON.stringify(stack.name)} is not a stack name (letters, digits, . _ -)`);
     if (!JOB_ID.test(jobId)) problems.push(`job id ${JSON.stringify(jobId)} must be 1-100 of letters, digits, . _ -`);
-    if (!existsSync(join(stack.dir, 'cdk.tf.json'))) problems.push(`${join(stack.dir, 'cdk.tf.json')} does not exist (run gitops synth first)`);
+    if (!existsSync(join(stack.dir, 'cdk.tf.json')))
+      problems.push(`${join(stack.dir, 'cdk.tf.json')} does not exist (run gitops synth first)`);
     if (problems.length > 0) throw new TerraformError(stack.name, 'init', problems.join('; '), null, '');
     const workDir = join(resolve(this.opts.workRoot), 'jobs', stack.name, jobId);
     mkdirSync(workDir, { recursive: true });
@@ -136,7 +145,14 @@ export class TerraformRunner {
   private async runPlan(stack: StackDir, opts: RunOptions): Promise<PlanResult> {
     const workDir = this.prepareWorkDir(stack, opts.jobId ?? randomUUID());
     const logs: string[] = [];
-    const init = await this.run(stack.name, 'init', ['init', '-input=false', '-no-color', ...this.backendArgs(workDir, stack.name)], workDir, this.opts.planEnv, opts.signal);
+    const init = await this.run(
+      stack.name,
+      'init',
+      ['init', '-input=false', '-no-color', ...this.backendArgs(workDir, stack.name)],
+      workDir,
+      this.opts.planEnv,
+      opts.signal,
+    );
     logs.push(init.log);
     if (init.exitCode !== 0) {
       const diag = firstDiagnostic(init.log) ?? `exit code ${init.exitCode}`;
@@ -144,14 +160,33 @@ export class TerraformRunner {
       throw new TerraformInitError(stack.name, 'init', reason, init.exitCode, init.log.slice(-4000));
     }
     const planFile = join(workDir, 'plan.tfplan');
-    const plan = await this.run(stack.name, 'plan', ['plan', '-input=false', '-no-color', '-lock-timeout=60s', '-detailed-exitcode', `-out=${planFile}`], workDir, this.opts.planEnv, opts.signal);
+    const plan = await this.run(
+      stack.name,
+      'plan',
+      ['plan', '-input=false', '-no-color', '-lock-timeout=60s', '-detailed-exitcode', `-out=${planFile}`],
+      workDir,
+      this.opts.planEnv,
+      opts.signal,
+    );
     logs.push(plan.log);
     if (plan.exitCode !== 0 && plan.exitCode !== 2) {
-      throw new TerraformPlanError(stack.name, 'plan', firstDiagnostic(plan.log) ?? `exit code ${plan.exitCode}`, plan.exitCode, plan.log.slice(-4000));
+      throw new TerraformPlanError(
+        stack.name,
+        'plan',
+        firstDiagnostic(plan.log) ?? `exit code ${plan.exitCode}`,
+        plan.exitCode,
+        plan.log.slice(-4000),
+      );
     }
     const show = await this.run(stack.name, 'show', ['show', '-json', '-no-color', planFile], workDir, this.opts.planEnv, opts.signal);
     if (show.exitCode !== 0) {
-      throw new TerraformPlanError(stack.name, 'show', firstDiagnostic(show.log) ?? `exit code ${show.exitCode}`, show.exitCode, show.log.slice(-4000));
+      throw new TerraformPlanError(
+        stack.name,
+        'show',
+        firstDiagnostic(show.log) ?? `exit code ${show.exitCode}`,
+        show.exitCode,
+        show.log.slice(-4000),
+      );
     }
     const planJson: unknown = JSON.parse(show.stdout);
     return { stack: stack.name, planFile, workDir, summary: summarizePlan(stack.name, planJson), planJson, log: logs.join('\n') };
@@ -161,9 +196,22 @@ export class TerraformRunner {
     if (!existsSync(plan.planFile)) {
       throw new TerraformApplyError(plan.stack, 'apply', `saved plan ${plan.planFile} does not exist (plan again)`, null, '');
     }
-    const apply = await this.run(plan.stack, 'apply', ['apply', '-input=false', '-no-color', '-lock-timeout=60s', plan.planFile], plan.workDir, this.opts.applyEnv, opts.signal);
+    const apply = await this.run(
+      plan.stack,
+      'apply',
+      ['apply', '-input=false', '-no-color', '-lock-timeout=60s', plan.planFile],
+      plan.workDir,
+      this.opts.applyEnv,
+      opts.signal,
+    );
     if (apply.exitCode !== 0) {
-      throw new TerraformApplyError(plan.stack, 'apply', firstDiagnostic(apply.log) ?? `exit code ${apply.exitCode}`, apply.exitCode, apply.log.slice(-4000));
+      throw new TerraformApplyError(
+        plan.stack,
+        'apply',
+        firstDiagnostic(apply.log) ?? `exit code ${apply.exitCode}`,
+        apply.exitCode,
+        apply.log.slice(-4000),
+      );
     }
     const out = await this.run(plan.stack, 'show', ['output', '-json', '-no-color'], plan.workDir, this.opts.applyEnv, opts.signal);
     const raw = out.exitCode === 0 ? (JSON.parse(out.stdout || '{}') as Record<string, { value: unknown; sensitive: boolean }>) : {};

@@ -29,7 +29,13 @@ const plan = {
       address: 'aws_vpc.main',
       type: 'aws_vpc',
       name: 'main',
-      change: { actions: ['create'], before: null, after: { cidr_block: '10.0.0.0/16', secret_list: ['x'] }, after_unknown: { id: true }, after_sensitive: { secret_list: [true] } },
+      change: {
+        actions: ['create'],
+        before: null,
+        after: { cidr_block: '10.0.0.0/16', secret_list: ['x'] },
+        after_unknown: { id: true },
+        after_sensitive: { secret_list: [true] },
+      },
     },
     { address: 'data.aws_region.r', type: 'aws_region', name: 'r', change: { actions: ['read'], before: null, after: {} } },
   ],
@@ -64,7 +70,13 @@ describe('summarizePlan', () => {
   test('GIVEN values known only after apply and sensitive list items WHEN summarized THEN they are flagged', () => {
     const vpc = summary.resources[3];
     expect(vpc.attributes).toContainEqual({ path: 'id', before: undefined, after: undefined, sensitive: false, unknownAfter: true });
-    expect(vpc.attributes).toContainEqual({ path: 'secret_list[0]', before: undefined, after: SENSITIVE, sensitive: true, unknownAfter: false });
+    expect(vpc.attributes).toContainEqual({
+      path: 'secret_list[0]',
+      before: undefined,
+      after: SENSITIVE,
+      sensitive: true,
+      unknownAfter: false,
+    });
     expect(summary.resources[1].attributes).toContainEqual(expect.objectContaining({ path: 'arn', unknownAfter: true }));
   });
 

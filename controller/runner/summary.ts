@@ -136,10 +136,18 @@ export function summarizePlan(stack: string, planJson: unknown): PlanSummary {
   const resources: ResourceChange[] = [];
   for (const rc of plan.resource_changes ?? []) {
     const action = toAction(rc.change.actions);
-    const key = ({ create: 'add', update: 'change', replace: 'replace', delete: 'destroy', 'no-op': 'noop', read: 'read' } as const)[action];
+    const key = ({ create: 'add', update: 'change', replace: 'replace', delete: 'destroy', 'no-op': 'noop', read: 'read' } as const)[
+      action
+    ];
     counts[key]++;
     if (action === 'no-op') continue;
-    resources.push({ address: rc.address, type: rc.type, name: rc.name, action, attributes: action === 'read' ? [] : attributeChanges(rc.change) });
+    resources.push({
+      address: rc.address,
+      type: rc.type,
+      name: rc.name,
+      action,
+      attributes: action === 'read' ? [] : attributeChanges(rc.change),
+    });
   }
   const outputs = Object.entries(plan.output_changes ?? {}).map(([name, c]) => ({ name, action: toAction(c.actions) }));
   const hasChanges = counts.add + counts.change + counts.replace + counts.destroy > 0 || outputs.some((o) => o.action !== 'no-op');

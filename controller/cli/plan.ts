@@ -1,0 +1,73 @@
+import { App } from 'cdktf';
+import { join, resolve } from 'node:path';
+import { synthesize } from '../../environments/synth.js';
+import { DEFAULT_ENV_DIR } from '../../environments/load.js';
+import { TerraformRunner, type PlanResult, type PlanSummary, type ChangeAction } from '../runner/index.js';
+import { UsageError, requiredFlag, stringFlag, type Command, type CommandArgs, type Io } from './command.js';
+
+const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', replace: '-/+', delete: '-', 'no-op': ' ', read: '<=' };
+
+export function formatPlanSummary(summary: PlanSummary): string[] {
+  const c = summary.counts;
+  const lines = [`${summary.stack}: ${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy`];
+  for (const r of summary.resources) {
+    lines.push(`  ${SYMBOL[r.action]} ${r.address} (${r.action})`);
+    for (const a of r.attributes) {
+      const after = a.unknownAfter ? '(known after apply)' : JSON.stringify(a.after ?? null);
+      lines.push(`      ${a.path}: ${a.before === undefined ? '' : `${JSON.stringify(a.before)} → `}${after}`);
+    }
+  }
+  if (!summary.hasChanges) lines.push('  no changes');
+  return lines;
+}
+
+/** Synthesizes the environment that holds `--stack` and plans it with the runner. */
+export async function planStack(args: CommandArgs, io: Io): Promise<{ runner: TerraformRunner; plan: PlanResult }> {
+  const name = requiredFlag(args, 'stack', 'the stack to plan, see gitops stacks');
+  const outdir = stringFlag(args, 'out') ?? 'cdktf.out';
+  const envDir = stringFlag(args, 'dir') ?? DEFAULT_ENV_DIR;
+  const all = synthesize(new App({ outdir }), { envDir, dryRun: true });
+  const found = all.find((s) => s.name === name);
+  if (!found) throw new UsageError(`unknown stack "${name}" (allowed: ${all.map((s) => s.name).join(', ')})`);
+  synthesize(new App({ outdir }), { envDir, only: [found.environment] });
+  const workRoot = resolve(process.env.GITOPS_WORK_DIR ?? '.gitops');
+  const runner = new TerraformRunner({ workRoot, timeoutMs: Number(process.env.GITOPS_TERRAFORM_TIMEOUT_MS ?? 600_000) });
+  const plan = await runner.plan({ name, dir: join(outdir, 'stacks', name) });
+  formatPlanSummary(plan.summary).forEach((l) => io.out(l));
+  return { runner, plan };
+}
+
+const usage = `Options:
+  --stack NAME  the stack (see gitops stacks)
+  --dir DIR     directory of environment files (default: ${DEFAULT_ENV_DIR})
+  --out DIR     synth output directory (default: cdktf.out)
+Environment: GITOPS_WORK_DIR (default .gitops) holds job dirs, the plugin cache and local state.`;
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'synthesize and terraform-plan one stack',
+  usage,
+  options: { stack: { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } },
+  async run(args, io) {
+    await planStack(args, io);
+    return 0;
+  },
+};
+
+export const applyCommand: Command = {
+  name: 'apply',
+  summary: 'plan one stack, then apply exactly that saved plan',
+  usage,
+  options: planCommand.options,
+  async run(args, io) {
+    const { runner, plan } = await planStack(args, io);
+    if (!plan.summary.hasChanges) {
+      io.out(`${plan.stack}: nothing to apply`);
+      return 0;
+    }
+    const result = await runner.apply(plan);
+    io.out(`${plan.stack}: applied`);
+    for (const [k, v] of Object.entries(result.outputs)) io.out(`  ${k} = ${JSON.stringify(v)}`);
+    return 0;
+  },
+};

@@ -1,0 +1,113 @@
+import { App, DataResource, TerraformStack, Testing } from 'cdktf';
+import { buildApp, carveCidr, stackName } from './app.js';
+import { environmentSchema, type Environment, type EnvironmentInput } from './schema.js';
+import type { SystemDefinition } from '../modules/systems/types.js';
+
+const base: EnvironmentInput = {
+  name: 'prod',
+  branch: 'main',
+  tier: 'production',
+  accounts: { aws: { accountId: '333333333333' } },
+  regions: { primary: { aws: 'eu-west-1', cidr: '10.30.0.0/16' }, dr: { aws: 'eu-central-1', cidr: '10.31.0.0/16' } },
+  backend: { type: 'local' },
+  tags: { environment: 'prod', owner: 'team', 'cost-center': 'cc' },
+  systems: { ingest: { dr: true }, imaging: {} },
+  release: { accepts: ['release/*'], requiredApprovals: 1, requires: 'uat' },
+};
+const env = (patch: Partial<EnvironmentInput> = {}): Environment => environmentSchema.parse({ ...base, ...patch });
+
+/** A system that records the context it was given, so the app's wiring can be asserted. */
+const recorder = (name: 'ingest' | 'imaging', cidrIndex: number): SystemDefinition => ({
+  name,
+  cloud: 'aws',
+  cidrIndex,
+  create(scope, id, ctx) {
+    const stack = new TerraformStack(scope, id);
+    new DataResource(stack, 'ctx', { input: { region: ctx.region.aws, role: ctx.role, cidr: ctx.cidr, tags: ctx.tags } });
+    return stack;
+  },
+});
+
+const resourceOf = (stack: TerraformStack) => {
+  const json = JSON.parse(Testing.synth(stack)) as {
+    resource: { terraform_data: Record<string, { input: Record<string, unknown> }> };
+    terraform: { backend: unknown };
+  };
+  return { input: Object.values(json.resource.terraform_data)[0].input, backend: json.terraform.backend };
+};
+
+describe('buildApp', () => {
+  const opts = { systems: [recorder('ingest', 0), recorder('imaging', 1)], commitSha: 'abc1234', version: '1.0.0' };
+
+  test('GIVEN zero systems WHEN built THEN only the release stack of each environment exists', () => {
+    const stacks = buildApp(new App(), [env()], { ...opts, systems: [] });
+    expect(stacks.map((s) => s.name)).toEqual(['release-prod']);
+  });
+
+  test('GIVEN systems with DR on one WHEN built THEN stacks are named <system>-<env>[-<region>] with their own /20', () => {
+    const stacks = buildApp(new App(), [env()], opts);
+    expect(stacks.map((s) => [s.name, s.region])).toEqual([
+      ['ingest-prod', 'eu-west-1'],
+      ['ingest-prod-eu-central-1', 'eu-central-1'],
+      ['imaging-prod', 'eu-west-1'],
+      ['release-prod', 'builtin'],
+    ]);
+    expect(resourceOf(stacks[0].stack).input).toEqual({
+      region: 'eu-west-1',
+      role: 'primary',
+      cidr: '10.30.0.0/20',
+      tags: { environment: 'prod', owner: 'team', 'cost-center': 'cc', system: 'ingest' },
+    });
+    expect(resourceOf(stacks[1].stack).input).toMatchObject({ region: 'eu-central-1', role: 'dr', cidr: '10.31.0.0/20' });
+    expect(resourceOf(stacks[2].stack).input).toMatchObject({ cidr: '10.30.16.0/20' });
+  });
+
+  test('GIVEN an s3 or azurerm backend WHEN built THEN every stack gets its own state key', () => {
+    const s3 = buildApp(
+      new App(),
+      [env({ backend: { type: 's3', bucket: 'acme-tf-state', keyPrefix: 'prod', region: 'eu-west-1', dynamodbTable: 'tf-locks' } })],
+      opts,
+    );
+    expect(resourceOf(s3[0].stack).backend).toEqual({
+      s3: { bucket: 'acme-tf-state', key: 'prod/ingest-prod.tfstate', region: 'eu-west-1', dynamodb_table: 'tf-locks', encrypt: true },
+    });
+    const az = buildApp(
+      new App(),
+      [
+        env({
+          backend: {
+            type: 'azurerm',
+            resourceGroupName: 'rg',
+            storageAccountName: 'acmestate',
+            containerName: 'tfstate',
+            keyPrefix: 'prod',
+          },
+        }),
+      ],
+      opts,
+    );
+    expect(resourceOf(az[2].stack).backend).toEqual({
+      azurerm: {
+        resource_group_name: 'rg',
+        storage_account_name: 'acmestate',
+        container_name: 'tfstate',
+        key: 'prod/imaging-prod.tfstate',
+      },
+    });
+  });
+
+  test('GIVEN `only` WHEN built THEN other environments are skipped', () => {
+    const stacks = buildApp(new App(), [env(), env({ name: 'uat', branch: 'uat', tier: 'staging' })], {
+      ...opts,
+      systems: [],
+      only: ['uat'],
+    });
+    expect(stacks.map((s) => s.name)).toEqual(['release-uat']);
+  });
+
+  test('GIVEN CIDR carving WHEN the block does not fit THEN it says so', () => {
+    expect(carveCidr('10.0.0.0/16', 20, 15)).toBe('10.0.240.0/20');
+    expect(() => carveCidr('10.0.0.0/16', 20, 16)).toThrow('block 16 of /20 does not fit in 10.0.0.0/16');
+    expect(stackName('imaging', 'prod', 'eu-central-1')).toBe('imaging-prod-eu-central-1');
+  });
+});
