@@ -128,7 +128,8 @@ export function parseEnvironmentFile(input: EnvironmentFile): { environment?: En
     problems.push({
       file: input.file,
       path: issue.path.map(String).join('.'),
-      line: lineOf(doc, counter, issue.path),
+      // An unknown key's line is the key's own, not its parent's.
+      line: lineOf(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path),
       message: describeIssue(issue, valueAt(data, issue.path)),
     });
   }

@@ -6,10 +6,10 @@ import { systemSettings } from '../modules/systems/settings.js';
 /** A branch name pattern: an exact name (`main`) or a prefix glob (`feature/*`). */
 export const branchPattern = z
   .string()
-  .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*(\/\*)?$/, 'a branch name or a prefix glob such as feature/*');
+  .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*(\/\*)?$/, 'must be a branch name or a prefix glob such as feature/*');
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1');
-const azureLocation = z.string().regex(/^[a-z]+[a-z0-9]*$/, 'an Azure location such as westeurope');
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
+const azureLocation = z.string().regex(/^[a-z]+[a-z0-9]*$/, 'must be an Azure location such as westeurope');
 
 const region = z.strictObject({
   /** AWS region of this site. */
@@ -17,7 +17,7 @@ const region = z.strictObject({
   /** Azure location of this site (for systems on Azure). */
   azure: azureLocation.optional(),
   /** Address space of the environment in this region (a /16 is carved into one /20 per system). */
-  cidr: z.cidrv4().refine((c) => Number(c.split('/')[1]) <= 16, 'a CIDR block of /16 or larger'),
+  cidr: z.cidrv4().refine((c) => Number(c.split('/')[1]) <= 16, 'must be a CIDR block of /16 or larger'),
 });
 export type Region = z.infer<typeof region>;
 
@@ -29,7 +29,7 @@ const backend = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
     keyPrefix: z.string().min(1),
     region: awsRegion,
     dynamodbTable: z.string().min(3).max(255),
@@ -37,7 +37,7 @@ const backend = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('azurerm'),
     resourceGroupName: z.string().min(1),
-    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'a storage account name (3-24 lowercase letters and digits)'),
+    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)'),
     containerName: z.string().min(3),
     keyPrefix: z.string().min(1),
   }),
@@ -73,7 +73,7 @@ const waiver = z.strictObject({
   rule: z.string().min(1),
   /** The resource address inside a stack: `<stack>.<type>.<name>`. */
   resource: z.string().min(1),
-  reason: z.string().trim().min(10, 'a written reason of at least 10 characters'),
+  reason: z.string().trim().min(10, 'must be a written reason of at least 10 characters'),
 });
 
 const policy = z.strictObject({
@@ -97,13 +97,13 @@ const systems = z.strictObject(
 );
 
 export const environmentSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'lowercase letters, digits and -, starting with a letter, at most 16'),
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lowercase letters, digits and -, starting with a letter, at most 16'),
   /** The git branch whose commits are deployed to this environment. */
-  branch: branchPattern.refine((b) => !b.endsWith('/*'), 'an exact branch name, not a glob'),
+  branch: branchPattern.refine((b) => !b.endsWith('/*'), 'must be an exact branch name, not a glob'),
   tier: z.enum(['development', 'staging', 'production']),
   description: z.string().optional(),
   accounts: z.strictObject({
-    aws: z.strictObject({ accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id') }).optional(),
+    aws: z.strictObject({ accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id') }).optional(),
     azure: z.strictObject({ subscriptionId: z.uuid(), tenantId: z.uuid() }).optional(),
   }),
   regions: z.strictObject({ primary: region, dr: region.optional() }),

@@ -49,7 +49,7 @@ export type ServiceSettings = z.infer<typeof service>;
 const database = z.strictObject({
   instanceClass: z
     .string()
-    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as db.t4g.micro')
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as db.t4g.micro')
     .default('db.t4g.micro'),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
   backupRetentionDays: z.number().int().min(1).max(35).default(7),
@@ -60,7 +60,7 @@ export type DatabaseSettings = z.infer<typeof database>;
 const cache = z.strictObject({
   nodeType: z
     .string()
-    .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.t4g.micro')
+    .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.t4g.micro')
     .default('cache.t4g.micro'),
   replicas: z.number().int().min(0).max(5).default(0),
 });
@@ -109,7 +109,7 @@ export const agriSettings = z.strictObject({
   farm: hybridLink.prefault({ mode: 'vpn', customerGatewayIp: '198.51.100.20', bgpAsn: 65010 }),
   domain: z
     .string()
-    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS name such as app.example.com')
+    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com')
     .default('app.unicorn.example.com'),
 });
 
@@ -127,7 +127,7 @@ export const paymentsSettings = z.strictObject({
   cache: cache.prefault({}),
   domain: z
     .string()
-    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS name such as pay.example.com')
+    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as pay.example.com')
     .default('pay.snake.example.com'),
   shieldAdvanced: z.boolean().default(false),
 });
