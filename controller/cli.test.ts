@@ -122,7 +122,14 @@ describe('gitops stacks', () => {
     expect(await main(['stacks', '--json', '--dir', dir], c.io)).toBe(0);
     const rows = JSON.parse(c.out.join('\n')) as { stack: string; system: string; env: string; resources: number }[];
     for (const env of ['dev', 'uat', 'prod']) {
-      expect(rows).toContainEqual({ stack: `release-${env}`, system: 'release', env, region: 'builtin', resources: 1 });
+      expect(rows).toContainEqual({
+        stack: `release-${env}`,
+        system: 'release',
+        env,
+        branch: env === 'prod' ? 'main' : env,
+        region: 'builtin',
+        resources: 1,
+      });
     }
   });
 });

@@ -11,6 +11,8 @@ export interface StackInfo {
   /** The system, or `release` for the release record. */
   readonly system: string;
   readonly environment: string;
+  /** The git branch deployed to the environment. */
+  readonly branch: string;
   readonly region: string;
   readonly stack: TerraformStack;
 }
@@ -94,6 +96,7 @@ export function buildApp(app: App, environments: readonly Environment[], options
           name,
           system: def.name,
           environment: env.name,
+          branch: env.branch,
           region: role === 'dr' ? region.aws : env.regions.primary.aws,
           stack,
         });
@@ -108,7 +111,7 @@ export function buildApp(app: App, environments: readonly Environment[], options
       stacks: envStacks.map((s) => s.name),
     });
     applyBackend(stack, env, name);
-    stacks.push(...envStacks, { name, system: 'release', environment: env.name, region: 'builtin', stack });
+    stacks.push(...envStacks, { name, system: 'release', environment: env.name, branch: env.branch, region: 'builtin', stack });
   }
   return stacks;
 }

@@ -7,6 +7,8 @@ export interface StackRow {
   stack: string;
   system: string;
   env: string;
+  /** The branch deployed to the stack's environment. */
+  branch: string;
   region: string;
   resources: number;
 }
@@ -17,7 +19,7 @@ export function listStacks(envDir?: string, env?: string): StackRow[] {
   return stacks.map((s) => {
     const tf = s.stack.toTerraform() as { resource?: Record<string, Record<string, unknown>> };
     const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    return { stack: s.name, system: s.system, env: s.environment, region: s.region, resources };
+    return { stack: s.name, system: s.system, env: s.environment, branch: s.branch, region: s.region, resources };
   });
 }
 
