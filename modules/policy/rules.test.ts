@@ -1,0 +1,405 @@
+// For every rule: a resource that passes and one that fails, as synthesized Terraform JSON.
+import { evaluatePolicy, type SynthesizedStack } from './engine.js';
+import { policyRules } from './rules/index.js';
+
+type Json = Record<string, unknown>;
+const tf = (resource: Record<string, Record<string, Json>>, extra: Json = {}): Json => ({ resource, ...extra });
+const ref = (address: string, attr = 'id') => `\${${address}.${attr}}`;
+
+/** An S3 bucket with its companion resources; `omit` drops one, `patch` changes one. */
+function bucket(omit?: string, patch: Record<string, Json> = {}): Json {
+  const parts: Record<string, Record<string, Json>> = {
+    aws_s3_bucket: { b: { bucket_prefix: 'x-' } },
+    aws_s3_bucket_server_side_encryption_configuration: {
+      b: { bucket: ref('aws_s3_bucket.b'), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] },
+    },
+    aws_s3_bucket_versioning: { b: { bucket: ref('aws_s3_bucket.b'), versioning_configuration: { status: 'Enabled' } } },
+    aws_s3_bucket_public_access_block: {
+      b: {
+        bucket: ref('aws_s3_bucket.b'),
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      },
+    },
+    aws_s3_bucket_policy: {
+      b: {
+        bucket: ref('aws_s3_bucket.b'),
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'TlsOnly',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: '*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+      },
+    },
+  };
+  if (omit) delete parts[omit];
+  for (const [type, cfg] of Object.entries(patch)) parts[type] = { b: { ...parts[type].b, ...cfg } };
+  return tf(parts);
+}
+
+const db = (cfg: Json = {}) =>
+  tf({
+    aws_db_instance: {
+      d: {
+        storage_encrypted: true,
+        publicly_accessible: false,
+        multi_az: true,
+        deletion_protection: true,
+        backup_retention_period: 7,
+        enabled_cloudwatch_logs_exports: ['postgresql'],
+        iam_database_authentication_enabled: true,
+        ...cfg,
+      },
+    },
+  });
+const redis = (cfg: Json = {}) =>
+  tf({
+    aws_elasticache_replication_group: {
+      r: {
+        at_rest_encryption_enabled: true,
+        transit_encryption_enabled: true,
+        auth_token: ref('data.x.y', 'z'),
+        automatic_failover_enabled: true,
+        multi_az_enabled: true,
+        ...cfg,
+      },
+    },
+  });
+const cf = (cfg: Json = {}) =>
+  tf({
+    aws_cloudfront_distribution: {
+      d: {
+        default_cache_behavior: { viewer_protocol_policy: 'redirect-to-https' },
+        viewer_certificate: {
+          acm_certificate_arn: 'arn:aws:acm:us-east-1:1:certificate/x',
+          minimum_protocol_version: 'TLSv1.2_2021',
+          ssl_support_method: 'sni-only',
+        },
+        web_acl_id: ref('aws_wafv2_web_acl.w', 'arn'),
+        logging_config: { bucket: 'logs.s3.amazonaws.com' },
+        origin: [
+          {
+            origin_id: 'images',
+            domain_name: ref('aws_s3_bucket.b', 'bucket_regional_domain_name'),
+            origin_access_control_id: ref('aws_cloudfront_origin_access_control.o'),
+          },
+        ],
+        ...cfg,
+      },
+    },
+  });
+const task = (container: Json) =>
+  tf({
+    aws_ecs_task_definition: {
+      t: {
+        container_definitions: JSON.stringify([
+          { name: 'app', readonlyRootFilesystem: true, privileged: false, logConfiguration: { logDriver: 'awslogs' }, ...container },
+        ]),
+      },
+    },
+  });
+const lb = (cfg: Json = {}, listeners: Record<string, Json> = {}) =>
+  tf({
+    aws_lb: {
+      a: {
+        load_balancer_type: 'application',
+        drop_invalid_header_fields: true,
+        enable_deletion_protection: true,
+        access_logs: { enabled: true, bucket: 'logs' },
+        ...cfg,
+      },
+    },
+    aws_lb_listener: {
+      http: {
+        load_balancer_arn: ref('aws_lb.a', 'arn'),
+        protocol: 'HTTP',
+        port: 80,
+        default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }],
+      },
+      https: {
+        load_balancer_arn: ref('aws_lb.a', 'arn'),
+        protocol: 'HTTPS',
+        port: 443,
+        ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        default_action: [{ type: 'forward' }],
+      },
+      ...listeners,
+    },
+  });
+const vpc = (dsg: Json | undefined = {}, flow = true) =>
+  tf({
+    aws_vpc: { v: { cidr_block: '10.0.0.0/16' } },
+    ...(flow ? { aws_flow_log: { f: { vpc_id: ref('aws_vpc.v'), traffic_type: 'ALL' } } } : {}),
+    ...(dsg ? { aws_default_security_group: { d: { vpc_id: ref('aws_vpc.v'), ...dsg } } } : {}),
+  });
+const sql = (cfg: Json = {}, audit = true) =>
+  tf({
+    azurerm_mssql_server: {
+      s: {
+        public_network_access_enabled: false,
+        minimum_tls_version: '1.2',
+        azuread_administrator: { login_username: 'dba', object_id: 'x' },
+        ...cfg,
+      },
+    },
+    ...(audit ? { azurerm_mssql_server_extended_auditing_policy: { a: { server_id: ref('azurerm_mssql_server.s') } } } : {}),
+  });
+const one = (type: string, cfg: Json) => tf({ [type]: { r: cfg } });
+const storage = (cfg: Json = {}) =>
+  one('azurerm_storage_account', { min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false, ...cfg });
+const bus = (cfg: Json = {}) =>
+  one('azurerm_servicebus_namespace', {
+    local_auth_enabled: false,
+    public_network_access_enabled: false,
+    minimum_tls_version: '1.2',
+    ...cfg,
+  });
+const func = (cfg: Json = {}) => one('azurerm_linux_function_app', { https_only: true, identity: [{ type: 'SystemAssigned' }], ...cfg });
+const azRedis = (cfg: Json = {}) =>
+  one('azurerm_redis_cache', { non_ssl_port_enabled: false, public_network_access_enabled: false, ...cfg });
+const sg = (cidr: string, from: number, to: number) =>
+  one('aws_security_group', { ingress: [{ from_port: from, to_port: to, protocol: 'tcp', cidr_blocks: [cidr] }] });
+const tags = { environment: 'prod', system: 'imaging', owner: 'o', 'cost-center': 'c' };
+
+const cases: Record<string, { pass: Json; fail: Json; because: RegExp }> = {
+  CKV_AWS_19: { pass: bucket(), fail: bucket('aws_s3_bucket_server_side_encryption_configuration'), because: /no server-side encryption/ },
+  CKV_AWS_21: {
+    pass: bucket(),
+    fail: bucket(undefined, { aws_s3_bucket_versioning: { versioning_configuration: { status: 'Suspended' } } }),
+    because: /versioning is not enabled/,
+  },
+  CKV2_AWS_6: {
+    pass: bucket(),
+    fail: bucket(undefined, { aws_s3_bucket_public_access_block: { restrict_public_buckets: false } }),
+    because: /leaves restrict_public_buckets off/,
+  },
+  GITOPS_S3_TLS_ONLY: { pass: bucket(), fail: bucket('aws_s3_bucket_policy'), because: /aws:SecureTransport/ },
+  CKV_AWS_16: { pass: db(), fail: db({ storage_encrypted: false }), because: /storage_encrypted is false/ },
+  CKV_AWS_17: { pass: db(), fail: db({ publicly_accessible: true }), because: /publicly_accessible is true/ },
+  CKV_AWS_157: { pass: db(), fail: db({ multi_az: false }), because: /multi_az is false/ },
+  CKV_AWS_293: { pass: db(), fail: db({ deletion_protection: false }), because: /deletion_protection is false/ },
+  CKV_AWS_133: { pass: db(), fail: db({ backup_retention_period: 3 }), because: /backup_retention_period is 3/ },
+  CKV_AWS_129: { pass: db(), fail: db({ enabled_cloudwatch_logs_exports: [] }), because: /enabled_cloudwatch_logs_exports is \[\]/ },
+  CKV_AWS_161: {
+    pass: db(),
+    fail: db({ iam_database_authentication_enabled: undefined }),
+    because: /iam_database_authentication_enabled is unset/,
+  },
+  CKV_AWS_29: { pass: redis(), fail: redis({ at_rest_encryption_enabled: false }), because: /at_rest_encryption_enabled is false/ },
+  CKV_AWS_30: { pass: redis(), fail: redis({ transit_encryption_enabled: false }), because: /transit_encryption_enabled is false/ },
+  CKV_AWS_31: { pass: redis(), fail: redis({ auth_token: undefined }), because: /no auth_token/ },
+  CKV2_AWS_50: { pass: redis(), fail: redis({ multi_az_enabled: false }), because: /multi_az_enabled is false/ },
+  CKV_AWS_27: {
+    pass: one('aws_sqs_queue', { sqs_managed_sse_enabled: true, redrive_policy: '{}' }),
+    fail: one('aws_sqs_queue', { redrive_policy: '{}' }),
+    because: /neither sqs_managed_sse_enabled/,
+  },
+  GITOPS_SQS_DLQ: {
+    pass: tf({
+      aws_sqs_queue: {
+        work: {
+          sqs_managed_sse_enabled: true,
+          redrive_policy: JSON.stringify({ deadLetterTargetArn: ref('aws_sqs_queue.dlq', 'arn'), maxReceiveCount: 5 }),
+        },
+        dlq: { sqs_managed_sse_enabled: true },
+      },
+    }),
+    fail: one('aws_sqs_queue', { sqs_managed_sse_enabled: true }),
+    because: /no redrive policy/,
+  },
+  CKV_AWS_28: {
+    pass: one('aws_dynamodb_table', { point_in_time_recovery: { enabled: true } }),
+    fail: one('aws_dynamodb_table', {}),
+    because: /point_in_time_recovery is not enabled/,
+  },
+  CKV_AWS_34: {
+    pass: cf(),
+    fail: cf({ ordered_cache_behavior: [{ viewer_protocol_policy: 'allow-all' }] }),
+    because: /"allow-all" allows plain HTTP/,
+  },
+  CKV_AWS_174: {
+    pass: cf(),
+    fail: cf({ viewer_certificate: { cloudfront_default_certificate: true } }),
+    because: /default CloudFront certificate/,
+  },
+  CKV_AWS_68: { pass: cf(), fail: cf({ web_acl_id: undefined }), because: /web_acl_id is not set/ },
+  CKV_AWS_86: { pass: cf(), fail: cf({ logging_config: undefined }), because: /logging_config is not set/ },
+  GITOPS_CF_S3_OAC: {
+    pass: cf(),
+    fail: cf({
+      origin: [{ origin_id: 'images', domain_name: 'b.s3.eu-west-1.amazonaws.com', s3_origin_config: { origin_access_identity: 'x' } }],
+    }),
+    because: /images have no origin_access_control_id/,
+  },
+  CKV_AWS_76: {
+    pass: one('aws_api_gateway_stage', { access_log_settings: { destination_arn: 'arn', format: '{}' }, xray_tracing_enabled: true }),
+    fail: one('aws_apigatewayv2_stage', {}),
+    because: /access_log_settings is not set/,
+  },
+  CKV_AWS_73: {
+    pass: one('aws_api_gateway_stage', { access_log_settings: { destination_arn: 'a' }, xray_tracing_enabled: true }),
+    fail: one('aws_api_gateway_stage', { access_log_settings: { destination_arn: 'a' } }),
+    because: /xray_tracing_enabled is unset/,
+  },
+  CKV2_AWS_70: {
+    pass: one('aws_api_gateway_method', { authorization: 'CUSTOM', http_method: 'GET' }),
+    fail: one('aws_api_gateway_method', { authorization: 'NONE', http_method: 'POST' }),
+    because: /authorization is "NONE"/,
+  },
+  CKV_AWS_309: {
+    pass: one('aws_apigatewayv2_route', { authorization_type: 'JWT' }),
+    fail: one('aws_apigatewayv2_route', { route_key: 'GET /' }),
+    because: /authorization_type is unset/,
+  },
+  CKV_AWS_45: {
+    pass: one('aws_lambda_function', {
+      tracing_config: { mode: 'Active' },
+      environment: { variables: { DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x', TABLE: 't' } },
+    }),
+    fail: one('aws_lambda_function', {
+      tracing_config: { mode: 'Active' },
+      environment: { variables: { DB_PASSWORD: 'hunter22', KEY: 'AKIAABCDEFGHIJKLMNOP' } },
+    }),
+    because: /DB_PASSWORD, KEY hold a literal secret/,
+  },
+  CKV_AWS_50: {
+    pass: one('aws_lambda_function', { tracing_config: { mode: 'Active' } }),
+    fail: one('aws_lambda_function', { tracing_config: { mode: 'PassThrough' } }),
+    because: /tracing_config.mode is "PassThrough"/,
+  },
+  CKV_AWS_65: {
+    pass: one('aws_ecs_cluster', { setting: [{ name: 'containerInsights', value: 'enabled' }] }),
+    fail: one('aws_ecs_cluster', { setting: [{ name: 'containerInsights', value: 'disabled' }] }),
+    because: /containerInsights is not enabled/,
+  },
+  CKV_AWS_333: {
+    pass: one('aws_ecs_service', { network_configuration: { assign_public_ip: false } }),
+    fail: one('aws_ecs_service', { network_configuration: { assign_public_ip: true } }),
+    because: /assign_public_ip is true/,
+  },
+  CKV_AWS_336: { pass: task({}), fail: task({ readonlyRootFilesystem: false }), because: /app have a writable root filesystem/ },
+  CKV_AWS_334: { pass: task({}), fail: task({ privileged: true }), because: /app are privileged/ },
+  GITOPS_ECS_LOGS: { pass: task({}), fail: task({ logConfiguration: undefined }), because: /have no logConfiguration/ },
+  CKV_AWS_131: { pass: lb(), fail: lb({ drop_invalid_header_fields: false }), because: /drop_invalid_header_fields is false/ },
+  CKV_AWS_150: { pass: lb(), fail: lb({ enable_deletion_protection: false }), because: /enable_deletion_protection is false/ },
+  CKV_AWS_91: { pass: lb(), fail: lb({ access_logs: { enabled: false, bucket: 'logs' } }), because: /access_logs is not enabled/ },
+  CKV_AWS_2: {
+    pass: lb(),
+    fail: lb({}, { http: { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', default_action: [{ type: 'forward' }] } }),
+    because: /forwards traffic instead of redirecting/,
+  },
+  CKV_AWS_103: {
+    pass: lb(),
+    fail: lb({}, { https: { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-2016-08' } }),
+    because: /ssl_policy is "ELBSecurityPolicy-2016-08"/,
+  },
+  CKV2_AWS_20: {
+    pass: lb(),
+    fail: lb({}, { http: { load_balancer_arn: ref('aws_lb.a', 'arn'), protocol: 'HTTP', default_action: [{ type: 'forward' }] } }),
+    because: /HTTP listener\(s\) http do not redirect/,
+  },
+  CKV_AWS_163: {
+    pass: one('aws_ecr_repository', { image_scanning_configuration: { scan_on_push: true }, image_tag_mutability: 'IMMUTABLE' }),
+    fail: one('aws_ecr_repository', { image_tag_mutability: 'IMMUTABLE' }),
+    because: /scan_on_push is not enabled/,
+  },
+  CKV_AWS_51: {
+    pass: one('aws_ecr_repository', { image_tag_mutability: 'IMMUTABLE' }),
+    fail: one('aws_ecr_repository', { image_tag_mutability: 'MUTABLE' }),
+    because: /image_tag_mutability is "MUTABLE"/,
+  },
+  CKV_AWS_7: {
+    pass: one('aws_kms_key', { enable_key_rotation: true }),
+    fail: one('aws_kms_key', {}),
+    because: /enable_key_rotation is unset/,
+  },
+  CKV_AWS_35: { pass: one('aws_cloudtrail', { kms_key_id: 'k' }), fail: one('aws_cloudtrail', {}), because: /kms_key_id is not set/ },
+  CKV_AWS_36: {
+    pass: one('aws_cloudtrail', { enable_log_file_validation: true }),
+    fail: one('aws_cloudtrail', { enable_log_file_validation: false }),
+    because: /enable_log_file_validation is false/,
+  },
+  CKV_AWS_67: {
+    pass: one('aws_cloudtrail', { is_multi_region_trail: true }),
+    fail: one('aws_cloudtrail', {}),
+    because: /is_multi_region_trail is unset/,
+  },
+  CKV_AWS_66: {
+    pass: one('aws_cloudwatch_log_group', { retention_in_days: 30 }),
+    fail: one('aws_cloudwatch_log_group', {}),
+    because: /retention_in_days is unset/,
+  },
+  CKV2_AWS_11: { pass: vpc(), fail: vpc({}, false), because: /no aws_flow_log/ },
+  CKV2_AWS_12: { pass: vpc(), fail: vpc({ ingress: [{ protocol: '-1', self: true }] }), because: /default security group has rules/ },
+  GITOPS_SG_NO_OPEN_ADMIN_DB: {
+    pass: sg('0.0.0.0/0', 443, 443),
+    fail: sg('0.0.0.0/0', 22, 6379),
+    because: /22 \(SSH\).*5432 \(PostgreSQL\).*6379 \(Redis\)/,
+  },
+  CKV_AZURE_113: { pass: sql(), fail: sql({ public_network_access_enabled: true }), because: /public_network_access_enabled is true/ },
+  CKV_AZURE_52: { pass: sql(), fail: sql({ minimum_tls_version: '1.0' }), because: /minimum_tls_version is "1.0"/ },
+  CKV_AZURE_23: { pass: sql(), fail: sql({}, false), because: /no extended auditing policy/ },
+  CKV2_AZURE_25: {
+    pass: one('azurerm_mssql_database', {}),
+    fail: one('azurerm_mssql_database', { transparent_data_encryption_enabled: false }),
+    because: /transparent_data_encryption_enabled is false/,
+  },
+  CKV2_AZURE_27: { pass: sql(), fail: sql({ azuread_administrator: undefined }), because: /no azuread_administrator/ },
+  CKV_AZURE_3: { pass: storage(), fail: storage({ https_traffic_only_enabled: false }), because: /https_traffic_only_enabled is false/ },
+  CKV_AZURE_44: { pass: storage(), fail: storage({ min_tls_version: 'TLS1_0' }), because: /min_tls_version is "TLS1_0"/ },
+  CKV_AZURE_190: {
+    pass: storage(),
+    fail: storage({ allow_nested_items_to_be_public: true }),
+    because: /allow_nested_items_to_be_public is true/,
+  },
+  CKV_AZURE_203: { pass: bus(), fail: bus({ local_auth_enabled: true }), because: /local_auth_enabled is true/ },
+  CKV_AZURE_204: { pass: bus(), fail: bus({ public_network_access_enabled: true }), because: /public_network_access_enabled is true/ },
+  CKV_AZURE_205: { pass: bus(), fail: bus({ minimum_tls_version: '1.0' }), because: /minimum_tls_version is "1.0"/ },
+  CKV_AZURE_70: { pass: func(), fail: func({ https_only: false }), because: /https_only is false/ },
+  GITOPS_AZURE_FUNC_IDENTITY: { pass: func(), fail: func({ identity: undefined }), because: /no managed identity/ },
+  CKV_AZURE_91: { pass: azRedis(), fail: azRedis({ non_ssl_port_enabled: true }), because: /non_ssl_port_enabled is true/ },
+  CKV_AZURE_89: {
+    pass: azRedis(),
+    fail: azRedis({ public_network_access_enabled: true }),
+    because: /public_network_access_enabled is true/,
+  },
+  GITOPS_TAGS: {
+    pass: one('aws_sqs_queue', { tags }),
+    fail: one('aws_sqs_queue', { tags: { ...tags, owner: undefined } }),
+    because: /missing tag\(s\) owner/,
+  },
+};
+
+const run = (json: Json, ruleId: string) => {
+  const stack: SynthesizedStack = { name: 's', environment: 'prod', json: JSON.parse(JSON.stringify(json)) };
+  const rule = policyRules.find((r) => r.id === ruleId)!;
+  return evaluatePolicy([stack], { prod: { level: 'error', waivers: [] } }, [rule]).findings;
+};
+
+describe('policy rules', () => {
+  test('GIVEN the rule table WHEN compared with the cases THEN every rule has a passing and a failing case', () => {
+    expect(Object.keys(cases).sort()).toEqual(policyRules.map((r) => r.id).sort());
+  });
+
+  test.each(Object.keys(cases))('GIVEN %s WHEN a compliant resource is checked THEN it passes', (id) => {
+    const findings = run(cases[id].pass, id);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.filter((f) => f.verdict !== 'pass')).toEqual([]);
+  });
+
+  test.each(Object.keys(cases))('GIVEN %s WHEN a non-compliant resource is checked THEN it fails saying why', (id) => {
+    const failed = run(cases[id].fail, id).filter((f) => f.verdict === 'fail');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].detail).toMatch(cases[id].because);
+  });
+});
