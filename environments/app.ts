@@ -1,5 +1,6 @@
 // Turns systems × environments × regions into stacks, plus one `release-<env>` stack each.
-import { AzurermBackend, LocalBackend, S3Backend, TerraformStack, type App } from 'cdktf';
+import { Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack, type App } from 'cdktf';
+import { DefaultTags } from '../modules/policy/tags.js';
 import { ReleaseRecord } from '../modules/release/release-record.js';
 import type { SystemDefinition, SystemContext } from '../modules/systems/types.js';
 import type { SystemName } from '../modules/systems/settings.js';
@@ -91,6 +92,7 @@ export function buildApp(app: App, environments: readonly Environment[], options
           tags: { ...env.tags, system: def.name },
         };
         const stack = def.create(app, name, context as never);
+        Aspects.of(stack).add(new DefaultTags(context.tags));
         applyBackend(stack, env, name);
         envStacks.push({
           name,

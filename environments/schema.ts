@@ -2,6 +2,7 @@
 // key is an error, so a typo never silently turns a setting off.
 import { z } from 'zod';
 import { systemSettings } from '../modules/systems/settings.js';
+import { policyRuleIds } from '../modules/policy/rules/index.js';
 
 /** A branch name pattern: an exact name (`main`) or a prefix glob (`feature/*`). */
 export const branchPattern = z
@@ -70,9 +71,12 @@ const release = z.strictObject({
 export type ReleaseRules = z.infer<typeof release>;
 
 const waiver = z.strictObject({
-  rule: z.string().min(1),
+  /** A policy rule id (`gitops policy --rules`). */
+  rule: z.string().refine((id) => policyRuleIds.includes(id), 'must be a policy rule id (see gitops policy --rules)'),
   /** The resource address inside a stack: `<stack>.<type>.<name>`. */
-  resource: z.string().min(1),
+  resource: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*\.[a-z0-9_]+\.[A-Za-z0-9_-]+$/, 'must be <stack>.<type>.<name>, e.g. imaging-prod.aws_s3_bucket.images_bucket_1A2B3C4D'),
   reason: z.string().trim().min(10, 'must be a written reason of at least 10 characters'),
 });
 

@@ -4,5 +4,7 @@ import { validateCommand } from './validate.js';
 import { synthCommand } from './synth.js';
 import { stacksCommand } from './stacks.js';
 import { planCommand, applyCommand } from './plan.js';
+import { policyCommand } from './policy.js';
+import { checkBranchCommand } from './check-branch.js';
 
-export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand, planCommand, applyCommand];
+export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand, planCommand, applyCommand, policyCommand, checkBranchCommand];
