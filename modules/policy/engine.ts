@@ -84,6 +84,7 @@ export function evaluatePolicy(
     for (const resource of view.resources) {
       for (const r of rules) {
         if (!r.resourceTypes.includes(resource.type) && !r.resourceTypes.includes('*')) continue;
+        if (r.appliesTo && !r.appliesTo(resource)) continue;
         const detail = r.check(resource, view);
         const key = `${stack.name}.${resource.address}`;
         const waiver = detail === undefined ? undefined : s.waivers.find((w) => w.rule === r.id && w.resource === key);

@@ -12,6 +12,10 @@ export function readSynthesizedStacks(outdir: string, stacks: readonly StackRef[
   return stacks.map((s) => ({ ...s, json: JSON.parse(readFileSync(join(outdir, 'stacks', s.name, 'cdk.tf.json'), 'utf8')) as unknown }));
 }
 
-export function checkSynthesized(outdir: string, stacks: readonly StackRef[], settings: Readonly<Record<string, PolicySettings>>): PolicyReport {
+export function checkSynthesized(
+  outdir: string,
+  stacks: readonly StackRef[],
+  settings: Readonly<Record<string, PolicySettings>>,
+): PolicyReport {
   return evaluatePolicy(readSynthesizedStacks(outdir, stacks), settings);
 }

@@ -29,7 +29,10 @@ export interface PolicyRule {
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;
+  /** Types the rule checks; `*` for every type (narrowed by `appliesTo`). */
   readonly resourceTypes: readonly string[];
+  /** Further narrows which resources the rule checks (e.g. only taggable types). @default every resource of resourceTypes */
+  appliesTo?(resource: ResourceView): boolean;
   readonly remediation: string;
   check(resource: ResourceView, stack: StackView): CheckOutcome;
 }

@@ -9,8 +9,8 @@ export const tagRules: PolicyRule[] = [
     severity: 'low',
     resourceTypes: ['*'],
     remediation: "Add the DefaultTags aspect with the environment file's tags (the app does for every system stack).",
+    appliesTo: (r) => isTaggableType(r.type),
     check: (r, stack) => {
-      if (!isTaggableType(r.type)) return undefined;
       const defaultTags = r.type.startsWith('aws_')
         ? ((stack.providers.aws?.[0]?.default_tags as { tags?: Record<string, string> }[] | undefined)?.[0]?.tags ?? {})
         : {};
