@@ -241,6 +241,20 @@ const cases: Record<string, { pass: Json; fail: Json; because: RegExp }> = {
     }),
     because: /images have no origin_access_control_id/,
   },
+  CKV_AWS_192: {
+    pass: one('aws_wafv2_web_acl', {
+      rule: [
+        {
+          name: 'bad-inputs',
+          statement: { managed_rule_group_statement: { name: 'AWSManagedRulesKnownBadInputsRuleSet', vendor_name: 'AWS' } },
+        },
+      ],
+    }),
+    fail: one('aws_wafv2_web_acl', {
+      rule: [{ name: 'common', statement: { managed_rule_group_statement: { name: 'AWSManagedRulesCommonRuleSet', vendor_name: 'AWS' } } }],
+    }),
+    because: /KnownBadInputsRuleSet is not in the web ACL/,
+  },
   CKV_AWS_76: {
     pass: one('aws_api_gateway_stage', { access_log_settings: { destination_arn: 'arn', format: '{}' }, xray_tracing_enabled: true }),
     fail: one('aws_apigatewayv2_stage', {}),

@@ -2,7 +2,7 @@ import type { PolicyRule } from '../types.js';
 import { asList, expectThat, get, isTrue, rule, show } from './helpers.js';
 
 const CF = ['aws_cloudfront_distribution'];
-const TLS12 = /^TLSv1\.2_20(18|19|21)$|^TLSv1\.3/;
+const TLS12 = /^TLSv1\.2_20(18|19|21|25)$|^TLSv1\.3/;
 
 export const edgeApiRules: PolicyRule[] = [
   rule({
@@ -56,6 +56,20 @@ export const edgeApiRules: PolicyRule[] = [
       const s3 = asList(d.config.origin).filter((o) => /s3|bucket_regional_domain_name/.test(String(get(o, 'domain_name'))));
       const bad = s3.filter((o) => get(o, 'origin_access_control_id') === undefined).map((o) => String(get(o, 'origin_id')));
       return expectThat(bad.length === 0, `S3 origin(s) ${bad.join(', ')} have no origin_access_control_id`);
+    },
+  }),
+  rule({
+    id: 'CKV_AWS_192',
+    title: 'WAF web ACL blocks Log4j exploits (KnownBadInputs)',
+    severity: 'high',
+    resourceTypes: ['aws_wafv2_web_acl'],
+    remediation: 'Add the AWS managed rule group AWSManagedRulesKnownBadInputsRuleSet (WebAcl does).',
+    check: (acl) => {
+      const groups = asList(acl.config.rule).map((r) => get(r, 'statement.managed_rule_group_statement.name'));
+      return expectThat(
+        groups.includes('AWSManagedRulesKnownBadInputsRuleSet'),
+        'AWSManagedRulesKnownBadInputsRuleSet is not in the web ACL',
+      );
     },
   }),
   rule({
