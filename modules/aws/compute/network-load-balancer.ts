@@ -1,0 +1,153 @@
+// A network load balancer: internal by default, cross-zone, TCP/TLS listeners keyed by name,
+// deletion protection on, and access logs (which AWS writes for TLS listeners only).
+import { Construct } from 'constructs';
+import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
+import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
+import { PropProblems } from '../core/validation.js';
+import type { SecureBucket } from '../data/s3-bucket.js';
+import { DEFAULT_TLS_POLICY, TLS12_POLICIES } from './application-load-balancer.js';
+import {
+  type AccessLogsDestination,
+  accessLogsDestination,
+  checkAccessLogs,
+  checkTargetGroups,
+  createTargetGroups,
+  logDeliverySid,
+  NLB_TARGET_PROTOCOLS,
+  nlbLogDeliveryStatements,
+  type TargetGroupSpec,
+} from './load-balancer-parts.js';
+
+export interface NlbListenerSpec {
+  readonly port: number;
+  /** @default 'TLS' when certificateArn is given, else 'TCP' */
+  readonly protocol?: 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP';
+  /** Key of the target group this listener forwards to. */
+  readonly targetGroup: string;
+  /** ACM certificate; required for (and only for) TLS listeners. */
+  readonly certificateArn?: string;
+  /** TLS listeners only; one of TLS12_POLICIES. @default 'ELBSecurityPolicy-TLS13-1-2-2021-06' */
+  readonly sslPolicy?: string;
+}
+
+export interface NetworkLoadBalancerProps {
+  /** 1-32 lowercase letters, digits and `-`. */
+  readonly name: string;
+  /** VPC of the target groups. */
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  /** @default false: internal (what API Gateway VPC links and PrivateLink services need) */
+  readonly internetFacing?: boolean;
+  /** Listeners by name. */
+  readonly listeners: Record<string, NlbListenerSpec>;
+  /** Target groups by name. */
+  readonly targetGroups: Record<string, TargetGroupSpec>;
+  /** Security groups on the load balancer (can only be set at creation). @default none: targets' own groups filter traffic */
+  readonly securityGroupIds?: string[];
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** @default a new SecureBucket (SSE-S3), force-destroyable only when deletionProtection is false */
+  readonly accessLogs?: AccessLogsDestination;
+  /** Days the created access-log bucket keeps logs. @default 365 */
+  readonly accessLogRetentionDays?: number;
+}
+
+export class NetworkLoadBalancer extends Construct {
+  public readonly loadBalancer: Lb;
+  public readonly arn: string;
+  public readonly arnSuffix: string;
+  public readonly dnsName: string;
+  public readonly zoneId: string;
+  public readonly listeners: Record<string, LbListener> = {};
+  public readonly targetGroups: Record<string, LbTargetGroup>;
+  public readonly targetGroupArns: Record<string, string>;
+  public readonly accessLogsBucket: SecureBucket;
+
+  constructor(scope: Construct, id: string, props: NetworkLoadBalancerProps) {
+    super(scope, id);
+    validate(this, props);
+    const deletionProtection = props.deletionProtection ?? true;
+
+    const logs = accessLogsDestination(this, props.name, props.accessLogs, props.accessLogRetentionDays ?? 365, !deletionProtection);
+    this.accessLogsBucket = logs.bucket;
+    for (const statement of nlbLogDeliveryStatements(this, logDeliverySid('Nlb', props.name), logs.bucket.arn, logs.prefix)) {
+      logs.bucket.addToResourcePolicy(statement);
+    }
+
+    this.loadBalancer = new Lb(this, 'load-balancer', {
+      name: props.name,
+      loadBalancerType: 'network',
+      internal: !(props.internetFacing ?? false),
+      subnets: props.subnetIds,
+      securityGroups: props.securityGroupIds,
+      enableCrossZoneLoadBalancing: true,
+      enableDeletionProtection: deletionProtection,
+      accessLogs: { bucket: logs.bucket.bucketName, prefix: logs.prefix, enabled: true },
+      tags: { Name: props.name },
+      dependsOn: [logs.bucket.policy],
+    });
+    this.arn = this.loadBalancer.arn;
+    this.arnSuffix = this.loadBalancer.arnSuffix;
+    this.dnsName = this.loadBalancer.dnsName;
+    this.zoneId = this.loadBalancer.zoneId;
+
+    this.targetGroups = createTargetGroups(this, props.name, props.vpcId, props.targetGroups, 'TCP');
+    this.targetGroupArns = Object.fromEntries(Object.entries(this.targetGroups).map(([name, group]) => [name, group.arn]));
+
+    for (const [name, listener] of Object.entries(props.listeners)) {
+      const protocol = listenerProtocol(listener);
+      this.listeners[name] = new LbListener(this, `listener-${name}`, {
+        loadBalancerArn: this.arn,
+        port: listener.port,
+        protocol,
+        certificateArn: listener.certificateArn,
+        sslPolicy: protocol === 'TLS' ? (listener.sslPolicy ?? DEFAULT_TLS_POLICY) : undefined,
+        defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroupArns[listener.targetGroup] }],
+      });
+    }
+  }
+}
+
+function listenerProtocol(listener: NlbListenerSpec): string {
+  return listener.protocol ?? (listener.certificateArn === undefined ? 'TCP' : 'TLS');
+}
+
+function validate(scope: Construct, props: NetworkLoadBalancerProps): void {
+  const p = new PropProblems(scope, 'NetworkLoadBalancer').matches(
+    'name',
+    props.name,
+    /^(?!internal-)[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
+    '1-32 lowercase letters, digits or "-", not starting "internal-" or ending with "-"',
+  );
+  checkAccessLogs(p, props.accessLogs, props.accessLogRetentionDays);
+  checkTargetGroups(p, props.targetGroups, NLB_TARGET_PROTOCOLS);
+  const groups = Object.keys(props.targetGroups);
+  p.check(Object.keys(props.listeners).length > 0, 'listeners must name at least one listener (got none)');
+  const ports = new Map<number, string>();
+  for (const [name, listener] of Object.entries(props.listeners)) {
+    const at = `listeners.${name}`;
+    const protocol = listenerProtocol(listener);
+    p.matches('listeners key', name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, '1-32 letters, digits, "_" or "-"');
+    p.range(`${at}.port`, listener.port, 1, 65535);
+    p.oneOf(`${at}.protocol`, listener.protocol, ['TCP', 'TLS', 'UDP', 'TCP_UDP']);
+    p.check(ports.get(listener.port) === undefined, `${at}.port ${listener.port} is already used by listeners.${ports.get(listener.port)}`);
+    ports.set(listener.port, name);
+    p.check(
+      groups.includes(listener.targetGroup),
+      `${at}.targetGroup must be a targetGroups key (have: ${groups.join(', ') || 'none'}) (got ${JSON.stringify(listener.targetGroup)})`,
+    );
+    p.check(
+      (protocol === 'TLS') === (listener.certificateArn !== undefined),
+      protocol === 'TLS'
+        ? `${at} uses TLS and needs a certificateArn (got none)`
+        : `${at}.certificateArn applies to TLS listeners only (got protocol ${JSON.stringify(protocol)})`,
+    );
+    p.check(
+      protocol === 'TLS' || listener.sslPolicy === undefined,
+      `${at}.sslPolicy applies to TLS listeners only (got protocol ${JSON.stringify(protocol)})`,
+    );
+    p.oneOf(`${at}.sslPolicy`, listener.sslPolicy, TLS12_POLICIES as readonly string[]);
+  }
+  p.throwIfAny();
+}
