@@ -337,6 +337,41 @@ const cases: Record<string, { pass: Json; fail: Json; because: RegExp }> = {
     fail: one('aws_kms_key', {}),
     because: /enable_key_rotation is unset/,
   },
+  CKV_AWS_63: {
+    pass: one('aws_iam_role_policy', {
+      policy: JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: 'arn:aws:sqs:eu-west-1:1:q' },
+          { Effect: 'Deny', Action: '*', Resource: '*' },
+        ],
+      }),
+    }),
+    fail: one('aws_iam_policy', {
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['s3:*', 'sqs:SendMessage'], Resource: 'arn:aws:s3:::b' }] }),
+    }),
+    because: /allows s3:\*/,
+  },
+  CKV_AWS_355: {
+    pass: one('aws_iam_role', {
+      inline_policy: [
+        {
+          name: 'p',
+          policy: JSON.stringify({
+            Statement: [{ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'xray:PutTraceSegments'], Resource: '*' }],
+          }),
+        },
+      ],
+    }),
+    fail: one('aws_iam_role_policy', {
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 'xray:PutTraceSegments'], Resource: ['*'] }] }),
+    }),
+    because: /grants s3:GetObject on "\*"/,
+  },
+  CKV_AWS_149: {
+    pass: one('aws_secretsmanager_secret', { kms_key_id: 'arn:k' }),
+    fail: one('aws_secretsmanager_secret', { name: 's' }),
+    because: /kms_key_id is not set/,
+  },
   CKV_AWS_35: { pass: one('aws_cloudtrail', { kms_key_id: 'k' }), fail: one('aws_cloudtrail', {}), because: /kms_key_id is not set/ },
   CKV_AWS_36: {
     pass: one('aws_cloudtrail', { enable_log_file_validation: true }),

@@ -5,6 +5,7 @@ import { azureRules } from './azure.js';
 import { cacheQueueTableRules } from './cache-queue-table.js';
 import { computeRules } from './compute.js';
 import { edgeApiRules } from './edge-api.js';
+import { iamRules } from './iam.js';
 import { rdsRules } from './rds.js';
 import { s3Rules } from './s3.js';
 import { securityNetworkRules } from './security-network.js';
@@ -17,6 +18,7 @@ export const policyRules: readonly PolicyRule[] = [
   ...edgeApiRules,
   ...computeRules,
   ...securityNetworkRules,
+  ...iamRules,
   ...azureRules,
   ...tagRules,
 ];
