@@ -2,6 +2,7 @@
 // Each suite measures its baseline in the same run, so ratios compare like with like.
 const suites: Record<string, () => Promise<{ run: () => unknown }>> = {
   synth: () => import('./synth.js'),
+  'comment-render': () => import('./comment-render.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,148 @@
+import {
+  attributeLine,
+  checkRunTitle,
+  COMMENT_MARKER,
+  detailsBlock,
+  htmlText,
+  mdText,
+  resourceLine,
+  Safe,
+  shaRef,
+  stackHeadline,
+  staleBanner,
+  warningsBlock,
+  tableRow,
+  totalsLine,
+  truncatedNotice,
+} from './templates.js';
+
+const HOSTILE = 'x|y`z`</details></pre><!-- gitops:plan -->@octocat';
+const SHA = 'abc1234def567890abc1234def567890abc12345';
+
+describe('mdText and htmlText tags', () => {
+  test('GIVEN plain strings, numbers and Safe fragments WHEN interpolated THEN strings are escaped for the context, numbers grouped, fragments kept', () => {
+    expect(mdText`${'a|b'} ${12345} ${new Safe('<b>')}`.text).toBe('a&#124;b 12,345 <b>');
+    expect(htmlText`${'a|b<'} ${12345}`.text).toBe('a|b&lt; 12,345');
+  });
+});
+
+describe('tableRow', () => {
+  test('GIVEN a stack name and reason full of table and HTML syntax WHEN rendered THEN the row keeps exactly six cells', () => {
+    const row = tableRow({ name: HOSTILE, source: 'synth', counts: { add: 1, change: 2, destroy: 3 }, reason: HOSTILE }).text;
+    expect(row.split('|')).toHaveLength(8);
+    expect(row).not.toContain('</details>');
+    expect(row).not.toContain(COMMENT_MARKER);
+    expect(row).toContain('| — |');
+  });
+
+  test('GIVEN a terraform stack WHEN rendered THEN replace is a number and the source says terraform plan', () => {
+    expect(tableRow({ name: 'a', source: 'terraform', counts: { add: 1, change: 0, replace: 2, destroy: 0 } }).text).toBe(
+      '| <code>a</code> | 1 | 0 | 2 | 0 | terraform plan |',
+    );
+  });
+});
+
+describe('detailsBlock and lines', () => {
+  test('GIVEN hostile addresses and values WHEN rendered THEN the block has exactly one <details>, </details>, <pre> and </pre>', () => {
+    const headline = stackHeadline({ name: HOSTILE, source: 'terraform', counts: { add: 1, change: 0, replace: 0, destroy: 0 } });
+    const lines = [
+      resourceLine({ action: 'create', address: HOSTILE }),
+      attributeLine({ path: HOSTILE, after: HOSTILE, sensitive: false, unknownAfter: false }),
+    ];
+    const block = detailsBlock(headline, lines, 3, HOSTILE).text;
+    for (const tag of ['<details>', '</details>', '<pre>', '</pre>', '<summary>', '</summary>']) expect(block.split(tag)).toHaveLength(2);
+    expect(block).not.toContain(COMMENT_MARKER);
+    expect(block).toContain('… 3 more lines not shown here: see the check run');
+  });
+
+  test('GIVEN a sensitive attribute whose values were not masked upstream WHEN rendered THEN the values still do not appear', () => {
+    expect(attributeLine({ path: 'password', before: 'hunter2', after: 'correct-horse', sensitive: true, unknownAfter: false }).text).toBe(
+      '      password: (sensitive) → (sensitive)',
+    );
+  });
+
+  test.each([
+    [{ path: 'arn', sensitive: false, unknownAfter: true }, '      arn: (known after apply)'],
+    [{ path: 'id', before: 'i-1', sensitive: false, unknownAfter: true }, '      id: "i-1" → (known after apply)'],
+    [{ path: 'tags.a', before: 'x', sensitive: false, unknownAfter: false }, '      tags.a: "x" → (removed)'],
+    [{ path: 'n', before: 1, after: 2, sensitive: false, unknownAfter: false }, '      n: 1 → 2'],
+  ])('GIVEN attribute %j WHEN rendered THEN it reads %j', (attribute, line) => {
+    expect(attributeLine(attribute).text).toBe(line);
+  });
+
+  test('GIVEN every action WHEN a resource line is rendered THEN it starts with terraform-like symbols', () => {
+    expect(
+      (['create', 'update', 'replace', 'delete', 'read'] as const).map((action) => resourceLine({ action, address: 'a.b' }).text),
+    ).toEqual(['+ create  a.b', '~ update  a.b', '-/+ replace a.b', '- delete  a.b', '&lt;= read    a.b']);
+  });
+});
+
+describe('header blocks', () => {
+  test('GIVEN a repository URL WHEN a SHA is referenced THEN it is short and linked; without one it is only short', () => {
+    expect(shaRef(SHA, 'https://github.com/acme/infra').text).toBe(`[<code>abc1234</code>](https://github.com/acme/infra/commit/${SHA})`);
+    expect(shaRef(SHA, undefined).text).toBe('<code>abc1234</code>');
+  });
+
+  test('GIVEN only the base moved WHEN the stale banner is rendered THEN it names the base and not the head', () => {
+    const banner = staleBanner({ baseMoved: SHA }).text;
+    expect(banner).toContain('⚠️ **This plan is out of date:** the base moved to <code>abc1234</code>.');
+    expect(banner).not.toContain('head moved');
+  });
+
+  test('GIVEN both moved WHEN the stale banner is rendered THEN both are named', () => {
+    expect(staleBanner({ headMoved: SHA, baseMoved: SHA }).text).toContain(
+      'the head moved to <code>abc1234</code> and the base moved to <code>abc1234</code>.',
+    );
+  });
+
+  test.each([
+    [{ add: 0, change: 0, replace: 0, destroy: 0, stacks: 0 }, '**No stack is affected** by this pull request.'],
+    [{ add: 0, change: 0, replace: 0, destroy: 0, stacks: 1 }, '**No changes.** The head matches what is deployed in 1 stack.'],
+    [
+      { add: 1200, change: 1, replace: 0, destroy: 2, stacks: 3 },
+      '**Plan:** 1,200 to add, 1 to change, 0 to replace, 2 to destroy in 3 stacks.',
+    ],
+    [{ add: 1, change: 1, destroy: 0, stacks: 1 }, '**Plan:** 1 to add, 1 to change, 0 to destroy in 1 stack.'],
+  ])('GIVEN totals %j WHEN the totals line is rendered THEN it reads %j', (totals, line) => {
+    expect(totalsLine(totals).text).toBe(line);
+  });
+});
+
+describe('warningsBlock', () => {
+  test('GIVEN two warnings, one hostile WHEN rendered THEN each is one quoted line in inline code, escaped', () => {
+    expect(warningsBlock(['base 9e8d7c6 did not synthesize', 'a|b\n> [!x]']).text).toBe(
+      '> ℹ️ <code>base 9e8d7c6 did not synthesize</code>\n>\n> ℹ️ <code>a&#124;b\\n&gt; &#91;!x&#93;</code>',
+    );
+  });
+});
+
+describe('truncatedNotice and checkRunTitle', () => {
+  test('GIVEN links WHEN the notice is rendered THEN it points to the check run and the artifact', () => {
+    expect(
+      truncatedNotice({
+        environment: 'dev',
+        checkRunUrl: 'https://github.com/a/b/runs/1',
+        artifactUrl: 'https://ci/x(1)',
+        shortened: 2,
+        omitted: 1,
+      }).text,
+    ).toBe(
+      '> [!NOTE]\n> The full plan does not fit in one comment: the details of 2 stacks are shortened and the details of 1 stack are left out. ' +
+        'Full plan in the [<code>gitops/plan/dev</code> check run](https://github.com/a/b/runs/1) and the [plan artifact](https://ci/x%281%29).',
+    );
+  });
+
+  test('GIVEN a javascript: link WHEN the notice is rendered THEN it is not linked', () => {
+    expect(truncatedNotice({ environment: 'dev', checkRunUrl: 'javascript:alert(1)', shortened: 1, omitted: 0 }).text).not.toContain(
+      'javascript',
+    );
+  });
+
+  test('GIVEN totals WHEN the check run title is rendered THEN it summarises them in one line', () => {
+    expect(checkRunTitle('dev', { add: 5000, change: 1, replace: 0, destroy: 0, stacks: 2 })).toBe(
+      'dev: 5,000 to add, 1 to change, 0 to replace, 0 to destroy',
+    );
+    expect(checkRunTitle('dev', { add: 0, change: 0, replace: 0, destroy: 0, stacks: 2 })).toBe('dev: no changes');
+    expect(checkRunTitle('dev', { add: 0, change: 0, destroy: 0, stacks: 0 })).toBe('dev: no stack affected');
+  });
+});

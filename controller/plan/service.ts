@@ -1,0 +1,163 @@
+// Plans a pull request for one environment: check out base and head, link dependencies, synth both in
+// the sandbox, diff the stacks, and run terraform plan on each affected stack of the head.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TerraformAbortedError, TerraformError, type TerraformRunner } from '../runner/index.js';
+import { DependencyCache, type Installer } from './deps.js';
+import { affectedStacks, diffStacks } from './diff.js';
+import { assertNoProblems, environmentProblem, jobIdProblem, repoDirProblem, repoUrlProblem, shaProblem } from './inputs.js';
+import { sandboxEnv } from './sandbox.js';
+import { synthWorkTree } from './synth.js';
+import type { PlanReport, StackDiff, StackReport, SynthStacks } from './types.js';
+import { WorkTrees, type WorkTree } from './worktrees.js';
+
+/** What the service needs of the terraform runner. */
+export type StackPlanner = Pick<TerraformRunner, 'plan'>;
+
+export interface PlanServiceOptions {
+  /** GITOPS_WORK_DIR: cached clones, dependency cache, job directories and the sandbox's HOME/TMPDIR. */
+  readonly workDir: string;
+  /** Plans each affected stack. @default none: every stack gets the synth diff only */
+  readonly runner?: StackPlanner;
+  /** @default npm ci (NPM_CI) */
+  readonly installer?: Installer;
+  /** Extra sandbox variables such as `npm_config_registry`; credential-like names are refused. @default none */
+  readonly sandboxExtraEnv?: Readonly<Record<string, string>>;
+  /** @default 300000 */
+  readonly synthTimeoutMs?: number;
+  /** @default 600000 */
+  readonly installTimeoutMs?: number;
+  /** A git command silent for this long is stopped. @default 300000 */
+  readonly gitTimeoutMs?: number;
+  /** Keep the job directory (work trees, synth output) for debugging. @default false */
+  readonly keepJobDirs?: boolean;
+  /** @default () => new Date() */
+  readonly clock?: () => Date;
+}
+
+export interface PlanRequest {
+  /** The payload's clone_url (no credentials in it). */
+  readonly repoUrl: string;
+  /** Installation token for fetching. @default none */
+  readonly authToken?: string;
+  readonly headSha: string;
+  readonly baseSha: string;
+  /** The environment the pull request targets. */
+  readonly environment: string;
+  /** Environment files inside the repository. @default environments */
+  readonly envDir?: string;
+  /** Names the job directory and the runner's work directories. @default a random UUID */
+  readonly jobId?: string;
+  /** Cancels the plan (a newer push supersedes it); the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+const REMOVED_REASON = 'the stack is removed at head: a removed stack is not planned (its resources stay until its state is destroyed)';
+const NO_RUNNER_REASON = 'no terraform runner is configured';
+
+export class PlanService {
+  private readonly workDir: string;
+  private readonly workTrees: WorkTrees;
+  private readonly deps: DependencyCache;
+  private readonly env: Record<string, string>;
+
+  constructor(private readonly opts: PlanServiceOptions) {
+    this.workDir = resolve(opts.workDir);
+    const home = join(this.workDir, 'sandbox', 'home');
+    const tmpDir = join(this.workDir, 'sandbox', 'tmp');
+    this.env = sandboxEnv({ home, tmpDir, extra: opts.sandboxExtraEnv });
+    this.workTrees = new WorkTrees({ workDir: this.workDir, timeoutMs: opts.gitTimeoutMs });
+    this.deps = new DependencyCache({ workDir: this.workDir, installer: opts.installer, env: this.env, timeoutMs: opts.installTimeoutMs });
+  }
+
+  async planPullRequest(req: PlanRequest): Promise<PlanReport> {
+    const clock = this.opts.clock ?? (() => new Date());
+    const startedAt = clock().toISOString();
+    assertNoProblems('planPullRequest', [
+      repoUrlProblem('repoUrl', req.repoUrl),
+      shaProblem('headSha', req.headSha),
+      shaProblem('baseSha', req.baseSha),
+      environmentProblem('environment', req.environment),
+      req.envDir === undefined ? undefined : repoDirProblem('envDir', req.envDir),
+      req.jobId === undefined ? undefined : jobIdProblem('jobId', req.jobId),
+    ]);
+    req.signal?.throwIfAborted();
+    const jobId = req.jobId ?? randomUUID();
+    const jobDir = join(this.workDir, 'jobs', jobId);
+    if (existsSync(jobDir)) throw new Error(`planPullRequest: job ${jobId} already has a directory (${jobDir}); job ids must be unique`);
+    mkdirSync(jobDir, { recursive: true });
+    mkdirSync(this.env.HOME, { recursive: true });
+    mkdirSync(this.env.TMPDIR, { recursive: true });
+    const trees: WorkTree[] = [];
+    try {
+      const side = async (name: 'head' | 'base', sha: string): Promise<SynthStacks> => {
+        const tree = await this.workTrees.checkout({
+          repoUrl: req.repoUrl,
+          authToken: req.authToken,
+          sha,
+          dir: join(jobDir, name),
+          signal: req.signal,
+        });
+        trees.push(tree);
+        await this.deps.link(tree.dir, req.signal);
+        return synthWorkTree({
+          dir: tree.dir,
+          environment: req.environment,
+          commitSha: sha,
+          outDir: join(jobDir, `out-${name}`),
+          envDir: req.envDir,
+          env: this.env,
+          timeoutMs: this.opts.synthTimeoutMs,
+          signal: req.signal,
+        });
+      };
+      const [head, base] = await Promise.allSettled([side('head', req.headSha), side('base', req.baseSha)]);
+      req.signal?.throwIfAborted();
+      if (head.status === 'rejected') throw head.reason;
+      const warnings: string[] = [];
+      let baseStacks: SynthStacks = {};
+      if (base.status === 'fulfilled') baseStacks = base.value;
+      else {
+        const reason = (base.reason as { reason?: string }).reason ?? (base.reason as Error).message;
+        warnings.push(
+          `base ${req.baseSha.slice(0, 7)} did not synthesize ${req.environment} (${reason}): every stack is planned and its synth diff shown as added`,
+        );
+      }
+      const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
+      const outHead = join(jobDir, 'out-head', 'stacks');
+      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, req.signal)));
+      return {
+        environment: req.environment,
+        headSha: req.headSha,
+        baseSha: req.baseSha,
+        stacks,
+        warnings,
+        startedAt,
+        finishedAt: clock().toISOString(),
+      };
+    } finally {
+      await Promise.allSettled(trees.map((t) => this.workTrees.remove(t)));
+      if (!this.opts.keepJobDirs) rmSync(jobDir, { recursive: true, force: true });
+    }
+  }
+
+  private async planStack(diff: StackDiff, outHead: string, jobId: string, signal?: AbortSignal): Promise<StackReport> {
+    const synthOnly = (unavailableReason: string): StackReport => ({
+      name: diff.stack,
+      status: diff.status,
+      source: 'synth',
+      synthDiff: diff,
+      unavailableReason,
+    });
+    if (diff.status === 'removed') return synthOnly(REMOVED_REASON);
+    if (!this.opts.runner) return synthOnly(NO_RUNNER_REASON);
+    try {
+      const result = await this.opts.runner.plan({ name: diff.stack, dir: join(outHead, diff.stack) }, { jobId, signal });
+      return { name: diff.stack, status: diff.status, source: 'terraform', summary: result.summary, planFile: result.planFile };
+    } catch (e) {
+      if (e instanceof TerraformAbortedError || !(e instanceof TerraformError)) throw e;
+      return synthOnly(e.reason);
+    }
+  }
+}
