@@ -1,12 +1,24 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx transpiles without type checking, so start-up stays fast).
-import { register } from 'tsx/esm/api';
+// `gitops`. The infrastructure commands run from a CommonJS bundle of controller/cli/fast.ts (fast
+// start, plain `require` of the providers); the rest run the TypeScript sources through tsx.
+// Neither type-checks: that is `npm test` / `npm run lint`.
+import { createRequire } from 'node:module';
 
-register();
 // `gitops stacks | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
-const { main } = await import('../controller/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+
+const FAST = new Set(['validate', 'synth', 'stacks', 'plan', 'apply', 'policy']);
+const argv = process.argv.slice(2);
+let main;
+if (FAST.has(argv[0]) && process.env.GITOPS_NO_BUNDLE !== '1') {
+  const { bundle } = await import('./bundle.mjs');
+  ({ main } = createRequire(import.meta.url)(await bundle('controller/cli/fast.ts')));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../controller/cli.ts'));
+}
+process.exitCode = await main(argv);

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readHeadSha } from './synth.js';
 
 const env = {
   ...process.env,
@@ -33,4 +34,24 @@ describe('fast synth', () => {
     for (const [name, json] of a) expect({ name, json }).toEqual({ name, json: b.get(name) });
     expect(a.get('release-prod')).toContain('abcdef0123456789abcdef0123456789abcdef01');
   }, 240_000);
+});
+
+describe('readHeadSha', () => {
+  test('GIVEN this checkout WHEN HEAD is read from the git files THEN it equals git rev-parse HEAD', () => {
+    expect(readHeadSha()).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim());
+  });
+
+  test('GIVEN a linked work tree on a detached commit and a branch with packed refs WHEN read THEN both resolve', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'gitops-head-'));
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.email=a@b', '-c', 'user.name=a', 'commit', '-q', '--allow-empty', '-m', 'one');
+    const sha = git('rev-parse', 'HEAD');
+    git('pack-refs', '--all');
+    expect(readHeadSha(repo)).toBe(sha);
+    git('worktree', 'add', '-q', '--detach', join(repo, 'wt'), sha);
+    expect(readHeadSha(join(repo, 'wt'))).toBe(sha);
+    expect(readHeadSha(tmpdir())).toBeUndefined();
+    rmSync(repo, { recursive: true, force: true });
+  });
 });

@@ -1,15 +1,48 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { App } from 'cdktf';
 import { systems } from '../modules/systems/index.js';
 import { buildApp, type StackInfo } from './app.js';
 import { DEFAULT_ENV_DIR, loadEnvironments } from './load.js';
 import { UnknownEnvironmentError } from './config.js';
 
+/** The git directory of the checkout at `dir` (a work tree's `.git` is a file pointing at it). */
+function gitDir(dir: string): string | undefined {
+  const dotGit = join(dir, '.git');
+  if (!existsSync(dotGit)) return undefined;
+  if (statSync(dotGit).isDirectory()) return dotGit;
+  const text = readFileSync(dotGit, 'utf8').trim();
+  return text.startsWith('gitdir: ') ? resolve(dir, text.slice('gitdir: '.length)) : dotGit;
+}
+
+/** HEAD's commit read from the git files, without spawning git (synth runs on every push). */
+export function readHeadSha(dir = process.cwd()): string | undefined {
+  try {
+    const git = gitDir(dir);
+    if (!git) return undefined;
+    const head = readFileSync(join(git, 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
+    if (!ref) return undefined;
+    // A linked work tree keeps HEAD locally but refs in the common dir.
+    const common = existsSync(join(git, 'commondir')) ? resolve(git, readFileSync(join(git, 'commondir'), 'utf8').trim()) : git;
+    for (const base of [git, common]) {
+      if (existsSync(join(base, ref))) return readFileSync(join(base, ref), 'utf8').trim();
+    }
+    const packed = existsSync(join(common, 'packed-refs')) ? readFileSync(join(common, 'packed-refs'), 'utf8') : '';
+    return packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.slice(0, 40);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The commit the release stacks record: GITOPS_COMMIT_SHA, else the checkout's HEAD. */
 export function resolveCommitSha(): string {
   const fromEnv = process.env.GITOPS_COMMIT_SHA;
   if (fromEnv) return fromEnv;
+  const fromFiles = readHeadSha();
+  if (fromFiles) return fromFiles;
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
@@ -33,6 +66,20 @@ export interface SynthOptions {
   readonly dryRun?: boolean;
 }
 
+/**
+ * cdktf captures a full stack trace for every token it creates and formats it at once; that formatting
+ * is most of synth's time. While the app is built, keep only the top frames (enough to find a bad token).
+ */
+export function withShortStackTraces<T>(fn: () => T, frames = 12): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, sites) => `${String(error)}\n${sites.slice(0, frames).map((site) => `    at ${String(site)}`).join('\n')}`;
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
+
 /** Builds every stack into `app` and synthesizes it, unless `dryRun`. */
 export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
   const envDir = options.envDir ?? process.env.GITOPS_ENV_DIR ?? DEFAULT_ENV_DIR;
@@ -45,7 +92,9 @@ export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
       environments.map((e) => e.name),
     );
   }
-  const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
-  if (!options.dryRun) app.synth();
-  return stacks;
+  return withShortStackTraces(() => {
+    const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
+    if (!options.dryRun) app.synth();
+    return stacks;
+  });
 }

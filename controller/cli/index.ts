@@ -6,5 +6,6 @@ import { stacksCommand } from './stacks.js';
 import { planCommand, applyCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { checkBranchCommand } from './check-branch.js';
+import { serveCommand } from './serve.js';
 
-export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand, planCommand, applyCommand, policyCommand, checkBranchCommand];
+export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand, planCommand, applyCommand, policyCommand, checkBranchCommand, serveCommand];

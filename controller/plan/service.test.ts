@@ -194,9 +194,7 @@ describe('PlanService.planPullRequest with the stand-in project', () => {
       signal: controller.signal,
     });
     setTimeout(() => controller.abort(new Error(`superseded by ${'c'.repeat(7)}`)), 1500);
-    const started = Date.now();
     await expect(pending).rejects.toThrow('superseded by ccccccc');
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(jobDirs(workDir)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import type { PolicyRule } from '../types.js';
 import { asList, expectThat, get, isTrue, rule, show } from './helpers.js';
 
-const FUNCTION_APPS = ['azurerm_linux_function_app', 'azurerm_windows_function_app'];
+const FUNCTION_APPS = ['azurerm_linux_function_app', 'azurerm_windows_function_app', 'azurerm_function_app_flex_consumption'];
 
 export const azureRules: PolicyRule[] = [
   rule({

@@ -1,0 +1,107 @@
+import { SqliteStore } from '../store/sqlite-store.js';
+import { ReleaseController } from './controller.js';
+import { FakeGitHub, FakePlanner, pullRequest, sessionOf, sha } from './fake-github.js';
+
+const BASE = sha('b');
+
+function setup() {
+  const gh = new FakeGitHub().withProjectEnvironments(BASE);
+  gh.compares.set(`main...${sha('a')}`, [{ sha: sha('1'), parents: [sha('0')] }]);
+  gh.compares.set('main...dev', []);
+  gh.compares.set('main...uat', []);
+  const store = new SqliteStore(':memory:');
+  const planner = new FakePlanner();
+  return { gh, store, planner, session: sessionOf(gh), controller: new ReleaseController({ store, planner }) };
+}
+const live = () => new AbortController().signal;
+
+describe('ReleaseController', () => {
+  test('GIVEN feature/x → dev WHEN the pull request changes THEN branch policy, approvals and the plan are recorded in that order', async () => {
+    const { gh, controller, session, planner } = setup();
+    await controller.pullRequestChanged(session, pullRequest(), live());
+    expect(gh.writes).toEqual([
+      'createCheckRun gitops/branch-policy completed success',
+      'createCheckRun gitops/approvals/dev completed success',
+      'createCheckRun gitops/plan/dev in_progress',
+      'createComment #7',
+      'updateCheckRun gitops/plan/dev completed success',
+    ]);
+    expect(planner.requests[0].environment).toBe('dev');
+  });
+
+  test('GIVEN feature/y → main WHEN the pull request changes THEN only the failing branch-policy check is written and nothing is planned', async () => {
+    const { gh, controller, session, planner } = setup();
+    await controller.pullRequestChanged(session, pullRequest({ headRef: 'feature/y', baseRef: 'main' }), live());
+    expect(gh.writes).toEqual(['createCheckRun gitops/branch-policy completed failure']);
+    expect(planner.requests).toHaveLength(0);
+  });
+
+  test('GIVEN feature/x → release/r1 (a uat candidate) WHEN the pull request changes THEN uat is planned and no approvals check is written', async () => {
+    const { gh, controller, session, planner } = setup();
+    await controller.pullRequestChanged(session, pullRequest({ baseRef: 'release/r1' }), live());
+    expect(gh.writes.some((w) => w.includes('approvals'))).toBe(false);
+    expect(planner.requests[0].environment).toBe('uat');
+    expect(gh.check('gitops/plan/uat')?.conclusion).toBe('success');
+  });
+
+  test('GIVEN a review on release/r1 → uat WHEN reviews change THEN only the approvals check is written', async () => {
+    const { gh, controller, session } = setup();
+    await controller.reviewChanged(session, pullRequest({ headRef: 'release/r1', baseRef: 'uat' }));
+    expect(gh.writes).toEqual(['createCheckRun gitops/approvals/uat completed failure']);
+  });
+
+  test.each([
+    ['a disallowed pair', { headRef: 'feature/y', baseRef: 'main' }],
+    ['a plan-only candidate', { baseRef: 'release/r1' }],
+    ['an invalid branch name', { headRef: 'feature/a..b' }],
+  ])('GIVEN %s WHEN reviews change THEN no check is written', async (_what, over) => {
+    const { gh, controller, session } = setup();
+    await controller.reviewChanged(session, pullRequest(over));
+    expect(gh.writes).toEqual([]);
+  });
+
+  test('GIVEN the dev lock held by this pull request WHEN a writer comments /unlock THEN the target is resolved from the base and the lock released', async () => {
+    const { gh, controller, session, store } = setup();
+    gh.permissions.set('carol', 'write');
+    const pr = pullRequest();
+    gh.pulls.set(7, {
+      number: 7,
+      state: 'open',
+      merged: false,
+      draft: false,
+      title: 't',
+      author: 'alice',
+      headRef: pr.headRef,
+      headSha: pr.headSha,
+      baseRef: 'dev',
+      baseSha: BASE,
+    });
+    store.acquireLock('dev', 'acme/infra#7', 7);
+    const outcome = await controller.commentCreated(session, {
+      owner: 'acme',
+      repo: 'infra',
+      pr: 7,
+      body: '/unlock',
+      sender: 'carol',
+      senderType: 'User',
+    });
+    expect(outcome).toEqual({ action: 'unlocked', result: { environment: 'dev', released: true } });
+    expect(store.getLock('dev')).toBeUndefined();
+  });
+
+  test('GIVEN the prod lock held by another pull request WHEN /unlock prod THEN the lock stays', async () => {
+    const { gh, controller, session, store } = setup();
+    gh.permissions.set('carol', 'admin');
+    store.acquireLock('prod', 'acme/infra#41', 41);
+    const outcome = await controller.commentCreated(session, {
+      owner: 'acme',
+      repo: 'infra',
+      pr: 7,
+      body: '/unlock prod',
+      sender: 'carol',
+      senderType: 'User',
+    });
+    expect(outcome).toEqual({ action: 'unlocked', result: { environment: 'prod', released: false, heldBy: '#41' } });
+    expect(store.getLock('prod')?.pr).toBe(41);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './front-door-waf.js';
+export * from './front-door.js';

@@ -1,0 +1,175 @@
+// A Linux Function App: HTTPS and TLS 1.2 only, no FTP or basic-auth publishing, a system-assigned
+// identity for storage, Key Vault and telemetry, VNet-integrated and private by default.
+import { Construct } from 'constructs';
+import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption/index.js';
+import { LinuxFunctionApp, type LinuxFunctionAppSiteConfigApplicationStack } from '@cdktf/provider-azurerm/lib/linux-function-app/index.js';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container/index.js';
+import type { NetworkAccessProps } from '../core/network-access.js';
+import type { Placement } from '../core/placement.js';
+import { PrivateEndpoint } from '../network/private-endpoint.js';
+import { usesKeyVaultReferences } from './app-settings.js';
+import { validateFunctionApp } from './function-app-validation.js';
+import { FunctionPlan, type FunctionPlanSku } from './function-plan.js';
+import type { FunctionRuntime } from './runtimes.js';
+
+/** Roles on the storage account that the Functions host needs when it authenticates with its identity. */
+export const HOST_STORAGE_ROLES = ['Storage Blob Data Owner', 'Storage Queue Data Contributor', 'Storage Table Data Contributor'] as const;
+
+export interface FunctionAppProps extends Placement, Pick<NetworkAccessProps, 'privateLink' | 'allowPublicNetworkAccess'> {
+  /** 2-60 lowercase letters, digits or hyphens, globally unique (`<name>.azurewebsites.net`). */
+  readonly name: string;
+  /** A plan to share with other apps (Elastic Premium). @default a plan of its own, `<name>-plan`, of `sku` */
+  readonly plan?: FunctionPlan;
+  /** Sku of the app's own plan; unset when `plan` is given. @default 'EP1' */
+  readonly sku?: FunctionPlanSku;
+  /** @default { name: 'node', version: '22' } */
+  readonly runtime?: { readonly name: FunctionRuntime; readonly version: string };
+  /** The host's storage account, reached with the app's identity (the account may disable shared keys). */
+  readonly storageAccount: { readonly id: string; readonly name: string; readonly primaryBlobEndpoint: string };
+  /**
+   * Outbound VNet integration: a subnet delegated to Microsoft.Web/serverFarms (EP) or
+   * Microsoft.App/environments (FC1). All outbound traffic is routed through it.
+   * Required unless `withoutVnetIntegration` is set.
+   */
+  readonly subnetId?: string;
+  /** Run without VNet integration (the app then reaches private endpoints of nothing). Needed by sku Y1. @default false */
+  readonly withoutVnetIntegration?: boolean;
+  /** Telemetry; with Entra-only ingestion the app gets Monitoring Metrics Publisher on the component. @default none */
+  readonly applicationInsights?: { readonly id: string; readonly connectionString: string; readonly requiresEntraAuthentication: boolean };
+  /** The vault that `@Microsoft.KeyVault(...)` settings read; the app gets Key Vault Secrets User on it. @default none */
+  readonly keyVault?: { readonly id: string };
+  /** Settings (environment variables). Secrets must be Key Vault references, never literals. @default none */
+  readonly appSettings?: Readonly<Record<string, string>>;
+  /** Path the platform probes; unhealthy instances are replaced. @default none */
+  readonly healthCheckPath?: string;
+  /** Flex Consumption: most instances, 1-1000. @default 100 */
+  readonly maximumInstanceCount?: number;
+}
+
+export class FunctionApp extends Construct {
+  public readonly app: LinuxFunctionApp | FunctionAppFlexConsumption;
+  public readonly id: string;
+  public readonly name: string;
+  public readonly defaultHostname: string;
+  /** The system-assigned identity's principal id: grant it roles instead of handing out keys. */
+  public readonly principalId: string;
+  public readonly plan: FunctionPlan;
+  public readonly privateEndpoint?: PrivateEndpoint;
+
+  constructor(scope: Construct, id: string, props: FunctionAppProps) {
+    super(scope, id);
+    const runtime = props.runtime ?? { name: 'node', version: '22' };
+    const sku = props.plan?.sku ?? props.sku ?? 'EP1';
+    validateFunctionApp(this, props, sku, runtime);
+    const placement = { resourceGroupName: props.resourceGroupName, location: props.location };
+    const settings = { ...(props.appSettings ?? {}) };
+    const insights = props.applicationInsights;
+    if (insights?.requiresEntraAuthentication) settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING = 'Authorization=AAD';
+
+    this.plan = props.plan ?? new FunctionPlan(this, 'plan', { ...placement, name: `${props.name}-plan`, sku });
+    const common = {
+      ...placement,
+      name: props.name,
+      servicePlanId: this.plan.id,
+      httpsOnly: true,
+      publicNetworkAccessEnabled: props.allowPublicNetworkAccess ?? false,
+      webdeployPublishBasicAuthenticationEnabled: false,
+      virtualNetworkSubnetId: props.subnetId,
+      identity: { type: 'SystemAssigned' },
+    };
+    const siteConfig = {
+      minimumTlsVersion: '1.2',
+      scmMinimumTlsVersion: '1.2',
+      http2Enabled: true,
+      remoteDebuggingEnabled: false,
+      healthCheckPath: props.healthCheckPath,
+      healthCheckEvictionTimeInMin: props.healthCheckPath === undefined ? undefined : 5,
+      applicationInsightsConnectionString: insights?.connectionString,
+    };
+
+    if (sku === 'FC1') {
+      const container = new StorageContainer(this, 'package-container', {
+        name: `pkg-${props.name}`.slice(0, 63).replace(/-$/, ''),
+        storageAccountId: props.storageAccount.id,
+        containerAccessType: 'private',
+      });
+      this.app = new FunctionAppFlexConsumption(this, 'app', {
+        ...common,
+        runtimeName: runtime.name,
+        runtimeVersion: runtime.version,
+        storageContainerType: 'blobContainer',
+        storageContainerEndpoint: `${props.storageAccount.primaryBlobEndpoint}${container.name}`,
+        storageAuthenticationType: 'SystemAssignedIdentity',
+        maximumInstanceCount: props.maximumInstanceCount ?? 100,
+        instanceMemoryInMb: 2048,
+        appSettings: { ...settings, AzureWebJobsStorage__accountName: props.storageAccount.name },
+        siteConfig,
+      });
+    } else {
+      this.app = new LinuxFunctionApp(this, 'app', {
+        ...common,
+        functionsExtensionVersion: '~4',
+        storageAccountName: props.storageAccount.name,
+        storageUsesManagedIdentity: true,
+        // Azure Files (the content share) cannot use an identity: deploy with run-from-package instead.
+        contentShareForceDisabled: true,
+        ftpPublishBasicAuthenticationEnabled: false,
+        appSettings: settings,
+        siteConfig: {
+          ...siteConfig,
+          ftpsState: 'Disabled',
+          vnetRouteAllEnabled: props.subnetId !== undefined,
+          // Lets the scale controller see non-HTTP triggers (Service Bus) that sit behind the VNet.
+          runtimeScaleMonitoringEnabled: sku.startsWith('EP') ? true : undefined,
+          applicationStack: applicationStack(runtime.name, runtime.version),
+        },
+      });
+    }
+    this.id = this.app.id;
+    this.name = this.app.name;
+    this.defaultHostname = this.app.defaultHostname;
+    this.principalId = this.app.identity.principalId;
+
+    for (const role of HOST_STORAGE_ROLES) this.grantOn(`storage-${role}`, props.storageAccount.id, role);
+    if (props.keyVault !== undefined && usesKeyVaultReferences(props.appSettings ?? {})) {
+      this.grantOn('key-vault-secrets', props.keyVault.id, 'Key Vault Secrets User');
+    }
+    if (insights?.requiresEntraAuthentication) this.grantOn('telemetry', insights.id, 'Monitoring Metrics Publisher');
+
+    if (props.privateLink !== undefined) {
+      this.privateEndpoint = new PrivateEndpoint(this, 'private-endpoint', {
+        ...placement,
+        name: `${props.name}-pe`,
+        targetResourceId: this.app.id,
+        subresource: 'sites',
+        ...props.privateLink,
+      });
+    }
+  }
+
+  private grantOn(grantName: string, scope: string, role: string): RoleAssignment {
+    const id = `grant-${grantName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    return new RoleAssignment(this, id, {
+      scope,
+      principalId: this.principalId,
+      roleDefinitionName: role,
+      principalType: 'ServicePrincipal',
+    });
+  }
+}
+
+function applicationStack(runtime: FunctionRuntime, version: string): LinuxFunctionAppSiteConfigApplicationStack {
+  switch (runtime) {
+    case 'node':
+      return { nodeVersion: version };
+    case 'python':
+      return { pythonVersion: version };
+    case 'dotnet-isolated':
+      return { dotnetVersion: version, useDotnetIsolatedRuntime: true };
+    case 'java':
+      return { javaVersion: version };
+    case 'powershell':
+      return { powershellCoreVersion: version };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './app-settings.js';
+export * from './key-vault.js';
+export * from './function-plan.js';
+export * from './runtimes.js';
+export * from './function-app.js';
