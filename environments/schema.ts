@@ -76,7 +76,10 @@ const waiver = z.strictObject({
   /** The resource address inside a stack: `<stack>.<type>.<name>`. */
   resource: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*\.[a-z0-9_]+\.[A-Za-z0-9_-]+$/, 'must be <stack>.<type>.<name>, e.g. imaging-prod.aws_s3_bucket.images_bucket_1A2B3C4D'),
+    .regex(
+      /^[a-z0-9][a-z0-9._-]*\.[a-z0-9_]+\.[A-Za-z0-9_-]+$/,
+      'must be <stack>.<type>.<name>, e.g. imaging-prod.aws_s3_bucket.images_bucket_1A2B3C4D',
+    ),
   reason: z.string().trim().min(10, 'must be a written reason of at least 10 characters'),
 });
 

@@ -31,7 +31,10 @@ export function readHeadSha(dir = process.cwd()): string | undefined {
       if (existsSync(join(base, ref))) return readFileSync(join(base, ref), 'utf8').trim();
     }
     const packed = existsSync(join(common, 'packed-refs')) ? readFileSync(join(common, 'packed-refs'), 'utf8') : '';
-    return packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.slice(0, 40);
+    return packed
+      .split('\n')
+      .find((l) => l.endsWith(` ${ref}`))
+      ?.slice(0, 40);
   } catch {
     return undefined;
   }
@@ -72,7 +75,11 @@ export interface SynthOptions {
  */
 export function withShortStackTraces<T>(fn: () => T, frames = 12): T {
   const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, sites) => `${String(error)}\n${sites.slice(0, frames).map((site) => `    at ${String(site)}`).join('\n')}`;
+  Error.prepareStackTrace = (error, sites) =>
+    `${String(error)}\n${sites
+      .slice(0, frames)
+      .map((site) => `    at ${String(site)}`)
+      .join('\n')}`;
   try {
     return fn();
   } finally {

@@ -78,43 +78,94 @@ const hybridLink = z.strictObject({
 
 export const ingestSettings = z.strictObject({
   ...commonSettings,
+  /** How the on-premise source reaches the API: `vpn` (private API over a site-to-site VPN) or `https` (public API behind WAF, cheaper). */
   hybrid: hybridLink.prefault({}),
+  /** Who authenticates the source: a Lambda TOKEN authorizer (tokens in Secrets Manager) or a Cognito user pool (OAuth client credentials). */
   authorizer: z.enum(['lambda', 'cognito']).default('lambda'),
+  /** Deliveries of one message before SQS moves it to the dead-letter queue. */
   maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+  /** The consumer function's timeout; the queue's visibility timeout is 6 × this. */
   consumerTimeoutSeconds: z.number().int().min(1).max(900).default(30),
+  /** Concurrency reserved for (and capping) the consumer, protecting the downstream services; -1 = unreserved. */
   consumerReservedConcurrency: z.number().int().min(-1).max(1000).default(-1),
 });
 
 export const imagingSettings = z.strictObject({
   ...commonSettings,
+  /** The ECS Fargate front end: desiredCount 0 turns it off (the seed's cost saving); the DR copy runs drFrontendDesiredCount. */
   frontend: service.prefault({}),
+  /** Redis for processed-image links; with `multiAz` at least one replica is kept whatever `replicas` says. */
   cache: cache.prefault({}),
   /** Days before noncurrent image versions expire. */
   imageVersionExpiryDays: z.number().int().min(1).max(3650).default(30),
-  /** Requests per 5 minutes from one IP before WAF blocks it. */
+  /** Days before processed images (key prefix `processed/`) expire; they are re-rendered on demand. */
+  processedImageExpiryDays: z.number().int().min(1).max(3650).default(90),
+  /** Requests per 5 minutes from one IP before WAF blocks it (CloudFront and load balancer ACLs). */
   rateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(2000),
   /** Serve through CloudFront; lower environments may turn it off to save cost. */
   cdn: z.boolean().default(true),
+  /** Global Accelerator in front of the load balancer, with the DR copy's load balancer as a second endpoint group. */
   globalAccelerator: z.boolean().default(false),
+  /** Front-end tasks of the DR copy: 0 keeps it stopped (all traffic stays in the primary region); raise it to fail over. */
+  drFrontendDesiredCount: z.number().int().min(0).max(100).default(0),
+  /** An existing public Route 53 zone (looked up by name) holding the certificates' validation records and aliases. */
+  hostedZone: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as catandhat.example.com')
+    .default('catandhat.example.com'),
+  /** Name of the front end (load balancer or accelerator), inside `hostedZone`. */
+  domain: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as www.catandhat.example.com')
+    .default('www.catandhat.example.com'),
+  /** Name of the CloudFront distribution serving the images, inside `hostedZone`. */
+  cdnDomain: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as images.catandhat.example.com')
+    .default('images.catandhat.example.com'),
+  /** Tag of the front-end image in ECR (tags are immutable: a release pushes a new one). */
+  frontendImageTag: z
+    .string()
+    .regex(/^(?!latest$)[\w][\w.-]{0,127}$/, 'must be an image tag such as 1.4.2 (not latest)')
+    .default('1.0.0'),
 });
 
 export const agriSettings = z.strictObject({
   ...commonSettings,
+  /** The Dash dashboard (FE) service: tasks and their size. */
   frontend: service.prefault({}),
+  /** The FastAPI (BE) service. */
   backend: service.prefault({}),
+  /** The ML model service. */
   ml: service.prefault({ cpu: 1024, memory: 2048 }),
+  /** The back end's PostgreSQL (RDS, or Aurora with `engine: aurora-postgresql`); Multi-AZ from `multiAz`. */
   database: database.prefault({}),
-  /** Site-to-site VPN to the farm and Route 53 failover (on-premise primary, AWS secondary). */
+  /** Site-to-site VPN to the farm (when `farm.mode` is `vpn`) and Route 53 failover (on-premise primary, AWS secondary). */
   hybrid: z.boolean().default(false),
+  /** The farm's network: VPN device, on-premise CIDR (reaches the back end over the VPN) and BGP ASN. */
   farm: hybridLink.prefault({ mode: 'vpn', customerGatewayIp: '198.51.100.20', bgpAsn: 65010 }),
+  /** Public IPs of the farm's own deployment: the failover primary, health-checked over HTTPS (hybrid only). */
+  farmAppIps: z.array(z.ipv4()).min(1).max(8).default(['198.51.100.21']),
+  /** Path the Route 53 health check requests from the farm's deployment. */
+  healthCheckPath: z
+    .string()
+    .regex(/^\/[\x21-\x7e]{0,254}$/, 'must be a path such as /health')
+    .default('/health'),
+  /** The public hosted zone the stack creates; users reach the dashboard at the apex, internal tiers at `backend.` / `ml.`. */
   domain: z
     .string()
     .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com')
     .default('app.unicorn.example.com'),
+  /** Tag of the FE, BE and ML images in their ECR repositories; tags are immutable, so a release bumps it. */
+  imageTag: z
+    .string()
+    .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
+    .default('1.0.0'),
 });
 
 export const paymentsSettings = z.strictObject({
   ...commonSettings,
+  /** The four ECS services (web server, external API, internal API, payment-processor integration): tasks and their size. */
   services: z
     .strictObject({
       web: service.prefault({ desiredCount: 2, maxCount: 4 }),
@@ -123,13 +174,28 @@ export const paymentsSettings = z.strictObject({
       processor: service.prefault({ desiredCount: 2, maxCount: 4 }),
     })
     .prefault({}),
+  /** The transactions database; `engine: aurora-postgresql` builds an Aurora cluster (needs db.t4g.medium or larger). */
   database: database.prefault({}),
+  /** Redis in front of the database; with `multiAz` at least one replica is kept whatever `replicas` says. */
   cache: cache.prefault({}),
+  /** The public hosted zone the primary stack creates: the web front at the apex, the API at `api.<domain>`. */
   domain: z
     .string()
     .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as pay.example.com')
     .default('pay.snake.example.com'),
+  /** Shield Advanced protection of the CloudFront distribution and the hosted zone (needs an active subscription). */
   shieldAdvanced: z.boolean().default(false),
+  /** Tag of the four service images in their ECR repositories; tags are immutable, so a release bumps it. */
+  imageTag: z
+    .string()
+    .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
+    .default('1.0.0'),
+  /** Steady-state requests per second the regional API accepts; bursts may reach twice this. */
+  apiThrottleRps: z.number().int().min(1).max(100_000).default(1000),
+  /** Requests one IP may send to the API in 5 minutes before WAF blocks it (partners call at volume). */
+  apiRateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(20_000),
+  /** GuardDuty, AWS Config and (primary region) CloudTrail for the account: on in exactly one stack per account and region. */
+  securityBaseline: z.boolean().default(true),
 });
 
 export const commerceSettings = z.strictObject({

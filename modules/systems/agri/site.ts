@@ -1,0 +1,30 @@
+// Where an agri stack runs: its provider, availability zones and resource names.
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import type { SystemContext } from '../types.js';
+
+/** The AWS account of the environment; a system on AWS cannot be built without one. */
+export function awsAccountId(context: SystemContext): string {
+  const accountId = context.environment.accounts.aws?.accountId;
+  if (accountId === undefined) {
+    throw new Error(
+      `environment ${context.environment.name}: accounts.aws.accountId is required for the ${context.tags.system} system (got no accounts.aws block)`,
+    );
+  }
+  return accountId;
+}
+
+/** The stack's default provider: the site's region, and only the environment's account. */
+export function defaultProvider(scope: Construct, context: SystemContext): AwsProvider {
+  return new AwsProvider(scope, 'aws', { region: context.region.aws, allowedAccountIds: [awsAccountId(context)] });
+}
+
+/** The first `count` AZ names of `region` (`eu-west-1a`, `eu-west-1b`, ...): literal, so subnets are keyed by them. */
+export function availabilityZones(region: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode('a'.charCodeAt(0) + i)}`);
+}
+
+/** `<system>-<env>`: prefix of every name. */
+export function resourcePrefix(context: SystemContext): string {
+  return `${context.tags.system}-${context.environment.name}`;
+}

@@ -1,0 +1,221 @@
+// agri (seed 002, Uni-Corn crop analytics), the cloud and hybrid deployments: a VPC with private
+// subnets over the environment's AZs; the Dash front end, FastAPI back end and ML model service on
+// ECS Fargate (own task definition, ECR repository and auto scaling each) behind a load balancer
+// per tier; PostgreSQL reachable from the back end only; CloudWatch logs, alarms and a dashboard;
+// an S3 bucket for the on-premise release bundles. Hybrid (farms with intermittent connectivity):
+// a site-to-site VPN to the farm and Route 53 failover — the farm's deployment primary behind an
+// HTTPS health check, the cloud ALB secondary.
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
+import { PostgresDatabase } from '../../aws/data/postgres-database.js';
+import { SecureBucket } from '../../aws/data/s3-bucket.js';
+import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
+import { WebAcl } from '../../aws/edge/web-acl.js';
+import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
+import { Vpc } from '../../aws/network/vpc.js';
+import { awsAccountContext } from '../../aws/security/account.js';
+import { KmsKey } from '../../aws/security/kms-key.js';
+import type { SystemContext } from '../types.js';
+import { AgriEntry } from './hybrid.js';
+import { AgriMonitoring } from './monitoring.js';
+import { availabilityZones, defaultProvider, resourcePrefix } from './site.js';
+import { AgriTiers, TIER_KEYS } from './tiers.js';
+
+/** The database user the back end signs in as with IAM authentication (no password anywhere). */
+export const DB_APP_USER = 'agri_app';
+
+export class AgriStack extends TerraformStack {
+  public readonly vpc: Vpc;
+  public readonly zone: Route53Zone;
+  public readonly certificate: DnsValidatedCertificate;
+  public readonly tiers: AgriTiers;
+  public readonly database: PostgresDatabase;
+  public readonly bundles: SecureBucket;
+  public readonly webAcl: WebAcl;
+  public readonly entry: AgriEntry;
+  public readonly alarmTopic: AlarmTopic;
+  public readonly monitoring: AgriMonitoring;
+
+  constructor(scope: Construct, id: string, context: SystemContext<'agri'>) {
+    super(scope, id);
+    const s = context.settings;
+    const prefix = resourcePrefix(context);
+    const region = context.region.aws;
+    checkSettings(context);
+    defaultProvider(this, context);
+    const overVpn = s.hybrid && s.farm.mode === 'vpn';
+
+    const key = new KmsKey(this, 'key', {
+      description: `${prefix}: logs, bundles, database and the alarm topic`,
+      alias: prefix,
+      servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
+    });
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
+
+    this.vpc = new Vpc(this, 'vpc', {
+      name: prefix,
+      cidr: context.cidr,
+      availabilityZones: availabilityZones(region, s.azCount),
+      natGateways: s.natGateways,
+      flowLogRetentionDays: s.logRetentionDays,
+      flowLogKmsKeyArn: key.arn,
+      // The farm's sync service reaches the back end over the VPN.
+      privateNetworkCidrs: overVpn ? [s.farm.onPremCidr] : [],
+    });
+
+    this.zone = new Route53Zone(this, 'zone', { name: s.domain, comment: `${prefix}: the crop dashboard and its internal tiers` });
+    this.certificate = new DnsValidatedCertificate(this, 'certificate', {
+      domainName: s.domain,
+      subjectAlternativeNames: [`*.${s.domain}`],
+      hostedZoneId: this.zone.zoneId,
+    });
+    // Installers for the air-gapped and hybrid farms (images, docker-compose.yml, documentation).
+    this.bundles = new SecureBucket(this, 'bundles', {
+      bucketPrefix: `${prefix}-bundles-`,
+      kmsKeyArn: key.arn,
+      forceDestroy: !s.deletionProtection,
+    });
+    const accessLogs = new SecureBucket(this, 'lb-logs', {
+      bucketPrefix: `${prefix}-lb-logs-`,
+      lifecycleRules: [{ id: 'expire-access-logs', expirationDays: s.logRetentionDays }],
+      forceDestroy: !s.deletionProtection,
+    });
+
+    this.database = new PostgresDatabase(this, 'database', {
+      name: prefix,
+      vpcId: this.vpc.vpcId,
+      subnetIds: this.vpc.isolatedSubnetIds,
+      allowedSecurityGroups: {},
+      engine: s.database.engine,
+      instanceClass: s.database.instanceClass,
+      multiAz: s.multiAz,
+      ...(s.database.engine === 'postgres'
+        ? { allocatedStorageGb: s.database.allocatedStorage, maxAllocatedStorageGb: Math.min(4 * s.database.allocatedStorage, 65_536) }
+        : {}),
+      kmsKeyArn: key.arn,
+      databaseName: 'corn',
+      backupRetentionDays: s.database.backupRetentionDays,
+      deletionProtection: s.deletionProtection,
+    });
+
+    this.tiers = new AgriTiers(this, 'tiers', {
+      prefix,
+      domain: s.domain,
+      hostedZoneId: this.zone.zoneId,
+      vpcId: this.vpc.vpcId,
+      vpcCidr: this.vpc.cidr,
+      publicSubnetIds: this.vpc.publicSubnetIds,
+      privateSubnetIds: this.vpc.privateSubnetIds,
+      certificateArn: this.certificate.arn,
+      settings: { frontend: s.frontend, backend: s.backend, ml: s.ml },
+      imageTag: s.imageTag,
+      logRetentionDays: s.logRetentionDays,
+      kmsKeyArn: key.arn,
+      deletionProtection: s.deletionProtection,
+      accessLogsBucket: accessLogs,
+      backendClientCidrs: overVpn ? { farm: s.farm.onPremCidr } : undefined,
+      environment: {
+        frontend: {},
+        backend: {
+          DB_HOST: this.database.endpoint,
+          DB_PORT: String(this.database.port),
+          DB_NAME: 'corn',
+          DB_USER: DB_APP_USER,
+          DB_IAM_AUTH: 'true',
+        },
+        ml: {},
+      },
+    });
+    this.connectBackendToDatabase();
+
+    this.webAcl = new WebAcl(this, 'web-acl', {
+      scope: 'REGIONAL',
+      name: `${prefix}-dashboard`,
+      logging: { retentionInDays: s.logRetentionDays },
+    });
+    this.webAcl.associate('frontend-alb', this.tiers.loadBalancers.frontend.arn);
+
+    this.entry = new AgriEntry(this, 'entry', {
+      prefix,
+      domain: s.domain,
+      hostedZoneId: this.zone.zoneId,
+      publicLoadBalancer: this.tiers.loadBalancers.frontend,
+      failover: s.hybrid ? { farmAppIps: s.farmAppIps, healthCheckPath: s.healthCheckPath } : undefined,
+      vpn: overVpn
+        ? {
+            vpcId: this.vpc.vpcId,
+            customerGatewayIp: s.farm.customerGatewayIp,
+            bgpAsn: s.farm.bgpAsn,
+            onPremCidr: s.farm.onPremCidr,
+            routeTables: this.vpc.privateRouteTableIdsByAz,
+            logRetentionDays: s.logRetentionDays,
+          }
+        : undefined,
+    });
+
+    this.monitoring = new AgriMonitoring(this, 'monitoring', {
+      prefix,
+      alarmTopicArn: this.alarmTopic.arn,
+      clusterName: this.tiers.cluster.name,
+      tiers: Object.fromEntries(
+        TIER_KEYS.map((tier) => {
+          const service = this.tiers.services[tier];
+          return [tier, { service: service.name, logGroup: service.logGroup.name, alb: this.tiers.loadBalancers[tier] }];
+        }),
+      ),
+      userFacingTier: 'frontend',
+      userLatencyP99Ms: 3000,
+      database: { engine: s.database.engine, identifier: prefix, instanceClass: s.database.instanceClass },
+      vpnConnectionId: this.entry.vpn?.vpnConnectionId,
+    });
+
+    new TerraformOutput(this, 'dashboard_url', { value: `https://${s.domain}/` });
+    new TerraformOutput(this, 'name_servers', { value: this.zone.nameServers, description: 'Delegate the domain to these' });
+    if (this.entry.vpn) {
+      new TerraformOutput(this, 'farm_vpn_tunnel_addresses', {
+        value: this.entry.vpn.tunnelAddresses,
+        description: "AWS tunnel endpoints to configure on the farm's VPN device",
+      });
+    }
+  }
+
+  /** The back end alone reaches PostgreSQL: ingress from its group, egress from it, IAM auth as DB_APP_USER. */
+  private connectBackendToDatabase(): void {
+    const backend = this.tiers.services.backend;
+    const account = awsAccountContext(this);
+    this.database.allowFrom('backend', backend.securityGroupId);
+    backend.securityGroup.addEgress({
+      name: 'to-database',
+      description: 'PostgreSQL (TLS)',
+      fromPort: this.database.port,
+      peerSecurityGroupId: this.database.securityGroupId,
+    });
+    backend.taskRole.addStatements({
+      sid: 'ConnectToDatabase',
+      actions: ['rds-db:connect'],
+      resources: [
+        `arn:${account.partition}:rds-db:${account.region}:${account.accountId}:dbuser:${this.database.resourceId}/${DB_APP_USER}`,
+      ],
+    });
+  }
+}
+
+/** Combinations zod cannot see: each problem names the field, the bad value and what is allowed. */
+function checkSettings(context: SystemContext<'agri'>): void {
+  const s = context.settings;
+  const at = `environment ${context.environment.name}: systems.agri`;
+  const problems: string[] = [];
+  if (context.role === 'dr' || s.dr) {
+    problems.push(`${at}.dr must be false: seed 002 defines no DR copy (the farm's own deployment is the fallback) (got ${s.dr})`);
+  }
+  if (s.database.engine === 'aurora-postgresql' && /\.(micro|small)$/.test(s.database.instanceClass)) {
+    problems.push(
+      `${at}.database.instanceClass must be db.t4g.medium or larger for engine aurora-postgresql (got ${s.database.instanceClass})`,
+    );
+  }
+  if (s.database.backupRetentionDays < 7) {
+    problems.push(`${at}.database.backupRetentionDays must be at least 7 (got ${s.database.backupRetentionDays})`);
+  }
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}

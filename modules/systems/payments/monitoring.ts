@@ -1,0 +1,193 @@
+// What on-call watches for one payments region: the API answering 5xx or slowly, targets behind
+// the NLB failing health checks, payments stuck in or dropped from queues (age, DLQ depth), busy
+// services, database and cache pressure, and NAT port exhaustion (the processor's only way out);
+// one dashboard with the same signals and the services' error logs.
+import { Construct } from 'constructs';
+import { Alarms } from '../../aws/observability/alarms.js';
+import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
+import type { QueueWithDlq } from '../../aws/messaging/queue.js';
+import type { PostgresEngine } from '../../aws/data/postgres-database.js';
+
+export interface PaymentsMonitoringProps {
+  readonly prefix: string;
+  readonly alarmTopicArn: string;
+  readonly apiName: string;
+  readonly apiStage: string;
+  /** p99 API latency that pages, in milliseconds. */
+  readonly apiLatencyP99Ms: number;
+  readonly clusterName: string;
+  /** ECS service names by role (`web`, `external-api`, ...). */
+  readonly services: Record<string, string>;
+  /** Service log groups by role, for the error-log widget. */
+  readonly logGroups: Record<string, string>;
+  /** NLB `arn_suffix` and its target groups' `arn_suffix` by role. */
+  readonly nlb: { readonly arnSuffix: string; readonly targetGroups: Record<string, string> };
+  readonly queues: Record<string, QueueWithDlq>;
+  /** Queue role → oldest-message age (s) that means its consumer is not keeping up. */
+  readonly maxQueueAgeSeconds: Record<string, number>;
+  readonly database: { readonly engine: PostgresEngine; readonly identifier: string; readonly instanceClass: string };
+  readonly cacheReplicationGroupId: string;
+  /** NAT gateway ids by AZ. */
+  readonly natGateways: Record<string, string>;
+}
+
+export class PaymentsMonitoring extends Construct {
+  public readonly alarms: Alarms;
+  public readonly dashboard: SystemDashboard;
+
+  constructor(scope: Construct, id: string, props: PaymentsMonitoringProps) {
+    super(scope, id);
+    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn });
+    this.alarms = alarms;
+    const api = { kind: 'restApi' as const, apiName: props.apiName, stage: props.apiStage };
+    alarms.apiGateway5xx('api-5xx', { api });
+    alarms.latencyP99('api-latency', { source: api, thresholdMilliseconds: props.apiLatencyP99Ms });
+
+    for (const [role, targetGroup] of Object.entries(props.nlb.targetGroups)) {
+      alarms.metric(`${role}-unhealthy-targets`, {
+        description: `${role} tasks failing the NLB health check`,
+        namespace: 'AWS/NetworkELB',
+        metricName: 'UnHealthyHostCount',
+        dimensions: { LoadBalancer: props.nlb.arnSuffix, TargetGroup: targetGroup },
+        statistic: 'Maximum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        evaluationPeriods: 3,
+        treatMissingData: 'notBreaching',
+      });
+    }
+    for (const [role, service] of Object.entries(props.services)) {
+      alarms.ecsCpu(`${role}-cpu`, { clusterName: props.clusterName, serviceName: service });
+    }
+    for (const [role, queue] of Object.entries(props.queues)) {
+      alarms.deadLetterQueue(`${role}-dlq`, { queueName: queue.deadLetterName });
+      alarms.queueAge(`${role}-age`, { queueName: queue.name, maxAgeSeconds: props.maxQueueAgeSeconds[role] });
+    }
+
+    const aurora = props.database.engine === 'aurora-postgresql';
+    const dbDimension = aurora ? 'DBClusterIdentifier' : 'DBInstanceIdentifier';
+    alarms.rdsConnections('database-connections', {
+      database: { kind: aurora ? 'cluster' : 'instance', identifier: props.database.identifier },
+      maxConnections: Math.floor(0.8 * estimatedMaxConnections(props.database.instanceClass)),
+    });
+    alarms.metric('database-cpu', {
+      description: 'Database CPU above 80% for 10 minutes',
+      namespace: 'AWS/RDS',
+      metricName: 'CPUUtilization',
+      dimensions: { [dbDimension]: props.database.identifier },
+      statistic: 'Average',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 80,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+    });
+    alarms.metric('cache-cpu', {
+      description: 'Redis engine CPU above 80% for 10 minutes',
+      namespace: 'AWS/ElastiCache',
+      metricName: 'EngineCPUUtilization',
+      dimensions: { ReplicationGroupId: props.cacheReplicationGroupId },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: 80,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+    });
+    for (const [az, natGatewayId] of Object.entries(props.natGateways)) {
+      alarms.metric(`nat-${az}-port-allocation`, {
+        description: `NAT gateway in ${az} cannot open connections (the processor's calls to the payment processor fail)`,
+        namespace: 'AWS/NATGateway',
+        metricName: 'ErrorPortAllocation',
+        dimensions: { NatGatewayId: natGatewayId },
+        statistic: 'Sum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        treatMissingData: 'notBreaching',
+      });
+    }
+
+    this.dashboard = new SystemDashboard(this, 'dashboard', {
+      name: props.prefix,
+      widgets: dashboardWidgets(props, alarms.alarmArns, dbDimension),
+    });
+  }
+}
+
+function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[], dbDimension: string): DashboardWidget[] {
+  const apiMetric = (metricName: string): WidgetMetric => ({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    dimensions: { ApiName: props.apiName, Stage: props.apiStage },
+  });
+  const perService = (metricName: string): WidgetMetric[] =>
+    Object.entries(props.services).map(([role, service]) => ({
+      namespace: 'AWS/ECS',
+      metricName,
+      dimensions: { ClusterName: props.clusterName, ServiceName: service },
+      label: role,
+    }));
+  const perQueue = (metricName: string, dlq: boolean): WidgetMetric[] =>
+    Object.entries(props.queues).map(([role, queue]) => ({
+      namespace: 'AWS/SQS',
+      metricName,
+      dimensions: { QueueName: dlq ? queue.deadLetterName : queue.name },
+      label: dlq ? `${role} DLQ` : role,
+    }));
+  return [
+    {
+      type: 'text',
+      markdown: `# ${props.prefix}\nAPI Gateway → VPC link → NLB → ECS (web, external API, internal API); SQS → processor → NAT → payment processor`,
+    },
+    { type: 'alarm', title: 'Alarms', alarmArns },
+    {
+      type: 'metric',
+      title: 'API requests and errors',
+      stat: 'Sum',
+      metrics: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')],
+    },
+    { type: 'metric', title: 'API latency p99 (ms)', stat: 'p99', metrics: [apiMetric('Latency'), apiMetric('IntegrationLatency')] },
+    { type: 'metric', title: 'Service CPU (%)', stat: 'Average', metrics: perService('CPUUtilization') },
+    { type: 'metric', title: 'Service memory (%)', stat: 'Average', metrics: perService('MemoryUtilization') },
+    { type: 'metric', title: 'Queue depth', stat: 'Maximum', metrics: perQueue('ApproximateNumberOfMessagesVisible', false) },
+    { type: 'metric', title: 'Dead-letter queues', stat: 'Maximum', metrics: perQueue('ApproximateNumberOfMessagesVisible', true) },
+    {
+      type: 'metric',
+      title: 'Database',
+      stat: 'Average',
+      metrics: ['CPUUtilization', 'DatabaseConnections'].map((metricName) => ({
+        namespace: 'AWS/RDS',
+        metricName,
+        dimensions: { [dbDimension]: props.database.identifier },
+      })),
+    },
+    {
+      type: 'metric',
+      title: 'Cache',
+      stat: 'Average',
+      metrics: ['EngineCPUUtilization', 'CacheHitRate', 'CurrConnections'].map((metricName) => ({
+        namespace: 'AWS/ElastiCache',
+        metricName,
+        dimensions: { ReplicationGroupId: props.cacheReplicationGroupId },
+      })),
+    },
+    {
+      type: 'log',
+      title: 'Service errors',
+      logGroupNames: Object.values(props.logGroups),
+      query: 'fields @timestamp, @log, @message | filter @message like /(?i)(error|exception)/ | sort @timestamp desc | limit 50',
+    },
+  ];
+}
+
+/**
+ * PostgreSQL's default max_connections on RDS is LEAST(DBInstanceClassMemory / 9531392, 5000):
+ * about 112 per GiB. Memory follows the size (micro 1 GiB … xlarge 16 GiB, N·xlarge 16·N GiB) and
+ * doubles for the memory-optimised families (r, x).
+ */
+export function estimatedMaxConnections(instanceClass: string): number {
+  const [, family = '', size = ''] = instanceClass.split('.');
+  const fixed: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16 };
+  const multiple = /^(\d+)xlarge$/.exec(size);
+  const baseGiB = fixed[size] ?? (multiple ? 16 * Number(multiple[1]) : 4);
+  const gib = /^[rx]/.test(family) && !['micro', 'small'].includes(size) ? 2 * baseGiB : baseGiB;
+  return Math.min(Math.floor((gib * 1024 ** 3) / 9_531_392), 5000);
+}

@@ -1,0 +1,123 @@
+// The four payments services on ECS Fargate: web server, external API, internal API and the
+// payment-processor integration. Each has its own ECR repository, task definition, security group
+// and auto scaling. The three request-serving services sit behind one internal NLB (one TCP
+// listener each) that API Gateway reaches through a VPC link; the processor takes work only from
+// SQS and calls the external processor out through the NAT gateways, so nothing can call it.
+import { Construct } from 'constructs';
+import { EcrRepository } from '../../aws/compute/ecr-repository.js';
+import { EcsCluster } from '../../aws/compute/ecs-cluster.js';
+import { FargateService } from '../../aws/compute/fargate-service.js';
+import { NetworkLoadBalancer } from '../../aws/compute/network-load-balancer.js';
+import type { ResourceAccess } from '../../aws/security/iam.js';
+import type { ServiceSettings } from '../settings.js';
+
+/** The settings keys of the four services, which also key their constructs. */
+export const SERVICE_KEYS = ['web', 'externalApi', 'internalApi', 'processor'] as const;
+export type ServiceKey = (typeof SERVICE_KEYS)[number];
+/** The services API Gateway routes to, and their NLB listener ports. */
+export const EXPOSED_PORTS = { web: 8081, externalApi: 8082, internalApi: 8083 } as const;
+export type ExposedService = keyof typeof EXPOSED_PORTS;
+export const CONTAINER_PORT = 8080;
+
+/** `externalApi` → `external-api`: names of AWS resources and construct ids. */
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export interface ServiceWiring {
+  /** What the task role may touch (queues, keys). */
+  readonly access: ResourceAccess;
+  /** Plain configuration (endpoints, queue URLs). */
+  readonly environment: Record<string, string>;
+  /** Variable → Secrets Manager ARN, injected at start. */
+  readonly secrets: Record<string, string>;
+}
+
+export interface PaymentsServicesProps {
+  /** `payments-<env>[-dr]`. */
+  readonly prefix: string;
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly privateSubnetIds: string[];
+  readonly settings: Record<ServiceKey, ServiceSettings>;
+  readonly imageTag: string;
+  readonly logRetentionDays: number;
+  readonly kmsKeyArn: string;
+  readonly deletionProtection: boolean;
+  /** Per service: its access, configuration and secrets. */
+  readonly wiring: Record<ServiceKey, ServiceWiring>;
+}
+
+export class PaymentsServices extends Construct {
+  public readonly cluster: EcsCluster;
+  public readonly repositories = {} as Record<ServiceKey, EcrRepository>;
+  public readonly services = {} as Record<ServiceKey, FargateService>;
+  public readonly loadBalancer: NetworkLoadBalancer;
+
+  constructor(scope: Construct, id: string, props: PaymentsServicesProps) {
+    super(scope, id);
+    this.cluster = new EcsCluster(this, 'cluster', {
+      name: props.prefix,
+      executeCommandLogging: { kmsKeyArn: props.kmsKeyArn, logRetentionDays: props.logRetentionDays },
+    });
+
+    const exposed = Object.keys(EXPOSED_PORTS) as ExposedService[];
+    this.loadBalancer = new NetworkLoadBalancer(this, 'nlb', {
+      name: `${props.prefix}-nlb`,
+      vpcId: props.vpcId,
+      subnetIds: props.privateSubnetIds,
+      deletionProtection: props.deletionProtection,
+      accessLogRetentionDays: props.logRetentionDays,
+      targetGroups: Object.fromEntries(
+        exposed.map((key) => [
+          kebab(key),
+          { port: CONTAINER_PORT, healthCheck: { protocol: 'HTTP', path: '/health' }, deregistrationDelaySeconds: 30 },
+        ]),
+      ),
+      listeners: Object.fromEntries(exposed.map((key) => [kebab(key), { port: EXPOSED_PORTS[key], targetGroup: kebab(key) }])),
+    });
+
+    for (const key of SERVICE_KEYS) {
+      const name = kebab(key);
+      const settings = props.settings[key];
+      const wiring = props.wiring[key];
+      const repository = new EcrRepository(this, `${name}-repository`, {
+        name: `${props.prefix}/${name}`,
+        forceDelete: !props.deletionProtection,
+      });
+      this.repositories[key] = repository;
+      const isExposed = key in EXPOSED_PORTS;
+      const service = new FargateService(this, name, {
+        name: `${props.prefix}-${name}`,
+        cluster: this.cluster,
+        vpcId: props.vpcId,
+        subnetIds: props.privateSubnetIds,
+        image: `${repository.repositoryUrl}:${props.imageTag}`,
+        ecrRepositoryArns: [repository.arn],
+        cpu: settings.cpu,
+        memory: settings.memory,
+        containerPort: CONTAINER_PORT,
+        desiredCount: settings.desiredCount,
+        maxCount: settings.maxCount,
+        logRetentionDays: props.logRetentionDays,
+        logKmsKeyArn: props.kmsKeyArn,
+        access: wiring.access,
+        environment: wiring.environment,
+        secrets: wiring.secrets,
+        secretsKmsKeyArns: [props.kmsKeyArn],
+        targetGroupArn: isExposed ? this.loadBalancer.targetGroupArns[name] : undefined,
+      });
+      if (isExposed) {
+        // Client IP preservation is off for IP targets behind a TCP NLB, so requests (and health
+        // checks) arrive from the NLB's addresses in the VPC; the NLB itself has no security group.
+        service.securityGroup.addIngress({
+          name: 'from-nlb',
+          description: `NLB (VPC addresses) to ${name}`,
+          fromPort: CONTAINER_PORT,
+          cidrIpv4: props.vpcCidr,
+        });
+      }
+      this.services[key] = service;
+    }
+  }
+}
