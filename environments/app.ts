@@ -1,6 +1,7 @@
 // Turns systems × environments × regions into stacks, plus one `release-<env>` stack each.
 import { Aspects, AzurermBackend, LocalBackend, S3Backend, TerraformStack, type App } from 'cdktf';
 import { DefaultTags } from '../modules/policy/tags.js';
+import { AccountStack } from '../modules/account/account-stack.js';
 import { ReleaseRecord } from '../modules/release/release-record.js';
 import type { SystemDefinition, SystemContext } from '../modules/systems/types.js';
 import type { SystemName } from '../modules/systems/settings.js';
@@ -103,6 +104,15 @@ export function buildApp(app: App, environments: readonly Environment[], options
           stack,
         });
       }
+    }
+    // One account stack per AWS site that runs a system: the account/region singletons they share.
+    const awsSites = [...new Set(envStacks.filter((s) => options.systems.find((d) => d.name === s.system)?.cloud === 'aws').map((s) => s.region))];
+    for (const region of awsSites) {
+      const name = stackName('account', env.name, region === env.regions.primary.aws ? undefined : region);
+      const stack = new AccountStack(app, name, { region, accountId: env.accounts.aws?.accountId ?? '' });
+      Aspects.of(stack).add(new DefaultTags({ ...env.tags, system: 'account' }));
+      applyBackend(stack, env, name);
+      envStacks.push({ name, system: 'account', environment: env.name, branch: env.branch, region, stack });
     }
     const name = stackName('release', env.name);
     const stack = new TerraformStack(app, name);

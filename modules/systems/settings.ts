@@ -52,7 +52,7 @@ const database = z.strictObject({
     .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as db.t4g.micro')
     .default('db.t4g.micro'),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
-  backupRetentionDays: z.number().int().min(1).max(35).default(7),
+  backupRetentionDays: z.number().int().min(7).max(35).default(7),
   engine: z.enum(['postgres', 'aurora-postgresql']).default('postgres'),
 });
 export type DatabaseSettings = z.infer<typeof database>;
