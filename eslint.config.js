@@ -7,7 +7,7 @@ const barrelMessage =
   'Import provider resources deeply (e.g. @cdktf/provider-aws/lib/s3-bucket/index.js): the barrel import costs ~3 s and ~580 MB per synth.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'coverage/**', '**/fixtures/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'coverage/**', '.gitops/**', '**/fixtures/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

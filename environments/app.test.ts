@@ -101,11 +101,16 @@ describe('buildApp', () => {
   test('GIVEN AWS systems in two regions WHEN built THEN each site gets one account stack with the API Gateway logging role, tagged', () => {
     const stacks = buildApp(new App(), [env()], opts);
     const account = stacks.find((s) => s.name === 'account-prod-eu-central-1')!;
-    const json = JSON.parse(Testing.synth(account.stack)) as { provider: { aws: { region: string; allowed_account_ids: string[] }[] }; resource: Record<string, Record<string, { tags?: Record<string, string> }>> };
+    const json = JSON.parse(Testing.synth(account.stack)) as {
+      provider: { aws: { region: string; allowed_account_ids: string[] }[] };
+      resource: Record<string, Record<string, { tags?: Record<string, string> }>>;
+    };
     expect(json.provider.aws[0]).toMatchObject({ region: 'eu-central-1', allowed_account_ids: ['333333333333'] });
     expect(Object.keys(json.resource)).toEqual(expect.arrayContaining(['aws_api_gateway_account', 'aws_iam_role']));
     expect(Object.values(json.resource.aws_iam_role)[0].tags).toMatchObject({ environment: 'prod', system: 'account' });
-    const release = JSON.parse(Testing.synth(stacks.at(-1)!.stack)) as { resource: { terraform_data: Record<string, { input: { stacks: string[] } }> } };
+    const release = JSON.parse(Testing.synth(stacks.at(-1)!.stack)) as {
+      resource: { terraform_data: Record<string, { input: { stacks: string[] } }> };
+    };
     expect(Object.values(release.resource.terraform_data)[0].input.stacks).toContain('account-prod');
   });
 

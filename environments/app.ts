@@ -106,7 +106,9 @@ export function buildApp(app: App, environments: readonly Environment[], options
       }
     }
     // One account stack per AWS site that runs a system: the account/region singletons they share.
-    const awsSites = [...new Set(envStacks.filter((s) => options.systems.find((d) => d.name === s.system)?.cloud === 'aws').map((s) => s.region))];
+    const awsSites = [
+      ...new Set(envStacks.filter((s) => options.systems.find((d) => d.name === s.system)?.cloud === 'aws').map((s) => s.region)),
+    ];
     for (const region of awsSites) {
       const name = stackName('account', env.name, region === env.regions.primary.aws ? undefined : region);
       const stack = new AccountStack(app, name, { region, accountId: env.accounts.aws?.accountId ?? '' });

@@ -13,12 +13,16 @@ describe('provider barrel imports', () => {
       const [result] = await eslint.lintText(source, { filePath: 'modules/aws/example.ts' });
       expect(result.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
     }
-    const [deep] = await eslint.lintText("import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';\nnew S3Bucket();\n", { filePath: 'modules/aws/example.ts' });
+    const [deep] = await eslint.lintText("import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';\nnew S3Bucket();\n", {
+      filePath: 'modules/aws/example.ts',
+    });
     expect(deep.messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
   });
 
   test('GIVEN the repository WHEN searched THEN only the benchmark baseline uses the barrel', () => {
-    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { encoding: 'utf8' }).trim().split('\n');
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     const offenders = files
       .filter((f) => !['bench/fixtures/barrel-app.ts', 'test/no-barrel-import.test.ts'].includes(f) && existsSync(f))
       .filter((f) => BARREL.test(readFileSync(f, 'utf8')));

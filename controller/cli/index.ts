@@ -8,4 +8,13 @@ import { policyCommand } from './policy.js';
 import { checkBranchCommand } from './check-branch.js';
 import { serveCommand } from './serve.js';
 
-export const commands: readonly Command[] = [validateCommand, synthCommand, stacksCommand, planCommand, applyCommand, policyCommand, checkBranchCommand, serveCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  synthCommand,
+  stacksCommand,
+  planCommand,
+  applyCommand,
+  policyCommand,
+  checkBranchCommand,
+  serveCommand,
+];

@@ -13,11 +13,18 @@ import { formatTable } from './stacks.js';
 /** Evaluates the policy on stacks already synthesized into `outdir`. */
 export function policyReportFor(outdir: string, stacks: readonly StackInfo[], envDir: string): PolicyReport {
   const settings = Object.fromEntries(loadEnvironments(envDir).map((e) => [e.name, e.policy]));
-  return checkSynthesized(outdir, stacks.map((s) => ({ name: s.name, environment: s.environment })), settings);
+  return checkSynthesized(
+    outdir,
+    stacks.map((s) => ({ name: s.name, environment: s.environment })),
+    settings,
+  );
 }
 
 export function printRules(io: Io): void {
-  formatTable(['rule', 'severity', 'checks', 'resource types'], policyRules.map((r) => [r.id, r.severity, r.title, r.resourceTypes.join(', ')])).forEach((l) => io.out(l));
+  formatTable(
+    ['rule', 'severity', 'checks', 'resource types'],
+    policyRules.map((r) => [r.id, r.severity, r.title, r.resourceTypes.join(', ')]),
+  ).forEach((l) => io.out(l));
 }
 
 export const policyCommand: Command = {
@@ -30,7 +37,13 @@ export const policyCommand: Command = {
   --all       list passing checks too
   --rules     list the rules and exit
 Exit 1 when a rule fails in an environment whose policy level is "error".`,
-  options: { env: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, rules: { type: 'boolean' } },
+  options: {
+    env: { type: 'string' },
+    dir: { type: 'string' },
+    json: { type: 'boolean' },
+    all: { type: 'boolean' },
+    rules: { type: 'boolean' },
+  },
   async run(args, io) {
     if (args.values.rules) {
       printRules(io);

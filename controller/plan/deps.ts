@@ -44,7 +44,10 @@ export class DependencyInstallError extends Error {
 
 /** The cache key: the lockfile, plus the runtime, since native modules (better-sqlite3) are built for one Node ABI. */
 export function lockfileHash(lockfileText: string | Buffer): string {
-  return createHash('sha256').update(`${process.platform}-${process.arch}-${process.versions.modules}\n`).update(lockfileText).digest('hex');
+  return createHash('sha256')
+    .update(`${process.platform}-${process.arch}-${process.versions.modules}\n`)
+    .update(lockfileText)
+    .digest('hex');
 }
 
 export class DependencyCache {

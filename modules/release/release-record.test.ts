@@ -6,9 +6,12 @@ describe('ReleaseRecord', () => {
     const synthesized = Testing.synthScope((scope) => {
       new ReleaseRecord(scope, 'record', { environment: 'dev', commitSha: 'abc1234', version: '1.2.3', stacks: ['ingest-dev'] });
     });
-    expect(synthesized).toHaveResourceWithProperties({ tfResourceType: 'terraform_data' }, {
-      input: { environment: 'dev', commit_sha: 'abc1234', version: '1.2.3', stacks: ['ingest-dev'] },
-    });
+    expect(synthesized).toHaveResourceWithProperties(
+      { tfResourceType: 'terraform_data' },
+      {
+        input: { environment: 'dev', commit_sha: 'abc1234', version: '1.2.3', stacks: ['ingest-dev'] },
+      },
+    );
   });
 
   test('GIVEN a bad SHA and an empty version WHEN constructed THEN one error lists both', () => {
