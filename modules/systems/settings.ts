@@ -52,7 +52,7 @@ const database = z.strictObject({
     .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an RDS instance class such as db.t4g.micro')
     .default('db.t4g.micro'),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
-  backupRetentionDays: z.number().int().min(7).max(35).default(7),
+  backupRetentionDays: z.number().int().min(7, 'must be at least 7 days (CKV_AWS_133)').max(35).default(7),
   engine: z.enum(['postgres', 'aurora-postgresql']).default('postgres'),
 });
 export type DatabaseSettings = z.infer<typeof database>;
@@ -198,13 +198,52 @@ export const paymentsSettings = z.strictObject({
   securityBaseline: z.boolean().default(true),
 });
 
+const entraId = z.uuid('must be an Entra ID object or client id (a UUID)');
+
 export const commerceSettings = z.strictObject({
   ...commonSettings,
-  /** Azure SQL SKU, e.g. Basic, S0, GP_S_Gen5_1. */
+  /** Azure SQL service objective of both databases (`Basic`, `S0`, `GP_Gen5_2`, `GP_S_Gen5_1`, …); `multiAz` needs P/GP/BC/HS. */
   sqlSku: z.string().min(1).default('Basic'),
+  /** Azure Cache for Redis tier; `multiAz` needs `Premium`. */
   redisSku: z.enum(['Basic', 'Standard', 'Premium']).default('Basic'),
+  /** Service Bus tier; only `Premium` can close its public endpoint (CKV_AZURE_204). */
   serviceBusSku: z.enum(['Basic', 'Standard', 'Premium']).default('Standard'),
+  /** Private endpoints for every Azure data service and function app, public access off (AWS reaches Service Bus over the VPN). */
   privateLink: z.boolean().default(false),
+  /** The Entra ID group that administers Azure SQL (SQL logins are off); `objectId` is required to build the stack. */
+  sqlAdminGroup: z
+    .strictObject({
+      name: z.string().min(1).max(128).default('commerce-sql-admins'),
+      objectId: entraId.optional(),
+    })
+    .prefault({}),
+  /**
+   * The Entra ID application the AWS functions sign in as (client secret in AWS Secrets Manager) to use
+   * Service Bus: it may send to `payment-requests`, `notifications`, `analytics-events`, `backup-jobs` and
+   * receive from `payment-results`. Both ids are required to build the stack.
+   */
+  awsServicePrincipal: z.strictObject({ clientId: entraId.optional(), objectId: entraId.optional() }).prefault({}),
+  /** Who is told about alarms on both clouds (SNS e-mail subscriptions, Azure action group), keyed by a name. */
+  alertEmails: z.record(z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as oncall'), z.email()).default({}),
+  /** The shop's web origin: Cognito's sign-in callbacks go to `https://<webDomain>/callback`. */
+  webDomain: z
+    .string()
+    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as shop.example.com')
+    .default('shop.commerce.example.com'),
+  /** Cognito feature plan: `PLUS` adds threat protection (enforced); `ESSENTIALS` is cheaper and has none. */
+  userPoolPlan: z.enum(['PLUS', 'ESSENTIALS']).default('PLUS'),
+  /** Steady-state requests per second the API stage accepts; bursts may reach twice this. */
+  apiThrottleRps: z.number().int().min(1).max(10_000).default(100),
+  /** Requests one IP may send to the API in 5 minutes before the WAF blocks it. */
+  apiRateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(2000),
+  /** Memory of each Lambda function (MiB). */
+  functionMemoryMb: z.number().int().min(128).max(10_240).default(256),
+  /** Concurrency reserved for (and capping) each API function; -1 = the account's shared pool. */
+  functionReservedConcurrency: z.number().int().min(-1).max(1000).default(-1),
+  /** Days DynamoDB point-in-time recovery reaches back. */
+  tableRecoveryDays: z.number().int().min(1).max(35).default(35),
+  /** The DR copy takes traffic: its change capture (DynamoDB streams → Service Bus) runs. Off, it stays stopped. */
+  drActive: z.boolean().default(false),
 });
 
 /** Every system the app knows, by project name. An environment file enables a system by listing it. */

@@ -258,9 +258,11 @@ describe('agri: knobs and bad input', () => {
     );
   });
 
-  test('GIVEN backups under 7 days and dr on WHEN the stack is built THEN one error lists both', () => {
-    expect(() => synthContext(contextFor('dev', { dr: true, database: { backupRetentionDays: 2 } }))).toThrow(
-      /systems\.agri\.dr must be false.*; .*systems\.agri\.database\.backupRetentionDays must be at least 7 \(got 2\)/,
+  test('GIVEN dr on and Aurora on a micro class WHEN the stack is built THEN one error lists both', () => {
+    expect(() =>
+      synthContext(contextFor('dev', { dr: true, database: { engine: 'aurora-postgresql', instanceClass: 'db.t4g.micro' } })),
+    ).toThrow(
+      /systems\.agri\.dr must be false.*; .*systems\.agri\.database\.instanceClass must be db\.t4g\.medium or larger .*\(got db\.t4g\.micro\)/,
     );
   });
 

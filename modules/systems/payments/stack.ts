@@ -313,8 +313,5 @@ function checkSettings(context: SystemContext<'payments'>): void {
       `${at}.database.instanceClass must be db.t4g.medium or larger for engine aurora-postgresql (got ${s.database.instanceClass})`,
     );
   }
-  if (s.database.backupRetentionDays < 7) {
-    problems.push(`${at}.database.backupRetentionDays must be at least 7 for transaction data (got ${s.database.backupRetentionDays})`);
-  }
   if (problems.length > 0) throw new Error(problems.join('; '));
 }
