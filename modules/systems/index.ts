@@ -5,5 +5,6 @@ import { ingestSystem } from './ingest/index.js';
 import { imagingSystem } from './imaging/index.js';
 import { agriSystem } from './agri/index.js';
 import { paymentsSystem } from './payments/index.js';
+import { commerceSystem } from './commerce/index.js';
 
-export const systems: readonly SystemDefinition[] = [ingestSystem, imagingSystem, agriSystem, paymentsSystem];
+export const systems: readonly SystemDefinition[] = [ingestSystem, imagingSystem, agriSystem, paymentsSystem, commerceSystem];

@@ -19,6 +19,12 @@ export function validateCommerceAzure(scope: Construct, props: CommerceAzureProp
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
     'an Entra ID tenant id (a UUID)',
   );
+  p.matches(
+    'awsPrincipalId',
+    props.awsPrincipalId,
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'an Entra ID object id (a UUID)',
+  );
   const azure = isUnresolved(props.cidr) ? undefined : parseCidr(props.cidr);
   p.check(
     azure !== undefined && azure.prefix <= 22,

@@ -190,6 +190,43 @@ describe('CommerceAzure', () => {
     ]);
   });
 
+  test('GIVEN the AWS principal WHEN synthesized THEN it may send to and receive from exactly the queues the flows give AWS', () => {
+    const AWS_PRINCIPAL = '22222222-3333-4444-8555-666666666666';
+    const s = build(PRIVATE, { awsPrincipalId: AWS_PRINCIPAL });
+    const grants = Object.entries(resourcesOf(s, 'azurerm_role_assignment'))
+      .filter(([, r]) => r.principal_id === AWS_PRINCIPAL)
+      .map(([id, r]) => `${/grant-(aws-[a-z-]+)_/.exec(id)![1]}: ${r.role_definition_name}`)
+      .sort();
+    expect(grants).toEqual([
+      'aws-receives-payment-results: Azure Service Bus Data Receiver',
+      'aws-sends-analytics-events: Azure Service Bus Data Sender',
+      'aws-sends-backup-jobs: Azure Service Bus Data Sender',
+      'aws-sends-notifications: Azure Service Bus Data Sender',
+      'aws-sends-payment-requests: Azure Service Bus Data Sender',
+    ]);
+    expect(Object.values(resourcesOf(privateStack, 'azurerm_role_assignment')).some((r) => r.principal_id === AWS_PRINCIPAL)).toBe(false);
+    expect(errorOf(() => build({}, { awsPrincipalId: 'aws-role' }))).toContain(
+      'awsPrincipalId must be an Entra ID object id (a UUID) (got "aws-role")',
+    );
+  });
+
+  test('GIVEN shared app settings WHEN synthesized THEN every function app gets them and the construct-owned settings still win', () => {
+    const s = build({}, { sharedAppSettings: { JWT_ISSUER: 'https://issuer.example.com', SQL_DATABASE: 'Other' } });
+    for (const app of Object.values(resourcesOf(s, 'azurerm_linux_function_app'))) {
+      expect(app.app_settings).toMatchObject({ JWT_ISSUER: 'https://issuer.example.com' });
+      expect((app.app_settings as Record<string, string>).SQL_DATABASE).not.toBe('Other');
+    }
+  });
+
+  test('GIVEN the AWS peer WHEN synthesized THEN the tunnels use ECDH group 19 and the keys are checked against AWS rules at plan', () => {
+    const s = build();
+    for (const c of Object.values(resourcesOf(s, 'azurerm_virtual_network_gateway_connection'))) {
+      expect(c.ipsec_policy).toMatchObject({ dh_group: 'ECP256', pfs_group: 'ECP256', ike_encryption: 'AES256', sa_lifetime: 3600 });
+    }
+    const [validation] = s.variable!.commerce_vpn_psk_tunnel1!.validation as { condition: string }[];
+    expect(validation!.condition).toBe('${can(regex("^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$", var.commerce_vpn_psk_tunnel1))}');
+  });
+
   test('GIVEN the same inputs WHEN names are derived THEN they are stable, distinct per location and within Azure limits', () => {
     const suffix = nameSuffix(TENANT, 'commerce-prod', 'westeurope');
     expect(suffix).toMatch(/^[0-9a-f]{6}$/);

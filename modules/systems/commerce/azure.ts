@@ -26,6 +26,7 @@ import { commerceAzureNames, nameSuffix, type CommerceAzureNames } from './azure
 import { COMMERCE_DATABASES, COMMERCE_FUNCTIONS, COMMERCE_QUEUES, COMMERCE_SECRETS, type CommerceFunction } from './azure-services.js';
 import { commerceAlerts } from './azure-alerts.js';
 import { validateCommerceAzure } from './azure-validation.js';
+import { AWS_PEER_IPSEC_POLICY, AWS_PRESHARED_KEY_PATTERN } from './interconnect.js';
 
 export interface CommerceAzureProps {
   /** Prefix of every resource name, e.g. `commerce-prod` (add the location for a DR copy). */
@@ -45,6 +46,14 @@ export interface CommerceAzureProps {
   readonly alertEmails?: Readonly<Record<string, string>>;
   /** Suffix of the globally unique names. @default 6 hex characters hashed from tenantId, prefix and location */
   readonly nameSuffix?: string;
+  /**
+   * Object id of the Entra ID service principal the AWS side signs in as: it gets Service Bus Data Sender on
+   * the queues AWS sends to and Data Receiver on the queues AWS receives from (COMMERCE_QUEUES).
+   * @default no access for the AWS side
+   */
+  readonly awsPrincipalId?: string;
+  /** Plain (non-secret) settings every function app gets, e.g. the JWT issuer and the AWS API's URL. @default none */
+  readonly sharedAppSettings?: Readonly<Record<string, string>>;
 }
 
 export class CommerceAzure extends Construct {
@@ -200,6 +209,7 @@ export class CommerceAzure extends Construct {
         keyVault: this.keyVault,
         healthCheckPath: '/api/health',
         appSettings: {
+          ...props.sharedAppSettings,
           ...Object.fromEntries(secrets),
           // Identity-based connections: no connection strings, the app's identity is granted roles below.
           ServiceBus__fullyQualifiedNamespace: `${names.serviceBus}.servicebus.windows.net`,
@@ -218,6 +228,9 @@ export class CommerceAzure extends Construct {
       }
       if (flow.receiver !== 'aws')
         this.serviceBus.grant(`${flow.receiver}-receives-${queue}`, functions[flow.receiver].principalId, 'receiver', queue);
+      if (props.awsPrincipalId === undefined) continue;
+      if (flow.senders.includes('aws')) this.serviceBus.grant(`aws-sends-${queue}`, props.awsPrincipalId, 'sender', queue);
+      if (flow.receiver === 'aws') this.serviceBus.grant(`aws-receives-${queue}`, props.awsPrincipalId, 'receiver', queue);
     }
     new RoleAssignment(this, 'backup-service-writes-backups', {
       scope: backupStorage.id,
@@ -249,7 +262,15 @@ export class CommerceAzure extends Construct {
         type: 'string',
         sensitive: true,
         nullable: false,
-        description: `Pre-shared key of AWS VPN ${tunnel} (from the AWS side's tunnel options; never committed).`,
+        description: `Pre-shared key of the VPN's ${tunnel}, shared by both ends (set TF_VAR_commerce_vpn_psk_${tunnel.replace(/-/g, '_')}; never committed).`,
+        // AWS accepts only these keys; checked at plan so neither end rejects it at apply.
+        validation: [
+          {
+            condition: `\${can(regex("${AWS_PRESHARED_KEY_PATTERN}", var.commerce_vpn_psk_${tunnel.replace(/-/g, '_')}))}`,
+            errorMessage:
+              'The VPN pre-shared key must be 8-64 letters, digits, "." or "_", not starting with 0 (AWS Site-to-Site VPN rules).',
+          },
+        ],
       });
       keys[tunnel].overrideLogicalId(`commerce_vpn_psk_${tunnel.replace(/-/g, '_')}`);
     }
@@ -259,6 +280,8 @@ export class CommerceAzure extends Construct {
       name: names.vpnGateway,
       gatewaySubnetId: this.network.subnetId('GatewaySubnet'),
       remoteAddressSpace: [props.aws.cidr],
+      // The peer is AWS Site-to-Site VPN with the strong-only proposals of modules/aws/connectivity.
+      ipsecPolicy: AWS_PEER_IPSEC_POLICY,
       tunnels: Object.fromEntries(
         Object.entries(props.aws.tunnels).map(([tunnel, address]) => [tunnel, { address, sharedKey: keys[tunnel]!.stringValue }]),
       ),

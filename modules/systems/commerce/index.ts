@@ -1,3 +1,18 @@
+import type { SystemDefinition } from '../types.js';
+import { CommerceStack } from './stack.js';
+
 export * from './azure.js';
 export * from './azure-names.js';
 export * from './azure-services.js';
+export { CommerceAws, type AzurePeer, type CommerceAwsProps } from './aws.js';
+export { COMMERCE_BUCKETS, COMMERCE_TABLES, COMMERCE_TABLE_NAMES } from './aws-data.js';
+export { CHANGE_CAPTURE, COMMERCE_SERVICES, SERVICE_SPECS } from './aws-services.js';
+export { CommerceStack } from './stack.js';
+
+/** Multi-cloud (AWS + Azure in one stack per site); registered as `aws` because the app's SystemDefinition knows no `multi`. */
+export const commerceSystem: SystemDefinition<'commerce'> = {
+  name: 'commerce',
+  cloud: 'aws',
+  cidrIndex: 4,
+  create: (scope, id, context) => new CommerceStack(scope, id, context),
+};
