@@ -28,3 +28,19 @@ describe('environment files', () => {
     expect(formatProblem(problems[0])).toMatch(/^dev\.yaml:\d+: YAML syntax error: /);
   });
 });
+
+describe('cross-file rules for systems', () => {
+  test('GIVEN commerce enabled and no Azure location WHEN validated THEN the region path is named', () => {
+    const files = shipped().map((f) => (f.file === 'uat.yaml' ? { ...f, text: f.text.replace('azure: westeurope, ', '') } : f));
+    const { problems } = validateEnvironmentFiles(files);
+    expect(problems.map(formatProblem)).toEqual([
+      'uat.yaml: regions.primary.azure: is required when the commerce system (AWS and Azure) runs in this region (e.g. westeurope)',
+    ]);
+  });
+
+  test('GIVEN systems enabled and no AWS account WHEN validated THEN accounts.aws is named', () => {
+    const files = shipped().map((f) => (f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/  aws: \{ accountId: '\d+' \}\n/, '') } : f));
+    const { problems } = validateEnvironmentFiles(files);
+    expect(problems.map(formatProblem)).toEqual(['dev.yaml: accounts.aws: is required when an AWS system is enabled']);
+  });
+});

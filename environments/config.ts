@@ -220,7 +220,19 @@ export function crossFileProblems(parsed: readonly ParsedEnvironment[], otherNam
     if (env.systems.commerce && !env.accounts.azure) {
       problems.push({ file: p.file, path: 'accounts.azure', message: 'is required when the commerce system (Azure) is enabled' });
     }
-    if (Object.entries(env.systems).some(([name, s]) => name !== 'commerce' && s) && !env.accounts.aws) {
+    if (env.systems.commerce) {
+      for (const [site, region] of Object.entries(env.regions)) {
+        const needed = site === 'primary' || env.systems.commerce.dr;
+        if (region && needed && !region.azure) {
+          problems.push({
+            file: p.file,
+            path: `regions.${site}.azure`,
+            message: 'is required when the commerce system (AWS and Azure) runs in this region (e.g. westeurope)',
+          });
+        }
+      }
+    }
+    if (Object.values(env.systems).some((s) => s) && !env.accounts.aws) {
       problems.push({ file: p.file, path: 'accounts.aws', message: 'is required when an AWS system is enabled' });
     }
   }

@@ -49,10 +49,10 @@ describe('VpnGateway', () => {
         ipsec_policy: {
           ike_encryption: 'AES256',
           ike_integrity: 'SHA256',
-          dh_group: 'DHGroup14',
+          dh_group: 'ECP256',
           ipsec_encryption: 'AES256',
           ipsec_integrity: 'SHA256',
-          pfs_group: 'PFS2048',
+          pfs_group: 'ECP256',
           sa_lifetime: 3600,
         },
       });

@@ -48,14 +48,18 @@ export interface IpsecPolicy {
   readonly saLifetimeSeconds: number;
 }
 
-/** Matches AWS Site-to-Site VPN's strongest common suite (IKEv2, AES-256, SHA-256, DH/PFS group 14, 1 h phase 2). */
+/**
+ * Matches the AWS side as modules/aws/connectivity/SiteToSiteVpn builds it (IKEv2, AES-256, SHA-256,
+ * DH/PFS group 19 = ECP256, 1 h phase 2): that construct offers only groups 19-21, so group 14 would
+ * never negotiate.
+ */
 export const AWS_COMPATIBLE_IPSEC_POLICY: IpsecPolicy = {
   ikeEncryption: 'AES256',
   ikeIntegrity: 'SHA256',
-  dhGroup: 'DHGroup14',
+  dhGroup: 'ECP256',
   ipsecEncryption: 'AES256',
   ipsecIntegrity: 'SHA256',
-  pfsGroup: 'PFS2048',
+  pfsGroup: 'ECP256',
   saLifetimeSeconds: 3600,
 };
 
