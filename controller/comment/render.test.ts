@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { PlanReport, ResourceChange, StackReport } from '../plan/types.js';
 import { CHECK_RUN_LIMIT, COMMENT_LIMIT, renderCheckRunOutput, renderPlanComment, renderPlanFailure } from './render.js';
 import { BASE_SHA, HEAD_SHA, largeReport, NEW_HEAD_SHA, noChangesReport, smallReport, unavailableReport } from './sample-reports.js';
-import { COMMENT_MARKER } from './templates.js';
+import { COMMENT_MARKER, type PolicyLine } from './templates.js';
 
 const GOLDEN_DIR = join(import.meta.dirname, '__golden__');
 
@@ -59,6 +59,41 @@ describe('renderPlanComment golden files', () => {
     expect(comment).toContain('**Plan:** 5,000 to add, 1 to change, 0 to replace, 0 to destroy in 11 stacks.');
     expect(comment).toContain('Full plan in the [<code>gitops/plan/dev</code> check run](https://github.com/acme/infra/runs/42)');
     expect(markerCount(comment)).toBe(1);
+  });
+});
+
+describe('renderPlanComment with the policy line', () => {
+  const failing: PolicyLine = {
+    environment: 'dev',
+    conclusion: 'failure',
+    summary: { stacks: 3, checks: 412, passed: 410, failed: 2, errors: 2, warnings: 0, waived: 0 },
+    newFailures: 1,
+  };
+
+  test('GIVEN a small plan and a failing policy WHEN rendered THEN it matches small-policy.md with the line under the totals, linked to its check', () => {
+    const comment = renderPlanComment(smallReport(), {
+      repoUrl: 'https://github.com/acme/infra.git',
+      policy: failing,
+      policyCheckRunUrl: 'https://github.com/acme/infra/runs/43',
+    });
+    expectGolden('small-policy.md', comment);
+    const line =
+      '❌ policy: 3 stacks, 412 checks: 410 passed, 2 failed (2 errors, 0 warnings), 0 waived · **1 new** · [<code>gitops/policy/dev</code>](https://github.com/acme/infra/runs/43)';
+    expect(comment).toContain(`**Plan:** 1 to add, 2 to change, 1 to replace, 1 to destroy in 2 stacks.\n\n${line}\n\n<details>`);
+  });
+
+  test('GIVEN a 5,000-resource plan with a policy line WHEN shortened THEN the line stays and the comment fits 65,536', () => {
+    const comment = renderPlanComment(largeReport(5000), { policy: failing });
+    expect(bytes(comment)).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(comment).toContain('❌ policy: 3 stacks, 412 checks:');
+    expect(comment).toContain('The full plan does not fit in one comment');
+  });
+
+  test('GIVEN a tiny limit and a policy that could not be checked with a huge reason WHEN rendered THEN totals and a clipped line survive within the limit', () => {
+    const policy: PolicyLine = { environment: 'uat', conclusion: 'failure', unavailable: 'x'.repeat(100_000) };
+    const comment = renderPlanComment(largeReport(5000), { policy, maxLength: 3000 });
+    expect(bytes(comment)).toBeLessThanOrEqual(3000);
+    expect(comment).toMatch(/❌ policy not checked: <code>x{400,}…<\/code> · <code>gitops\/policy\/uat<\/code>/);
   });
 });
 

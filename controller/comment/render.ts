@@ -12,6 +12,7 @@ import {
   headerBlock,
   join,
   outputLine,
+  policyLine,
   resourceLine,
   Safe,
   sectionLine,
@@ -25,6 +26,7 @@ import {
   truncatedNotice,
   warningsBlock,
   type Counts,
+  type PolicyLine,
   type TableRow,
 } from './templates.js';
 
@@ -42,6 +44,10 @@ export interface CommentOptions {
   readonly checkRunUrl?: string;
   /** Link of the full plan artifact, used when the comment is shortened. @default named, not linked */
   readonly artifactUrl?: string;
+  /** The policy gate's line, under the plan totals. @default no policy line */
+  readonly policy?: PolicyLine;
+  /** Link of the gitops/policy/<env> check run, on the policy line. @default named, not linked */
+  readonly policyCheckRunUrl?: string;
   /** @default COMMENT_LIMIT */
   readonly maxLength?: number;
 }
@@ -188,6 +194,10 @@ function topBlocks(
   ];
 }
 
+/** A policy line of bounded size (its reason comes from an error message). */
+const clippedPolicy = (p: PolicyLine): PolicyLine =>
+  p.unavailable === undefined ? p : { ...p, unavailable: clip(p.unavailable, WARNING_MAX) };
+
 const blocks = (parts: readonly (Safe | undefined)[]): string =>
   parts
     .filter((p): p is Safe => p !== undefined && p.text !== '')
@@ -200,23 +210,25 @@ export function renderPlanComment(report: PlanReport, opts: CommentOptions = {})
   const views = report.stacks.map(viewOf);
   const totals = totalsOf(views);
   const top = topBlocks(report, opts, true);
+  // the totals and the policy line travel together: both stay whatever else is cut
+  const closing = opts.policy
+    ? join([totalsLine(totals), policyLine(clippedPolicy(opts.policy), opts.policyCheckRunUrl)], BLOCK_SEPARATOR)
+    : totalsLine(totals);
   const table = views.length > 0 ? join([tableHeader(), ...views.map((v) => tableRow(v.row))]) : undefined;
   const withLines = views.filter((v) => v.lines.length > 0);
-  const fullSize =
-    sizeOf(blocks([...top, table, totalsLine(totals)])) + withLines.reduce((n, v) => n + v.fullSize + BLOCK_SEPARATOR.length, 0);
-  if (fullSize <= limit)
-    return blocks([...top, table, totalsLine(totals), ...withLines.map((v) => detailsBlock(v.headline, v.lines, 0, v.reason))]);
+  const fullSize = sizeOf(blocks([...top, table, closing])) + withLines.reduce((n, v) => n + v.fullSize + BLOCK_SEPARATOR.length, 0);
+  if (fullSize <= limit) return blocks([...top, table, closing, ...withLines.map((v) => detailsBlock(v.headline, v.lines, 0, v.reason))]);
 
   const notice = (shortened: number, omitted: number) =>
     truncatedNotice({ environment: report.environment, checkRunUrl: opts.checkRunUrl, artifactUrl: opts.artifactUrl, shortened, omitted });
   const fixedSize = (t: Safe | undefined) =>
-    sizeOf(blocks([...top, t, totalsLine(totals), notice(views.length, views.length)])) + 2 * BLOCK_SEPARATOR.length;
+    sizeOf(blocks([...top, t, closing, notice(views.length, views.length)])) + 2 * BLOCK_SEPARATOR.length;
   const tableBudget = limit - fixedSize(undefined);
   const fittedTable = views.length > 0 ? tableWithin(views, tableBudget) : undefined;
   const fitted = detailsWithinBudget(views, limit - fixedSize(fittedTable));
-  const comment = blocks([...top, fittedTable, totalsLine(totals), ...fitted.blocks, notice(fitted.shortened, fitted.omitted)]);
+  const comment = blocks([...top, fittedTable, closing, ...fitted.blocks, notice(fitted.shortened, fitted.omitted)]);
   // the budget arithmetic above is exact up to separators; this is the guarantee
-  return sizeOf(comment) <= limit ? comment : blocks([...top, totalsLine(totals), notice(0, views.length)]);
+  return sizeOf(comment) <= limit ? comment : blocks([...top, closing, notice(0, views.length)]);
 }
 
 export interface PlanFailure {

@@ -5,6 +5,7 @@ import {
   detailsBlock,
   htmlText,
   mdText,
+  policyLine,
   resourceLine,
   Safe,
   shaRef,
@@ -144,5 +145,33 @@ describe('truncatedNotice and checkRunTitle', () => {
     );
     expect(checkRunTitle('dev', { add: 0, change: 0, replace: 0, destroy: 0, stacks: 2 })).toBe('dev: no changes');
     expect(checkRunTitle('dev', { add: 0, change: 0, destroy: 0, stacks: 0 })).toBe('dev: no stack affected');
+  });
+});
+
+describe('policyLine', () => {
+  const summary = { stacks: 12, checks: 1234, passed: 1230, failed: 3, errors: 0, warnings: 3, waived: 1 };
+
+  test('GIVEN counts over a thousand WHEN rendered THEN they read like the CLI (no grouping) and new failures are bold', () => {
+    expect(policyLine({ environment: 'dev', conclusion: 'neutral', summary, newFailures: 2 }).text).toBe(
+      '⚠️ policy: 12 stacks, 1234 checks: 1230 passed, 3 failed (0 errors, 3 warnings), 1 waived · **2 new** · <code>gitops/policy/dev</code>',
+    );
+  });
+
+  test('GIVEN a passing policy WHEN rendered with a check run link THEN it is a check mark, no new count, and the name is linked', () => {
+    const line = policyLine(
+      { environment: 'uat', conclusion: 'success', summary: { ...summary, failed: 0, warnings: 0 } },
+      'https://github.com/acme/infra/runs/9',
+    );
+    expect(line.text).toMatch(/^✅ policy: /);
+    expect(line.text).not.toContain('new');
+    expect(line.text).toContain('[<code>gitops/policy/uat</code>](https://github.com/acme/infra/runs/9)');
+  });
+
+  test('GIVEN a policy that was not checked and a javascript: link WHEN rendered THEN the escaped reason is shown and nothing is linked', () => {
+    const line = policyLine({ environment: 'uat', conclusion: 'failure', unavailable: HOSTILE }, 'javascript:alert(1)').text;
+    expect(line.startsWith('❌ policy not checked: <code>')).toBe(true);
+    expect(line).not.toContain('</details>');
+    expect(line).not.toContain(COMMENT_MARKER);
+    expect(line).not.toContain('javascript:');
   });
 });

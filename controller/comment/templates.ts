@@ -130,6 +130,44 @@ export function totalsLine(t: Counts & { stacks: number }): Safe {
   return mdText`**Plan:** ${countsText(t)} in ${t.stacks} stack${t.stacks === 1 ? '' : 's'}.`;
 }
 
+// ── policy ────────────────────────────────────────────────────────────────────
+
+/** The policy gate's result as the comment shows it: one line, the full findings are in the check run. */
+export interface PolicyLine {
+  readonly environment: string;
+  readonly conclusion: 'success' | 'neutral' | 'failure';
+  /** The engine's counts over the checked stacks; absent when the policy was not checked. */
+  readonly summary?: {
+    readonly stacks: number;
+    readonly checks: number;
+    readonly passed: number;
+    readonly failed: number;
+    readonly errors: number;
+    readonly warnings: number;
+    readonly waived: number;
+  };
+  /** Failures that do not fail at the base. @default 0 */
+  readonly newFailures?: number;
+  /** Why the policy was not checked (one line). */
+  readonly unavailable?: string;
+}
+
+const POLICY_ICON: Readonly<Record<PolicyLine['conclusion'], string>> = { success: '✅', neutral: '⚠️', failure: '❌' };
+
+/** `❌ policy: 3 stacks, 412 checks: …` — the counts read exactly like `gitops policy` and `npm run synth` print them. */
+export function policyLine(p: PolicyLine, checkRunUrl?: string): Safe {
+  const url = safeUrl(checkRunUrl);
+  const name = code(`gitops/policy/${p.environment}`);
+  const check = url ? mdText`[${name}](${new Safe(url)})` : name;
+  const icon = POLICY_ICON[p.conclusion];
+  const s = p.summary;
+  if (p.unavailable !== undefined || !s) return mdText`${icon} policy not checked: ${code(p.unavailable ?? 'no result')} · ${check}`;
+  // numbers as plain digits (not 1,234) so the line matches the CLI's byte for byte
+  const n = (v: number) => String(v);
+  const fresh = p.newFailures ? mdText` · **${n(p.newFailures)} new**` : mdText``;
+  return mdText`${icon} policy: ${n(s.stacks)} stacks, ${n(s.checks)} checks: ${n(s.passed)} passed, ${n(s.failed)} failed (${n(s.errors)} errors, ${n(s.warnings)} warnings), ${n(s.waived)} waived${fresh} · ${check}`;
+}
+
 // ── per-stack details ─────────────────────────────────────────────────────────
 
 export function stackHeadline(r: TableRow): Safe {

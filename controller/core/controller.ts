@@ -11,7 +11,7 @@ import { runPlan, type PlanDeps } from './plan.js';
 import type { LockRecords, PlanRecords, PullRequestRef, RepoSession } from './ports.js';
 
 export interface ControllerCore {
-  /** opened / synchronize / reopened / base edited / `/plan`: branch policy, approvals, plan. */
+  /** opened / synchronize / reopened / base edited / `/plan`: branch policy, approvals, plan and policy gate. */
   pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal): Promise<void>;
   /** A review was submitted or dismissed: the approvals check of the current head. */
   reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void>;
@@ -29,12 +29,13 @@ export class ReleaseController implements ControllerCore {
   constructor(private readonly opts: ReleaseControllerOptions) {}
 
   async pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal): Promise<void> {
-    const policy = await checkBranchPolicy(session, pr, this.opts.envDir);
-    if (!policy.ok || !policy.environment || !policy.verdict) return;
-    if (policy.verdict.action === 'deploy' && !signal.aborted) {
-      await checkApprovals(session, pr, policy.environment, pr.author);
+    const branch = await checkBranchPolicy(session, pr, this.opts.envDir);
+    if (!branch.ok || !branch.environment || !branch.verdict) return;
+    if (branch.verdict.action === 'deploy' && !signal.aborted) {
+      await checkApprovals(session, pr, branch.environment, pr.author);
     }
-    await runPlan(session, pr, policy.environment.name, signal, this.opts);
+    // the environment was read at the base: its policy level and waivers cannot come from the pull request
+    await runPlan(session, pr, branch.environment.name, signal, this.opts, { policy: branch.environment.policy });
   }
 
   async reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void> {

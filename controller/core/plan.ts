@@ -1,13 +1,19 @@
 // One pull request plan: the `gitops/plan/<env>` check (in_progress → completed), the plan record
 // in the store, C2's PlanService, and the one sticky comment (found by its marker, edited in place).
-// A newer push aborts the signal: the plan stops, and its check and record say "superseded".
+// With the environment's policy settings (read at the base) the same job runs the `gitops/policy/<env>`
+// check on the synth output. A newer push aborts the signal: the plan stops, and its checks and record
+// say "superseded".
 import { COMMENT_MARKER, renderCheckRunOutput, renderPlanComment, repositoryWebUrl } from '../comment/index.js';
+import type { PolicyLine } from '../comment/templates.js';
+import type { PolicySettings } from '../../modules/policy/engine.js';
 import type { PlanReport } from '../plan/types.js';
 import { errorLine, fitText, fitTitle, planCheckName } from './check-text.js';
+import { isSynthesizingPlanner, PolicyCheck, policyCheckName, type PolicyCheckOutcome } from './policy.js';
 import {
   fullName,
   shortSha,
   type CheckConclusion,
+  type CoreLog,
   type Planner,
   type PlanRecords,
   type PullRequestRef,
@@ -19,8 +25,19 @@ export interface PlanDeps {
   readonly planner: Planner;
 }
 
+export interface RunPlanOptions {
+  /**
+   * `policy` of the target environment's file at the BASE. With it, and a planner that hands back its synth
+   * output (PlanService does), the gitops/policy/<env> check runs in the same job. @default no policy check
+   */
+  readonly policy?: PolicySettings;
+}
+
+/** What the store keeps of a finished plan: the report, and the policy line the comment showed. */
+type StoredPlan = PlanReport & { readonly policy?: PolicyLine };
+
 export type PlanOutcome =
-  | { readonly status: 'planned'; readonly report: PlanReport; readonly planId: number }
+  | { readonly status: 'planned'; readonly report: PlanReport; readonly planId: number; readonly policy?: PolicyCheckOutcome }
   | { readonly status: 'superseded'; readonly by: string }
   | { readonly status: 'failed'; readonly reason: string };
 
@@ -53,14 +70,23 @@ async function markPreviousStale(session: RepoSession, pr: PullRequestRef, envir
     ...(previous.headSha !== pr.headSha ? { headMoved: pr.headSha } : {}),
     ...(previous.baseSha !== pr.baseSha ? { baseMoved: pr.baseSha } : {}),
   };
-  const report = JSON.parse(previous.summaryJson) as PlanReport;
-  await session.github.updateComment(existing.id, renderPlanComment(report, { repoUrl: pr.cloneUrl, stale }));
+  const stored = JSON.parse(previous.summaryJson) as StoredPlan;
+  await session.github.updateComment(existing.id, renderPlanComment(stored, { repoUrl: pr.cloneUrl, stale, policy: stored.policy }));
 }
 
 async function upsertStickyComment(session: RepoSession, pr: PullRequestRef, body: string): Promise<void> {
   const existing = await findStickyComment(session, pr);
   if (existing) await session.github.updateComment(existing.id, body);
   else await session.github.createComment(pr.number, body);
+}
+
+/** A write whose failure must not turn a finished plan into a failed one: logged instead of thrown. */
+async function logFailure(log: CoreLog, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    log.error({ err: errorLine(e) }, what);
+  }
 }
 
 /** Plans `environment` for the pull request's head against its base; a failed plan is reported, not thrown. */
@@ -70,10 +96,13 @@ export async function runPlan(
   environment: string,
   signal: AbortSignal,
   deps: PlanDeps,
+  options: RunPlanOptions = {},
 ): Promise<PlanOutcome> {
   const { github, log } = session;
   const name = planCheckName(environment);
   const record = { repo: fullName(pr), pr: pr.number, environment, headSha: pr.headSha, baseSha: pr.baseSha };
+  const planner = deps.planner;
+  const policySettings = options.policy && isSynthesizingPlanner(planner) ? options.policy : undefined;
 
   if (signal.aborted) {
     // Superseded before it started: say so on the old head and spend nothing more on it.
@@ -86,6 +115,16 @@ export async function runPlan(
       title: fitTitle(`Not planned: ${by}`),
       summary: `The plan of ${shortSha(pr.headSha)} was not run: ${by}.`,
     });
+    if (policySettings) {
+      await github.createCheckRun({
+        name: policyCheckName(environment),
+        headSha: pr.headSha,
+        status: 'completed',
+        conclusion: 'cancelled',
+        title: fitTitle(`Not checked: ${by}`),
+        summary: `The policy of ${shortSha(pr.headSha)} was not checked: ${by}.`,
+      });
+    }
     deps.store.savePlan({ ...record, status: 'superseded' });
     return { status: 'superseded', by };
   }
@@ -101,23 +140,33 @@ export async function runPlan(
     title: `Planning ${environment} at ${shortSha(pr.headSha)}`,
     summary: `Synthesizing ${shortSha(pr.headSha)} and its base ${shortSha(pr.baseSha)}, then planning the affected stacks of ${environment}.`,
   });
+  const policyCheck = policySettings ? await PolicyCheck.start(github, pr, environment, policySettings, String(planId)) : undefined;
+  let policy: PolicyCheckOutcome | undefined;
+  let policyCompleted = false;
 
   try {
     const authToken = await session.authToken();
-    const report = await deps.planner.planPullRequest({
-      repoUrl: pr.cloneUrl,
-      authToken,
-      headSha: pr.headSha,
-      baseSha: pr.baseSha,
-      environment,
-      signal,
-    });
+    const request = { repoUrl: pr.cloneUrl, authToken, headSha: pr.headSha, baseSha: pr.baseSha, environment, signal };
+    let report: PlanReport;
+    if (policyCheck && isSynthesizingPlanner(planner)) {
+      const planned = await planner.planWithSynth(request);
+      signal.throwIfAborted();
+      report = planned.report;
+      policy = policyCheck.evaluate(planned);
+    } else {
+      report = await planner.planPullRequest(request);
+    }
     signal.throwIfAborted();
     const web = repositoryWebUrl(pr.cloneUrl);
     await upsertStickyComment(
       session,
       pr,
-      renderPlanComment(report, { repoUrl: pr.cloneUrl, checkRunUrl: web ? `${web}/runs/${checkId}` : undefined }),
+      renderPlanComment(report, {
+        repoUrl: pr.cloneUrl,
+        checkRunUrl: web ? `${web}/runs/${checkId}` : undefined,
+        policy: policy?.line,
+        policyCheckRunUrl: web && policyCheck ? `${web}/runs/${policyCheck.id}` : undefined,
+      }),
     );
     const output = renderCheckRunOutput(report, { repoUrl: pr.cloneUrl });
     await github.updateCheckRun(checkId, {
@@ -127,13 +176,23 @@ export async function runPlan(
       summary: fitText(output.summary),
       text: fitText(output.text),
     });
-    deps.store.updatePlan(planId, { status: 'planned', summaryJson: JSON.stringify(report) });
-    log.info({ pr: pr.number, environment, head: pr.headSha, stacks: report.stacks.length }, 'plan finished');
-    return { status: 'planned', report, planId };
+    if (policyCheck && policy) {
+      const finished = policy;
+      policyCompleted = true;
+      await logFailure(log, 'policy check could not be completed', () => policyCheck.complete(finished, pr.cloneUrl));
+    }
+    const stored: StoredPlan = policy ? { ...report, policy: policy.line } : report;
+    deps.store.updatePlan(planId, { status: 'planned', summaryJson: JSON.stringify(stored) });
+    log.info(
+      { pr: pr.number, environment, head: pr.headSha, stacks: report.stacks.length, ...(policy ? { policy: policy.conclusion } : {}) },
+      'plan finished',
+    );
+    return { status: 'planned', report, planId, ...(policy ? { policy } : {}) };
   } catch (e) {
     if (signal.aborted) {
       const by = supersededBy(signal);
       deps.store.updatePlan(planId, { status: 'superseded' });
+      if (policyCheck && !policyCompleted) await logFailure(log, 'policy check could not be cancelled', () => policyCheck.cancel(by));
       await github.updateCheckRun(checkId, {
         status: 'completed',
         conclusion: 'cancelled',
@@ -146,6 +205,13 @@ export async function runPlan(
     const reason = (e as { reason?: string }).reason ?? errorLine(e);
     log.error({ pr: pr.number, environment, head: pr.headSha, err: errorLine(e) }, 'plan failed');
     deps.store.updatePlan(planId, { status: 'failed' });
+    if (policyCheck && !policyCompleted) {
+      // evaluated before a later write failed: the policy result stands; otherwise there was no synth output
+      const evaluated = policy;
+      await logFailure(log, 'policy check could not be completed', () =>
+        evaluated ? policyCheck.complete(evaluated, pr.cloneUrl) : policyCheck.notChecked(reason),
+      );
+    }
     await github.updateCheckRun(checkId, {
       status: 'completed',
       conclusion: 'failure',

@@ -9,7 +9,7 @@ import { affectedStacks, diffStacks } from './diff.js';
 import { assertNoProblems, environmentProblem, jobIdProblem, repoDirProblem, repoUrlProblem, shaProblem } from './inputs.js';
 import { sandboxEnv } from './sandbox.js';
 import { synthWorkTree } from './synth.js';
-import type { PlanReport, StackDiff, StackReport, SynthStacks } from './types.js';
+import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from './types.js';
 import { WorkTrees, type WorkTree } from './worktrees.js';
 
 /** What the service needs of the terraform runner. */
@@ -72,6 +72,11 @@ export class PlanService {
   }
 
   async planPullRequest(req: PlanRequest): Promise<PlanReport> {
+    return (await this.planWithSynth(req)).report;
+  }
+
+  /** planPullRequest, also handing back the base and head synth output (for the policy gate, which reads the configuration). */
+  async planWithSynth(req: PlanRequest): Promise<PlannedPullRequest> {
     const clock = this.opts.clock ?? (() => new Date());
     const startedAt = clock().toISOString();
     assertNoProblems('planPullRequest', [
@@ -127,7 +132,7 @@ export class PlanService {
       const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
       const outHead = join(jobDir, 'out-head', 'stacks');
       const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, req.signal)));
-      return {
+      const report: PlanReport = {
         environment: req.environment,
         headSha: req.headSha,
         baseSha: req.baseSha,
@@ -136,6 +141,7 @@ export class PlanService {
         startedAt,
         finishedAt: clock().toISOString(),
       };
+      return { report, synthesized: { head: head.value, base: base.status === 'fulfilled' ? base.value : undefined } };
     } finally {
       await Promise.allSettled(trees.map((t) => this.workTrees.remove(t)));
       if (!this.opts.keepJobDirs) rmSync(jobDir, { recursive: true, force: true });

@@ -72,6 +72,28 @@ describe('synthWorkTree', () => {
     }
   });
 
+  test('GIVEN a work tree WHEN synthesized THEN its CLI is told to skip its own policy gate (the controller judges the output with the base waivers)', async () => {
+    const outDir = join(root, 'out');
+    await synthWorkTree({
+      dir: workTree({ environments: { uat: { 'release-uat': release } } }),
+      environment: 'uat',
+      commitSha: SHA,
+      outDir,
+      envDir: 'envs',
+      env: sandboxEnv({ home: root }),
+    });
+    expect(JSON.parse(readFileSync(join(outDir, 'argv.json'), 'utf8'))).toEqual([
+      'synth',
+      '--env',
+      'uat',
+      '--out',
+      outDir,
+      '--skip-policy',
+      '--dir',
+      'envs',
+    ]);
+  });
+
   test('GIVEN a synth that fails WHEN synthesized THEN SynthError carries its error line as the reason and the log tail', async () => {
     const error = await synthWorkTree({
       dir: workTree({ fail: 'dev.yaml: systems.payments.services.web.desiredCount: expected number' }),

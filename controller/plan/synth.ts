@@ -45,7 +45,9 @@ export async function synthWorkTree(req: SynthRequest): Promise<SynthStacks> {
   const cli = join(req.dir, 'bin', 'gitops.mjs');
   if (!existsSync(cli)) throw new SynthError(`bin/gitops.mjs does not exist at ${req.commitSha.slice(0, 7)}`, '');
   const timeoutMs = req.timeoutMs ?? 300_000;
-  const args = [cli, 'synth', '--env', req.environment, '--out', req.outDir, ...(req.envDir ? ['--dir', req.envDir] : [])];
+  // --skip-policy: the pull request's own gate would judge with the head's rules and waivers (and stop at the first
+  // error-level finding); the controller checks the output itself with its rules and the base's waivers.
+  const args = [cli, 'synth', '--env', req.environment, '--out', req.outDir, '--skip-policy', ...(req.envDir ? ['--dir', req.envDir] : [])];
   const result = await runSandboxed(req.nodeBin ?? process.execPath, args, {
     cwd: req.dir,
     env: { ...req.env, GITOPS_COMMIT_SHA: req.commitSha, GITOPS_ENVS: req.environment, CDKTF_OUTDIR: req.outDir, CHECKPOINT_DISABLE: '1' },

@@ -54,7 +54,7 @@ export function createTestRemote(root: string): TestRemote {
   };
 }
 
-/** `bin/gitops.mjs` of the stand-in project: dumps its environment beside the output, imports a dependency, writes stacks.json's stacks. */
+/** `bin/gitops.mjs` of the stand-in project: dumps its environment and arguments beside the output, imports a dependency, writes stacks.json's stacks. */
 const FIXTURE_CLI = `
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +65,7 @@ const env = flag('env');
 const out = flag('out');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'env.json'), JSON.stringify(process.env));
+writeFileSync(join(out, 'argv.json'), JSON.stringify(args));
 const spec = JSON.parse(readFileSync('stacks.json', 'utf8'));
 if (spec.sleepMs) await new Promise((r) => setTimeout(r, spec.sleepMs));
 if (spec.fail) { console.error('gitops synth: ' + spec.fail); process.exit(1); }

@@ -48,3 +48,17 @@ export interface PlanReport {
   readonly startedAt: string;
   readonly finishedAt: string;
 }
+
+/** Both synth outputs of a plan, for checks that read the configuration itself (the policy gate). Never stored: large. */
+export interface SynthesizedSides {
+  /** Every stack of the environment at the head. */
+  readonly head: SynthStacks;
+  /** Every stack of the environment at the base; undefined when the base did not synthesize (see the report's warnings). */
+  readonly base?: SynthStacks;
+}
+
+/** A plan together with the synthesized configuration it was made from. */
+export interface PlannedPullRequest {
+  readonly report: PlanReport;
+  readonly synthesized: SynthesizedSides;
+}
