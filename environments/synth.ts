@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { App } from 'cdktf';
 import { systems } from '../modules/systems/index.js';
@@ -87,6 +88,25 @@ export function withShortStackTraces<T>(fn: () => T, frames = 12): T {
   }
 }
 
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * cdktf records where each token was created (a full stack trace per token) only to quote it when a
+ * token fails to resolve. With thousands of resources that is a third of synth's time, so it is off
+ * while the app is built; GITOPS_STACK_TRACES=1 turns it back on to debug such an error.
+ */
+export function withoutTokenCreationStacks<T>(fn: () => T): T {
+  if (process.env.GITOPS_STACK_TRACES === '1') return fn();
+  const stackTrace = requireFromHere('cdktf/lib/tokens/private/stack-trace.js') as { captureStackTrace: () => string[] };
+  const original = stackTrace.captureStackTrace;
+  stackTrace.captureStackTrace = () => [];
+  try {
+    return fn();
+  } finally {
+    stackTrace.captureStackTrace = original;
+  }
+}
+
 /** Builds every stack into `app` and synthesizes it, unless `dryRun`. */
 export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
   const envDir = options.envDir ?? process.env.GITOPS_ENV_DIR ?? DEFAULT_ENV_DIR;
@@ -99,9 +119,11 @@ export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
       environments.map((e) => e.name),
     );
   }
-  return withShortStackTraces(() => {
-    const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
-    if (!options.dryRun) app.synth();
-    return stacks;
-  });
+  return withShortStackTraces(() =>
+    withoutTokenCreationStacks(() => {
+      const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
+      if (!options.dryRun) app.synth();
+      return stacks;
+    }),
+  );
 }
