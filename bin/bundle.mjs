@@ -54,6 +54,8 @@ export async function bundle(entry) {
     metafile: true,
     logLevel: 'error',
     plugins: [importMetaUrl],
+    // import() of cdktf becomes a lazy require(): loaded only when needed, and as plain CommonJS.
+    supported: { 'dynamic-import': false },
   });
   const inputs = Object.keys(result.metafile.inputs).map((file) => {
     const s = statSync(join(root, file));

@@ -1,6 +1,5 @@
-import { App } from 'cdktf';
 import { join, resolve } from 'node:path';
-import { synthesize } from '../../environments/synth.js';
+import { loadApp } from './app-loader.js';
 import { DEFAULT_ENV_DIR } from '../../environments/load.js';
 import { TerraformRunner, type PlanResult, type PlanSummary, type ChangeAction } from '../runner/index.js';
 import { UsageError, requiredFlag, stringFlag, type Command, type CommandArgs, type Io } from './command.js';
@@ -26,10 +25,11 @@ export async function planStack(args: CommandArgs, io: Io): Promise<{ runner: Te
   const name = requiredFlag(args, 'stack', 'the stack to plan, see gitops stacks');
   const outdir = stringFlag(args, 'out') ?? 'cdktf.out';
   const envDir = stringFlag(args, 'dir') ?? DEFAULT_ENV_DIR;
-  const all = synthesize(new App({ outdir }), { envDir, dryRun: true });
+  const { newApp, synthesize } = await loadApp();
+  const all = synthesize(newApp(outdir), { envDir, dryRun: true });
   const found = all.find((s) => s.name === name);
   if (!found) throw new UsageError(`unknown stack "${name}" (allowed: ${all.map((s) => s.name).join(', ')})`);
-  synthesize(new App({ outdir }), { envDir, only: [found.environment] });
+  synthesize(newApp(outdir), { envDir, only: [found.environment] });
   const workRoot = resolve(process.env.GITOPS_WORK_DIR ?? '.gitops');
   const runner = new TerraformRunner({ workRoot, timeoutMs: Number(process.env.GITOPS_TERRAFORM_TIMEOUT_MS ?? 600_000) });
   const plan = await runner.plan({ name, dir: join(outdir, 'stacks', name) });

@@ -1,18 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'cdktf';
-import { synthesize } from '../../environments/synth.js';
+import { loadApp } from './app-loader.js';
 import { DEFAULT_ENV_DIR, loadEnvironments } from '../../environments/load.js';
 import type { StackInfo } from '../../environments/app.js';
-import { formatPolicyReport, policyFails, policyRules, type PolicyReport } from '../../modules/policy/index.js';
+import { policyFails, type PolicyReport } from '../../modules/policy/engine.js';
+import { formatPolicyReport } from '../../modules/policy/report.js';
+import { policyRules } from '../../modules/policy/rules/index.js';
 import { checkSynthesized } from '../../modules/policy/synthesized.js';
 import { stringFlag, type Command, type Io } from './command.js';
 import { formatTable } from './stacks.js';
 
 /** Evaluates the policy on stacks already synthesized into `outdir`. */
-export function policyReportFor(outdir: string, stacks: readonly StackInfo[], envDir: string): PolicyReport {
-  const settings = Object.fromEntries(loadEnvironments(envDir).map((e) => [e.name, e.policy]));
+export function policyReportFor(outdir: string, stacks: readonly Pick<StackInfo, 'name' | 'environment'>[], envDir: string): PolicyReport {
+  // Only the environments checked here: a waiver of another environment is neither applied nor stale.
+  const names = new Set(stacks.map((s) => s.environment));
+  const settings = Object.fromEntries(
+    loadEnvironments(envDir)
+      .filter((e) => names.has(e.name))
+      .map((e) => [e.name, e.policy]),
+  );
   return checkSynthesized(
     outdir,
     stacks.map((s) => ({ name: s.name, environment: s.environment })),
@@ -53,7 +60,8 @@ Exit 1 when a rule fails in an environment whose policy level is "error".`,
     const env = stringFlag(args, 'env');
     const outdir = mkdtempSync(join(tmpdir(), 'gitops-policy-'));
     try {
-      const stacks = synthesize(new App({ outdir }), { envDir, only: env ? [env] : undefined });
+      const { newApp, synthesize } = await loadApp();
+      const stacks = synthesize(newApp(outdir), { envDir, only: env ? [env] : undefined });
       const report = policyReportFor(outdir, stacks, envDir);
       if (args.values.json) io.out(JSON.stringify(report, null, 2));
       else formatPolicyReport(report, { includePassed: args.values.all === true }).forEach((l) => io.out(l));

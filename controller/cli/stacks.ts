@@ -1,5 +1,4 @@
-import { App } from 'cdktf';
-import { synthesize } from '../../environments/synth.js';
+import { loadApp } from './app-loader.js';
 import { DEFAULT_ENV_DIR } from '../../environments/load.js';
 import { stringFlag, type Command } from './command.js';
 
@@ -14,8 +13,9 @@ export interface StackRow {
 }
 
 /** Lists stacks without writing anything: builds the app in memory and counts resources. */
-export function listStacks(envDir?: string, env?: string): StackRow[] {
-  const stacks = synthesize(new App({ outdir: '/nonexistent-gitops-dry-run' }), { envDir, only: env ? [env] : undefined, dryRun: true });
+export async function listStacks(envDir?: string, env?: string): Promise<StackRow[]> {
+  const { newApp, synthesize } = await loadApp();
+  const stacks = synthesize(newApp('/nonexistent-gitops-dry-run'), { envDir, only: env ? [env] : undefined, dryRun: true });
   return stacks.map((s) => {
     const tf = s.stack.toTerraform() as { resource?: Record<string, Record<string, unknown>> };
     const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
@@ -42,7 +42,7 @@ export const stacksCommand: Command = {
   --json      print JSON instead of a table`,
   options: { env: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
   async run(args, io) {
-    const rows = listStacks(stringFlag(args, 'dir'), stringFlag(args, 'env'));
+    const rows = await listStacks(stringFlag(args, 'dir'), stringFlag(args, 'env'));
     if (args.values.json) {
       io.out(JSON.stringify(rows, null, 2));
       return 0;

@@ -108,20 +108,30 @@ export function evaluatePolicy(
   const waivers = Object.entries(settings).flatMap(([environment, s]) =>
     s.waivers.map((w) => ({ ...w, environment, matched: used.has(`${environment}|${w.rule}|${w.resource}`) })),
   );
+  return { findings, waivers, problems, summary: summarize(findings, stacks.length) };
+}
+
+function summarize(findings: readonly Finding[], stacks: number): PolicySummary {
   const failed = findings.filter((f) => f.verdict === 'fail');
   return {
+    stacks,
+    checks: findings.length,
+    passed: findings.filter((f) => f.verdict === 'pass').length,
+    failed: failed.length,
+    errors: failed.filter((f) => f.level === 'error').length,
+    warnings: failed.filter((f) => f.level === 'warning').length,
+    waived: findings.filter((f) => f.verdict === 'waived').length,
+  };
+}
+
+/** One report from reports over disjoint sets of stacks (e.g. environments synthesized in parallel). */
+export function mergePolicyReports(reports: readonly PolicyReport[]): PolicyReport {
+  const findings = reports.flatMap((r) => r.findings);
+  return {
     findings,
-    waivers,
-    problems,
-    summary: {
-      stacks: stacks.length,
-      checks: findings.length,
-      passed: findings.filter((f) => f.verdict === 'pass').length,
-      failed: failed.length,
-      errors: failed.filter((f) => f.level === 'error').length,
-      warnings: failed.filter((f) => f.level === 'warning').length,
-      waived: findings.filter((f) => f.verdict === 'waived').length,
-    },
+    waivers: reports.flatMap((r) => r.waivers),
+    problems: reports.flatMap((r) => r.problems),
+    summary: summarize(findings, reports.reduce((n, r) => n + r.summary.stacks, 0)),
   };
 }
 
