@@ -23,7 +23,7 @@ export function run(runs = Number(process.env.BENCH_RUNS ?? 3)): SynthRow[] {
   const measurements: Measurement[] = [
     measure({ label: 'npm run synth (cold: bundle rebuilt)', cmd: 'npm', args: [...npmSynth], before: clearBundleCache, env }, runs),
     measure({ label: 'npm run synth (bundle cached)', cmd: 'npm', args: [...npmSynth], env }, runs),
-    measure({ label: 'npm run synth -- --jobs 1 (one process)', cmd: 'npm', args: [...npmSynth, '--jobs', '1'], env }, runs),
+    measure({ label: 'npm run synth -- --jobs 2 (two worker processes)', cmd: 'npm', args: [...npmSynth, '--jobs', '2'], env }, runs),
     measure(
       {
         label: 'gitops synth --skip-policy (no npm, no gate)',

@@ -39,7 +39,9 @@ describe('cross-file rules for systems', () => {
   });
 
   test('GIVEN systems enabled and no AWS account WHEN validated THEN accounts.aws is named', () => {
-    const files = shipped().map((f) => (f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/ {2}aws: \{ accountId: '\d+' \}\n/, '') } : f));
+    const files = shipped().map((f) =>
+      f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/ {2}aws: \{ accountId: '\d+' \}\n/, '') } : f,
+    );
     const { problems } = validateEnvironmentFiles(files);
     expect(problems.map(formatProblem)).toEqual(['dev.yaml: accounts.aws: is required when an AWS system is enabled']);
   });
