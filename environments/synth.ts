@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { App } from 'cdktf';
 import { systems } from '../modules/systems/index.js';
 import { buildApp, type StackInfo } from './app.js';
+import { CrossStackReferenceError, danglingReferences, skipCrossStackPreparation } from './stack-references.js';
 import { DEFAULT_ENV_DIR, loadEnvironments } from './load.js';
 import { UnknownEnvironmentError } from './config.js';
 
@@ -122,7 +123,19 @@ export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
   return withShortStackTraces(() =>
     withoutTokenCreationStacks(() => {
       const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
-      if (!options.dryRun) app.synth();
+      if (options.dryRun) return stacks;
+      const prepare = process.env.GITOPS_PREPARE_STACKS === '1';
+      if (!prepare) skipCrossStackPreparation(stacks.map((s) => s.stack));
+      app.synth();
+      if (!prepare) {
+        const problems = stacks
+          .map((s) => ({
+            stack: s.name,
+            addresses: danglingReferences(JSON.parse(readFileSync(join(app.outdir, 'stacks', s.name, 'cdk.tf.json'), 'utf8'))),
+          }))
+          .filter((p) => p.addresses.length > 0);
+        if (problems.length > 0) throw new CrossStackReferenceError(problems);
+      }
       return stacks;
     }),
   );
