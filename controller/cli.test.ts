@@ -116,6 +116,18 @@ describe('gitops usage', () => {
   });
 });
 
+describe('gitops synth flags', () => {
+  test('GIVEN a bad --jobs or an unknown environment in --env WHEN synthesized THEN exit 2 naming the flag and the allowed values', async () => {
+    const c = capture();
+    expect(await main(['synth', '--jobs', '0', '--dir', dir], c.io)).toBe(2);
+    expect(await main(['synth', '--env', 'dev,staging', '--dir', dir], c.io)).toBe(2);
+    expect(c.err).toEqual([
+      'gitops synth: --jobs must be a whole number from 1 to 64 (got "0") (see gitops synth --help)',
+      'gitops synth: unknown environment "staging" (allowed: dev, prod, uat) (see gitops synth --help)',
+    ]);
+  });
+});
+
 describe('gitops stacks', () => {
   test('GIVEN the shipped environments WHEN listed as JSON THEN each environment has its release stack', async () => {
     const c = capture();
