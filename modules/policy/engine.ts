@@ -131,7 +131,10 @@ export function mergePolicyReports(reports: readonly PolicyReport[]): PolicyRepo
     findings,
     waivers: reports.flatMap((r) => r.waivers),
     problems: reports.flatMap((r) => r.problems),
-    summary: summarize(findings, reports.reduce((n, r) => n + r.summary.stacks, 0)),
+    summary: summarize(
+      findings,
+      reports.reduce((n, r) => n + r.summary.stacks, 0),
+    ),
   };
 }
 
