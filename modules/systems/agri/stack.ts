@@ -19,7 +19,7 @@ import { KmsKey } from '../../aws/security/kms-key.js';
 import type { SystemContext } from '../types.js';
 import { AgriEntry } from './hybrid.js';
 import { AgriMonitoring } from './monitoring.js';
-import { availabilityZones, defaultProvider, resourcePrefix } from './site.js';
+import { availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
 import { AgriTiers, TIER_KEYS } from './tiers.js';
 
 /** The database user the back end signs in as with IAM authentication (no password anywhere). */

@@ -23,7 +23,7 @@ import { CommerceData, COMMERCE_TABLE_NAMES, type CommerceTables } from './aws-d
 import { CommerceAwsMonitoring } from './aws-monitoring.js';
 import { CHANGE_CAPTURE, CHANGE_CAPTURE_QUEUE, COMMERCE_SERVICES, SERVICE_SPECS, type CommerceService } from './aws-services.js';
 import type { VpnTunnelName } from './interconnect.js';
-import { availabilityZones } from './site.js';
+import { availabilityZones } from '../site.js';
 
 /** What the AWS side needs to know about the Azure side (all known to Terraform only at apply). */
 export interface AzurePeer {

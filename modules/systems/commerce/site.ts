@@ -83,8 +83,3 @@ export function commerceProviders(scope: Construct, site: CommerceSite): { aws: 
     }),
   };
 }
-
-/** The first `count` AZ names of `region` (`eu-west-1a`, `eu-west-1b`, ...): literal, so subnets are keyed by them. */
-export function availabilityZones(region: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode('a'.charCodeAt(0) + i)}`);
-}

@@ -18,7 +18,7 @@ import { SecurityGroup } from '../../aws/network/security-group.js';
 import { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
-import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from '../ingest/site.js';
+import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
 import type { SystemContext } from '../types.js';
 import { API_STAGE, ImagingBackend } from './backend.js';
 import { ImagingFrontend, loadBalancerName } from './frontend.js';
@@ -41,7 +41,7 @@ export class ImagingStack extends TerraformStack {
     super(scope, id);
     const s = context.settings;
     const env = context.environment.name;
-    const prefix = resourcePrefix('imaging', context);
+    const prefix = resourcePrefix(context);
     const region = context.region.aws;
     const accountId = awsAccountId(context);
     const primary = context.role === 'primary';

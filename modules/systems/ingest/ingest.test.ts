@@ -169,7 +169,7 @@ describe('ingest knobs', () => {
     const dev = envNamed('dev');
     const noAccount: Environment = { ...dev, accounts: { azure: dev.accounts.azure } };
     expect(() => synthContext(contextFor('dev', {}, noAccount))).toThrow(
-      'environment dev: accounts.aws.accountId is required for AWS systems (got no accounts.aws block)',
+      'environment dev: accounts.aws.accountId is required for the ingest system (got no accounts.aws block)',
     );
   });
 

@@ -17,7 +17,7 @@ import { Vpc } from '../../aws/network/vpc.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import type { SystemContext } from '../types.js';
 import { IngestMonitoring } from './monitoring.js';
-import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from './site.js';
+import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
 import { SourceAuth } from './source-auth.js';
 
 export const INGEST_STAGE = 'v1';
@@ -41,7 +41,7 @@ export class IngestStack extends TerraformStack {
   constructor(scope: Construct, id: string, context: SystemContext<'ingest'>) {
     super(scope, id);
     const s = context.settings;
-    const prefix = resourcePrefix('ingest', context);
+    const prefix = resourcePrefix(context);
     const region = context.region.aws;
     const accountId = awsAccountId(context);
     const overVpn = s.hybrid.mode === 'vpn';

@@ -25,7 +25,7 @@ import type { SystemContext } from '../types.js';
 import { API_STAGE, PaymentsApi } from './api.js';
 import { PaymentsMonitoring } from './monitoring.js';
 import { kebab, PaymentsServices, SERVICE_KEYS, type ServiceKey, type ServiceWiring } from './services.js';
-import { availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from './site.js';
+import { availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
 import { PaymentsWebFront } from './web-front.js';
 
 /** The database user the APIs sign in as with IAM authentication (no password anywhere). */

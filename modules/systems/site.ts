@@ -1,7 +1,8 @@
-// Where a payments stack runs: its providers, availability zones and resource names.
+// Where a system's stack runs: its AWS providers, availability zones and the prefix of its names.
+// Shared by every system so they all pin the environment's account and name things alike.
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
-import type { SystemContext } from '../types.js';
+import type { SystemContext } from './types.js';
 
 /** The AWS account of the environment; a system on AWS cannot be built without one. */
 export function awsAccountId(context: SystemContext): string {
@@ -21,11 +22,7 @@ export function defaultProvider(scope: Construct, context: SystemContext): AwsPr
 
 /** The us-east-1 provider CloudFront's certificate and web ACL need. */
 export function usEast1Provider(scope: Construct, context: SystemContext): AwsProvider {
-  return new AwsProvider(scope, 'aws-us-east-1', {
-    region: 'us-east-1',
-    alias: 'us_east_1',
-    allowedAccountIds: [awsAccountId(context)],
-  });
+  return new AwsProvider(scope, 'aws-us-east-1', { region: 'us-east-1', alias: 'us_east_1', allowedAccountIds: [awsAccountId(context)] });
 }
 
 /** The first `count` AZ names of `region` (`eu-west-1a`, `eu-west-1b`, ...): literal, so subnets are keyed by them. */
@@ -33,7 +30,7 @@ export function availabilityZones(region: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode('a'.charCodeAt(0) + i)}`);
 }
 
-/** `<system>-<env>`, plus `-dr` in the DR copy, so account-wide names never collide between regions. */
+/** `<system>-<env>`, plus `-dr` in the DR copy, so account-wide names (IAM, dashboards) never collide between regions. */
 export function resourcePrefix(context: SystemContext): string {
   const base = `${context.tags.system}-${context.environment.name}`;
   return context.role === 'dr' ? `${base}-dr` : base;
