@@ -170,6 +170,7 @@ describe('Vpc', () => {
       expect(vpc.privateRouteTableIds).toHaveLength(2);
       expect(vpc.subnetIds('isolated')).toBe(vpc.isolatedSubnetIds);
       expect(Object.keys(vpc.natGatewayIds)).toEqual(['eu-west-1a', 'eu-west-1b']);
+      expect(Object.keys(vpc.natPublicIps)).toEqual(['eu-west-1a', 'eu-west-1b']);
       expect(Object.values(vpc.privateRouteTableIdsByAz)).toEqual(vpc.privateRouteTableIds);
       expect(Object.keys(vpc.isolatedRouteTableIdsByAz)).toEqual(['eu-west-1a', 'eu-west-1b']);
     });
@@ -191,6 +192,7 @@ describe('Vpc', () => {
     expect(synth.resource.aws_eip).toBeUndefined();
     expect(all(synth, 'aws_route')).toHaveLength(1);
     expect(vpc.natGatewayIds).toEqual({});
+    expect(vpc.natPublicIps).toEqual({});
   });
 
   test('GIVEN flowLogRetentionDays and flowLogKmsKeyArn WHEN synthesized THEN the log group uses them', () => {

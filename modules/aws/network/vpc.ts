@@ -65,6 +65,8 @@ export class Vpc extends Construct {
   public readonly internetGatewayId: string;
   /** NAT gateway ids keyed by the AZ they live in. */
   public readonly natGatewayIds: Record<string, string> = {};
+  /** The NAT gateways' public (Elastic) IPs keyed by AZ: what third parties allow-list for egress. */
+  public readonly natPublicIps: Record<string, string> = {};
   public readonly publicRouteTableId: string;
   /** Private route tables, one per AZ, in `availabilityZones` order. */
   public readonly privateRouteTableIds: string[];
@@ -200,6 +202,7 @@ export class Vpc extends Construct {
 
   private createNatGateway(az: string, internetGateway: InternetGateway): string {
     const eip = new Eip(this, `nat-eip-${az}`, { domain: 'vpc', tags: { Name: `${this.name}-nat-${az}` } });
+    this.natPublicIps[az] = eip.publicIp;
     return new NatGateway(this, `nat-${az}`, {
       allocationId: eip.allocationId,
       subnetId: this.publicSubnets[az].id,

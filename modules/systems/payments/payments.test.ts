@@ -202,6 +202,8 @@ describe('payments: what differs between environments', () => {
 
   test('GIVEN per-AZ NAT gateways WHEN synthesized THEN the processor egress IPs are an output', () => {
     expect(stackOf('payments-prod').output?.processor_egress_ips?.value).toHaveLength(3);
+    for (const ip of stackOf('payments-prod').output?.processor_egress_ips?.value as string[])
+      expect(ip).toMatch(/^\$\{aws_eip\.[\w-]+\.public_ip\}$/);
   });
 });
 

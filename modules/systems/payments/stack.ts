@@ -10,7 +10,6 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
-import type { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway/index.js';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
 import { RedisReplicationGroup } from '../../aws/data/redis-replication-group.js';
@@ -290,11 +289,9 @@ export class PaymentsStack extends TerraformStack {
       value: `https://${this.api.apiDomain}/`,
       description: 'The API (latency-routed across regions)',
     });
-    // The Vpc construct exposes NAT gateway ids only; the public IPs are what processors allow-list.
-    const egressIps = Object.keys(this.vpc.natGatewayIds).map(
-      (az) => (this.vpc.node.tryFindChild(`nat-${az}`) as NatGateway | undefined)?.publicIp,
-    );
-    if (egressIps.every((ip) => ip !== undefined)) {
+    // The NAT gateways' public IPs are what payment processors allow-list.
+    const egressIps = Object.values(this.vpc.natPublicIps);
+    if (egressIps.length > 0) {
       new TerraformOutput(this, 'processor_egress_ips', {
         value: egressIps,
         description: 'Source IPs of calls to the payment processor (its allow-list)',
