@@ -1,6 +1,7 @@
 // Comment commands on a pull request (`/plan`, `/unlock`, `/help`). Only people with write
 // permission may run them; anyone else gets one reply saying so, and nothing else happens.
-import { commandHelpReply, commandProblem, parseCommand } from '../commands/commands.js';
+import { commandProblem, parseCommand } from '../commands/commands.js';
+import { replies } from '../comment/replies.js';
 import { errorLine } from './check-text.js';
 import { fullName, type Permission, type RepoSession } from './ports.js';
 
@@ -36,8 +37,6 @@ export interface CommandDeps {
 
 const WRITE: readonly Permission[] = ['write', 'maintain', 'admin'];
 
-const mention = (user: string) => `@${user}`;
-
 export async function runCommand(session: RepoSession, input: CommentInput, deps: CommandDeps): Promise<CommandOutcome> {
   if (input.senderType === 'Bot') return { action: 'ignored' };
   const command = parseCommand(input.body);
@@ -47,41 +46,30 @@ export async function runCommand(session: RepoSession, input: CommentInput, deps
 
   const permission = await github.getPermission(input.sender);
   if (!WRITE.includes(permission)) {
-    await github.createComment(
-      input.pr,
-      `${mention(input.sender)} \`${word}\` needs write permission on ${fullName(input)}; you have ${permission}. Nothing was done.`,
-    );
+    await github.createComment(input.pr, replies.refused({ sender: input.sender, command: word, repository: fullName(input), permission }));
     return { action: 'refused', permission };
   }
 
   const problem = commandProblem(command);
   if (problem !== undefined) {
-    await github.createComment(input.pr, `${mention(input.sender)}\n\n${commandHelpReply(problem)}`);
+    await github.createComment(input.pr, replies.problem({ sender: input.sender, problem }));
     return { action: 'replied', command: command.kind };
   }
   switch (command.kind) {
     case 'plan':
       return { action: 'plan' };
     case 'help':
-      await github.createComment(input.pr, commandHelpReply());
+      await github.createComment(input.pr, replies.help());
       return { action: 'replied', command: 'help' };
     case 'unlock': {
       let result: UnlockResult;
       try {
         result = await deps.unlock(session, input, command.args[0]);
       } catch (e) {
-        await github.createComment(input.pr, `${mention(input.sender)} \`/unlock\` failed: ${errorLine(e)}`);
+        await github.createComment(input.pr, replies.unlockFailed({ sender: input.sender, reason: errorLine(e) }));
         return { action: 'replied', command: 'unlock' };
       }
-      const env = `\`${result.environment}\``;
-      await github.createComment(
-        input.pr,
-        result.released
-          ? `${mention(input.sender)} released the ${env} lock held by this pull request.`
-          : result.heldBy
-            ? `${mention(input.sender)} the ${env} lock is held by ${result.heldBy}, not by this pull request; it was left alone.`
-            : `${mention(input.sender)} nothing holds the ${env} lock; nothing to release.`,
-      );
+      await github.createComment(input.pr, replies.unlocked({ sender: input.sender, ...result }));
       return { action: 'unlocked', result };
     }
     default:

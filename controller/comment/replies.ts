@@ -1,0 +1,20 @@
+// Replies the controller posts to comment commands. Text lives here, not in the handlers.
+import { commandHelpReply } from '../commands/commands.js';
+
+const mention = (user: string) => `@${user}`;
+
+export const replies = {
+  /** A user without write permission ran a command. */
+  refused: (p: { sender: string; command: string; repository: string; permission: string }) =>
+    `${mention(p.sender)} \`${p.command}\` needs write permission on ${p.repository}; you have ${p.permission}. Nothing was done.`,
+  /** An unknown command or bad arguments: the problem and the command table. */
+  problem: (p: { sender: string; problem: string }) => `${mention(p.sender)}\n\n${commandHelpReply(p.problem)}`,
+  help: () => commandHelpReply(),
+  unlockFailed: (p: { sender: string; reason: string }) => `${mention(p.sender)} \`/unlock\` failed: ${p.reason}`,
+  unlocked: (p: { sender: string; environment: string; released: boolean; heldBy?: string }) => {
+    const env = `\`${p.environment}\``;
+    if (p.released) return `${mention(p.sender)} released the ${env} lock held by this pull request.`;
+    if (p.heldBy) return `${mention(p.sender)} the ${env} lock is held by ${p.heldBy}, not by this pull request; it was left alone.`;
+    return `${mention(p.sender)} nothing holds the ${env} lock; nothing to release.`;
+  },
+} as const;
