@@ -4,10 +4,10 @@
 import { Construct } from 'constructs';
 import type { ApplicationLoadBalancer } from '../../aws/compute/application-load-balancer.js';
 import type { PostgresEngine } from '../../aws/data/postgres-database.js';
+import { databaseAlarms, databaseDimension } from '../database.js';
 import { Alarms } from '../../aws/observability/alarms.js';
 import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
 // The same RDS max_connections estimate as payments (one formula, tested there).
-import { estimatedMaxConnections } from '../payments/monitoring.js';
 
 export interface AgriMonitoringProps {
   readonly prefix: string;
@@ -52,23 +52,8 @@ export class AgriMonitoring extends Construct {
       thresholdMilliseconds: props.userLatencyP99Ms,
     });
 
-    const aurora = props.database.engine === 'aurora-postgresql';
-    const dbDimension = aurora ? 'DBClusterIdentifier' : 'DBInstanceIdentifier';
-    alarms.rdsConnections('database-connections', {
-      database: { kind: aurora ? 'cluster' : 'instance', identifier: props.database.identifier },
-      maxConnections: Math.floor(0.8 * estimatedMaxConnections(props.database.instanceClass)),
-    });
-    alarms.metric('database-cpu', {
-      description: 'Database CPU above 80% for 10 minutes',
-      namespace: 'AWS/RDS',
-      metricName: 'CPUUtilization',
-      dimensions: { [dbDimension]: props.database.identifier },
-      statistic: 'Average',
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: 80,
-      periodSeconds: 300,
-      evaluationPeriods: 2,
-    });
+    const dbDimension = databaseDimension(props.database);
+    databaseAlarms(alarms, props.database);
     if (props.vpnConnectionId !== undefined) {
       alarms.metric('farm-vpn-down', {
         description: 'No tunnel of the farm VPN is up: the farm cannot sync with the cloud',

@@ -19,6 +19,7 @@ import { KmsKey } from '../../aws/security/kms-key.js';
 import type { SystemContext } from '../types.js';
 import { AgriEntry } from './hybrid.js';
 import { AgriMonitoring } from './monitoring.js';
+import { systemDatabase } from '../database.js';
 import { availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
 import { AgriTiers, TIER_KEYS } from './tiers.js';
 
@@ -82,22 +83,7 @@ export class AgriStack extends TerraformStack {
       forceDestroy: !s.deletionProtection,
     });
 
-    this.database = new PostgresDatabase(this, 'database', {
-      name: prefix,
-      vpcId: this.vpc.vpcId,
-      subnetIds: this.vpc.isolatedSubnetIds,
-      allowedSecurityGroups: {},
-      engine: s.database.engine,
-      instanceClass: s.database.instanceClass,
-      multiAz: s.multiAz,
-      ...(s.database.engine === 'postgres'
-        ? { allocatedStorageGb: s.database.allocatedStorage, maxAllocatedStorageGb: Math.min(4 * s.database.allocatedStorage, 65_536) }
-        : {}),
-      kmsKeyArn: key.arn,
-      databaseName: 'corn',
-      backupRetentionDays: s.database.backupRetentionDays,
-      deletionProtection: s.deletionProtection,
-    });
+    this.database = systemDatabase(this, { name: prefix, vpc: this.vpc, kmsKeyArn: key.arn, databaseName: 'corn', settings: s });
 
     this.tiers = new AgriTiers(this, 'tiers', {
       prefix,

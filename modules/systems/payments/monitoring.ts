@@ -7,6 +7,7 @@ import { Alarms } from '../../aws/observability/alarms.js';
 import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
 import type { PostgresEngine } from '../../aws/data/postgres-database.js';
+import { databaseAlarms, databaseDimension } from '../database.js';
 
 export interface PaymentsMonitoringProps {
   readonly prefix: string;
@@ -64,23 +65,8 @@ export class PaymentsMonitoring extends Construct {
       alarms.queueAge(`${role}-age`, { queueName: queue.name, maxAgeSeconds: props.maxQueueAgeSeconds[role] });
     }
 
-    const aurora = props.database.engine === 'aurora-postgresql';
-    const dbDimension = aurora ? 'DBClusterIdentifier' : 'DBInstanceIdentifier';
-    alarms.rdsConnections('database-connections', {
-      database: { kind: aurora ? 'cluster' : 'instance', identifier: props.database.identifier },
-      maxConnections: Math.floor(0.8 * estimatedMaxConnections(props.database.instanceClass)),
-    });
-    alarms.metric('database-cpu', {
-      description: 'Database CPU above 80% for 10 minutes',
-      namespace: 'AWS/RDS',
-      metricName: 'CPUUtilization',
-      dimensions: { [dbDimension]: props.database.identifier },
-      statistic: 'Average',
-      comparisonOperator: 'GreaterThanThreshold',
-      threshold: 80,
-      periodSeconds: 300,
-      evaluationPeriods: 2,
-    });
+    const dbDimension = databaseDimension(props.database);
+    databaseAlarms(alarms, props.database);
     alarms.metric('cache-cpu', {
       description: 'Redis engine CPU above 80% for 10 minutes',
       namespace: 'AWS/ElastiCache',
@@ -176,18 +162,4 @@ function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[], d
       query: 'fields @timestamp, @log, @message | filter @message like /(?i)(error|exception)/ | sort @timestamp desc | limit 50',
     },
   ];
-}
-
-/**
- * PostgreSQL's default max_connections on RDS is LEAST(DBInstanceClassMemory / 9531392, 5000):
- * about 112 per GiB. Memory follows the size (micro 1 GiB … xlarge 16 GiB, N·xlarge 16·N GiB) and
- * doubles for the memory-optimised families (r, x).
- */
-export function estimatedMaxConnections(instanceClass: string): number {
-  const [, family = '', size = ''] = instanceClass.split('.');
-  const fixed: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16 };
-  const multiple = /^(\d+)xlarge$/.exec(size);
-  const baseGiB = fixed[size] ?? (multiple ? 16 * Number(multiple[1]) : 4);
-  const gib = /^[rx]/.test(family) && !['micro', 'small'].includes(size) ? 2 * baseGiB : baseGiB;
-  return Math.min(Math.floor((gib * 1024 ** 3) / 9_531_392), 5000);
 }

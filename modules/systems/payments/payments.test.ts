@@ -5,7 +5,7 @@ import type { Environment } from '../../../environments/schema.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { paymentsSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
-import { estimatedMaxConnections } from './monitoring.js';
+import { estimatedMaxConnections } from '../database.js';
 import { paymentsSystem, PaymentsStack } from './index.js';
 
 type Resource = Record<string, unknown>;

@@ -24,6 +24,7 @@ import type { SystemContext } from '../types.js';
 import { API_STAGE, PaymentsApi } from './api.js';
 import { PaymentsMonitoring } from './monitoring.js';
 import { kebab, PaymentsServices, SERVICE_KEYS, type ServiceKey, type ServiceWiring } from './services.js';
+import { systemDatabase } from '../database.js';
 import { availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
 import { PaymentsWebFront } from './web-front.js';
 
@@ -94,22 +95,7 @@ export class PaymentsStack extends TerraformStack {
       kmsKeyArn: key.arn,
     });
 
-    this.database = new PostgresDatabase(this, 'database', {
-      name: prefix,
-      vpcId: this.vpc.vpcId,
-      subnetIds: this.vpc.isolatedSubnetIds,
-      allowedSecurityGroups: {},
-      engine: s.database.engine,
-      instanceClass: s.database.instanceClass,
-      multiAz: s.multiAz,
-      ...(s.database.engine === 'postgres'
-        ? { allocatedStorageGb: s.database.allocatedStorage, maxAllocatedStorageGb: Math.min(4 * s.database.allocatedStorage, 65_536) }
-        : {}),
-      kmsKeyArn: key.arn,
-      databaseName: 'payments',
-      backupRetentionDays: s.database.backupRetentionDays,
-      deletionProtection: s.deletionProtection,
-    });
+    this.database = systemDatabase(this, { name: prefix, vpc: this.vpc, kmsKeyArn: key.arn, databaseName: 'payments', settings: s });
     this.cache = new RedisReplicationGroup(this, 'cache', {
       name: prefix,
       vpcId: this.vpc.vpcId,
