@@ -1,4 +1,4 @@
-// Test helpers for the data and messaging modules: read resources out of a synthesized stack.
+// Test helpers for the AWS modules: read resources out of a synthesized stack.
 import { Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 
