@@ -8,13 +8,13 @@ import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route/index.js';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
 import { Apigatewayv2VpcLink } from '@cdktf/provider-aws/lib/apigatewayv2-vpc-link/index.js';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import { PropProblems } from '../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log-format.js';
 import {
-  arnPath,
+  allowApiGatewayInvoke,
+  routeSourceArn,
   checkRouteAuthorization,
   checkRouteIntegration,
   type InvokableFunction,
@@ -180,23 +180,13 @@ export class HttpApi extends Construct {
       identitySources: authorizer.identitySources ?? ['$request.header.Authorization'],
       authorizerResultTtlInSeconds: authorizer.resultTtlSeconds ?? 300,
     });
-    new LambdaPermission(this, `authorizer-${name}-permission`, {
-      functionName: authorizer.function.name,
-      action: 'lambda:InvokeFunction',
-      principal: 'apigateway.amazonaws.com',
-      sourceArn: `${this.api.executionArn}/authorizers/${created.id}`,
-    });
+    allowApiGatewayInvoke(this, `authorizer-${name}-permission`, authorizer.function, `${this.api.executionArn}/authorizers/${created.id}`);
     return created;
   }
 
   private createIntegration(key: string, route: ParsedRoute, spec: HttpRoute): Apigatewayv2Integration {
     if (spec.function) {
-      new LambdaPermission(this, `permission-${routeId(key)}`, {
-        functionName: spec.function.name,
-        action: 'lambda:InvokeFunction',
-        principal: 'apigateway.amazonaws.com',
-        sourceArn: `${this.api.executionArn}/*/${route.method === 'ANY' ? '*' : route.method}${arnPath(route.path)}`,
-      });
+      allowApiGatewayInvoke(this, `permission-${routeId(key)}`, spec.function, routeSourceArn(this.api.executionArn, route));
       return new Apigatewayv2Integration(this, `integration-${routeId(key)}`, {
         apiId: this.api.id,
         integrationType: 'AWS_PROXY',

@@ -13,13 +13,12 @@ import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deploy
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage/index.js';
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings/index.js';
 import { ApiGatewayVpcLink } from '@cdktf/provider-aws/lib/api-gateway-vpc-link/index.js';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import type { ITerraformDependable } from 'cdktf';
 import { LogGroup } from '../observability/log-group.js';
 import { policyDocument } from '../security/policy-document.js';
 import type { ApiGatewayAccountLogging } from './api-gateway-account.js';
 import { REST_ACCESS_LOG_FORMAT } from './access-log-format.js';
-import { arnPath, type InvokableFunction, type ParsedRoute, routeId } from './routes.js';
+import { allowApiGatewayInvoke, type InvokableFunction, type ParsedRoute, routeId, routeSourceArn } from './routes.js';
 import { validateRestApi } from './rest-api-validation.js';
 
 export type RestAuthorizer =
@@ -256,24 +255,14 @@ export class RestApi extends Construct {
       identityValidationExpression: authorizer.type === 'TOKEN' ? authorizer.identityValidationExpression : undefined,
       authorizerResultTtlInSeconds: authorizer.resultTtlSeconds ?? 300,
     });
-    new LambdaPermission(this, `authorizer-${name}-permission`, {
-      functionName: authorizer.function.name,
-      action: 'lambda:InvokeFunction',
-      principal: 'apigateway.amazonaws.com',
-      sourceArn: `${this.api.executionArn}/authorizers/${created.id}`,
-    });
+    allowApiGatewayInvoke(this, `authorizer-${name}-permission`, authorizer.function, `${this.api.executionArn}/authorizers/${created.id}`);
     return created;
   }
 
   private createIntegration(key: string, route: ParsedRoute, spec: RestRoute, method: ApiGatewayMethod): ApiGatewayIntegration {
     const common = { restApiId: this.api.id, resourceId: method.resourceId, httpMethod: method.httpMethod, timeoutMilliseconds: 29000 };
     if (spec.function) {
-      new LambdaPermission(this, `permission-${routeId(key)}`, {
-        functionName: spec.function.name,
-        action: 'lambda:InvokeFunction',
-        principal: 'apigateway.amazonaws.com',
-        sourceArn: `${this.api.executionArn}/*/${route.method === 'ANY' ? '*' : route.method}${arnPath(route.path)}`,
-      });
+      allowApiGatewayInvoke(this, `permission-${routeId(key)}`, spec.function, routeSourceArn(this.api.executionArn, route));
       return new ApiGatewayIntegration(this, `integration-${routeId(key)}`, {
         ...common,
         type: 'AWS_PROXY',

@@ -1,5 +1,7 @@
 // Route keys shared by the REST and HTTP APIs: `METHOD /path/{param}` parsed once, checked once,
 // and turned into stable construct ids (never list positions).
+import type { Construct } from 'constructs';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
 import type { PropProblems } from '../core/validation.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
@@ -94,4 +96,19 @@ export function checkRouteAuthorization(
     p.check(authorizers.includes(authorizer), `${at}.authorizer must be an authorizers key ${have} (got ${JSON.stringify(authorizer)})`);
   }
   return authorizer;
+}
+
+/** Lets API Gateway invoke `fn`, only from `sourceArn` (a stage/method pattern or an authorizer ARN). */
+export function allowApiGatewayInvoke(scope: Construct, id: string, fn: InvokableFunction, sourceArn: string): LambdaPermission {
+  return new LambdaPermission(scope, id, {
+    functionName: fn.name,
+    action: 'lambda:InvokeFunction',
+    principal: 'apigateway.amazonaws.com',
+    sourceArn,
+  });
+}
+
+/** The execute-api ARN pattern of one route on every stage (any stage, the route's method or any, its path). */
+export function routeSourceArn(executionArn: string, route: ParsedRoute): string {
+  return `${executionArn}/*/${route.method === 'ANY' ? '*' : route.method}${arnPath(route.path)}`;
 }
