@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// `gitops`. The infrastructure commands run from a CommonJS bundle of controller/cli/fast.ts (fast
-// start, plain `require` of the providers); the rest run the TypeScript sources through tsx.
-// Neither type-checks: that is `npm test` / `npm run lint`.
-import { createRequire } from 'node:module';
+// `gitops`. The infrastructure commands run from a CommonJS bundle of controller/cli/fast.ts and its
+// packages (bin/bundle.mjs), with a V8 code cache per command (bin/code-cache.mjs); the rest run the
+// TypeScript sources through tsx. Neither type-checks: that is `npm test` / `npm run lint`.
 
 // `gitops stacks | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e) => {
@@ -12,13 +11,14 @@ process.stdout.on('error', (e) => {
 
 const FAST = new Set(['validate', 'synth', 'stacks', 'plan', 'apply', 'policy']);
 const argv = process.argv.slice(2);
-let main;
 if (FAST.has(argv[0]) && process.env.GITOPS_NO_BUNDLE !== '1') {
-  const { bundle } = await import('./bundle.mjs');
-  ({ main } = createRequire(import.meta.url)(await bundle('controller/cli/fast.ts')));
+  const [{ bundle }, { requireWithCodeCache }] = await Promise.all([import('./bundle.mjs'), import('./code-cache.mjs')]);
+  const loaded = requireWithCodeCache(await bundle('controller/cli/fast.ts'), argv[0]);
+  process.exitCode = await loaded.exports.main(argv);
+  loaded.save();
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../controller/cli.ts'));
+  const { main } = await import('../controller/cli.ts');
+  process.exitCode = await main(argv);
 }
-process.exitCode = await main(argv);

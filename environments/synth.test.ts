@@ -1,4 +1,5 @@
-// `npm run synth` (gitops synth, in-process via tsx) and `cdktf synth` must produce the same stacks.
+// `npm run synth` (gitops synth: bundled, fast resolver, no preparing pass) and cdktf synth with cdktf's own
+// machinery must produce the same stacks.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,9 @@ describe('fast synth', () => {
     const cli = join(tmp, 'cli');
     execFileSync('node', ['bin/gitops.mjs', 'synth', '--out', fast], { env, stdio: 'pipe' });
     execFileSync('node', ['bin/gitops.mjs', 'synth', '--jobs', '2', '--out', parallel], { env, stdio: 'pipe' });
-    execFileSync('npx', ['cdktf', 'synth', '--output', cli], { env, stdio: 'pipe', timeout: 180_000 });
+    // The reference is cdktf as shipped: its own resolver, its preparing pass, token creation stacks.
+    const upstream = { ...env, GITOPS_FAST_RESOLVE: '0', GITOPS_PREPARE_STACKS: '1', GITOPS_STACK_TRACES: '1' };
+    execFileSync('npx', ['cdktf', 'synth', '--output', cli], { env: upstream, stdio: 'pipe', timeout: 180_000 });
     const a = stacksOf(fast);
     const b = stacksOf(cli);
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());

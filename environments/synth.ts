@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { App } from 'cdktf';
+import { TerraformResource, type App } from 'cdktf';
+import * as stackTraceModule from 'cdktf/lib/tokens/private/stack-trace.js';
+import { learnTaggableTypes } from '../modules/policy/taggable.js';
 import { systems } from '../modules/systems/index.js';
 import { buildApp, type StackInfo } from './app.js';
 import { CrossStackReferenceError, danglingReferences, skipCrossStackPreparation } from './stack-references.js';
+import { withFastResolve } from './fast-resolve.js';
 import { DEFAULT_ENV_DIR, loadEnvironments } from './load.js';
+import type { Environment } from './schema.js';
 import { UnknownEnvironmentError } from './config.js';
 
 /** The git directory of the checkout at `dir` (a work tree's `.git` is a file pointing at it). */
@@ -69,6 +72,27 @@ export interface SynthOptions {
   readonly only?: readonly string[];
   /** Skip writing files (for listing stacks). @default false */
   readonly dryRun?: boolean;
+  /** The environments, already loaded and validated. @default loaded from `envDir` */
+  readonly environments?: readonly Environment[];
+}
+
+export interface SynthesizedStackInfo extends StackInfo {
+  /** The stack's Terraform JSON as written to cdk.tf.json (key order aside); absent on a dry run. */
+  readonly json?: unknown;
+}
+
+/** Keeps what each stack's toTerraform() returns, so checks after synth need not read the files back. */
+function captureTerraformJson(stacks: readonly StackInfo[]): Map<string, unknown> {
+  const captured = new Map<string, unknown>();
+  for (const { name, stack } of stacks) {
+    const toTerraform = stack.toTerraform.bind(stack);
+    stack.toTerraform = () => {
+      const json = toTerraform();
+      captured.set(name, json);
+      return json;
+    };
+  }
+  return captured;
 }
 
 /**
@@ -89,7 +113,8 @@ export function withShortStackTraces<T>(fn: () => T, frames = 12): T {
   }
 }
 
-const requireFromHere = createRequire(import.meta.url);
+// The CommonJS module object itself (ESM sees it as `default`), so its function can be swapped.
+const stackTrace = ((stackTraceModule as { default?: unknown }).default ?? stackTraceModule) as { captureStackTrace: () => string[] };
 
 /**
  * cdktf records where each token was created (a full stack trace per token) only to quote it when a
@@ -98,7 +123,6 @@ const requireFromHere = createRequire(import.meta.url);
  */
 export function withoutTokenCreationStacks<T>(fn: () => T): T {
   if (process.env.GITOPS_STACK_TRACES === '1') return fn();
-  const stackTrace = requireFromHere('cdktf/lib/tokens/private/stack-trace.js') as { captureStackTrace: () => string[] };
   const original = stackTrace.captureStackTrace;
   stackTrace.captureStackTrace = () => [];
   try {
@@ -109,10 +133,10 @@ export function withoutTokenCreationStacks<T>(fn: () => T): T {
 }
 
 /** Builds every stack into `app` and synthesizes it, unless `dryRun`. */
-export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
+export function synthesize(app: App, options: SynthOptions = {}): SynthesizedStackInfo[] {
   const envDir = options.envDir ?? process.env.GITOPS_ENV_DIR ?? DEFAULT_ENV_DIR;
   const only = options.only ?? (process.env.GITOPS_ENVS ? process.env.GITOPS_ENVS.split(',') : undefined);
-  const environments = loadEnvironments(envDir);
+  const environments = options.environments ?? loadEnvironments(envDir);
   const unknown = (only ?? []).filter((e) => !environments.some((env) => env.name === e));
   if (unknown.length > 0) {
     throw new UnknownEnvironmentError(
@@ -124,19 +148,18 @@ export function synthesize(app: App, options: SynthOptions = {}): StackInfo[] {
     withoutTokenCreationStacks(() => {
       const stacks = buildApp(app, environments, { systems, commitSha: resolveCommitSha(), version: resolveVersion(), only });
       if (options.dryRun) return stacks;
+      learnTaggableTypes(app.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)));
       const prepare = process.env.GITOPS_PREPARE_STACKS === '1';
       if (!prepare) skipCrossStackPreparation(stacks.map((s) => s.stack));
-      app.synth();
+      const json = captureTerraformJson(stacks);
+      withFastResolve(() => app.synth());
       if (!prepare) {
         const problems = stacks
-          .map((s) => ({
-            stack: s.name,
-            addresses: danglingReferences(JSON.parse(readFileSync(join(app.outdir, 'stacks', s.name, 'cdk.tf.json'), 'utf8'))),
-          }))
+          .map((s) => ({ stack: s.name, addresses: danglingReferences(json.get(s.name)) }))
           .filter((p) => p.addresses.length > 0);
         if (problems.length > 0) throw new CrossStackReferenceError(problems);
       }
-      return stacks;
+      return stacks.map((s) => ({ ...s, json: json.get(s.name) }));
     }),
   );
 }

@@ -1,12 +1,11 @@
 // The CDKTF app (cdktf itself and every provider class the systems use) loads only when a command
 // builds stacks: `gitops synth` with workers, `validate` and `check-branch` never pay for it.
 import type { App } from 'cdktf';
-import type { StackInfo } from '../../environments/app.js';
-import type { SynthOptions } from '../../environments/synth.js';
+import type { SynthOptions, SynthesizedStackInfo } from '../../environments/synth.js';
 
 export interface AppCode {
   newApp(outdir: string): App;
-  synthesize(app: App, options: SynthOptions): StackInfo[];
+  synthesize(app: App, options: SynthOptions): SynthesizedStackInfo[];
 }
 
 export async function loadApp(): Promise<AppCode> {

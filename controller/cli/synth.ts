@@ -76,10 +76,10 @@ export const synthCommand: Command = {
 
     if (groups.length < 2) {
       const { newApp, synthesize } = await loadApp();
-      const stacks = synthesize(newApp(outdir), { envDir, only: targets.map((e) => e.name) });
+      const stacks = synthesize(newApp(outdir), { envDir, environments, only: targets.map((e) => e.name) });
       io.out(`synthesized ${stacks.length} stacks into ${outdir}/stacks in ${Math.round(performance.now() - started)} ms`);
       if (skipPolicy) return 0;
-      const report = policyReportFor(outdir, stacks, envDir);
+      const report = policyReportFor(outdir, stacks, environments);
       if (reportFile) {
         writeFileSync(reportFile, JSON.stringify(report));
         return 0;

@@ -11,11 +11,18 @@ export function refersTo(value: unknown, address: string): boolean {
   return text.includes(`\${${address}.`) || text.includes(`\${${address}}`);
 }
 
+function sortedEntries<T>(record: Record<string, T>): [string, T][] {
+  return Object.keys(record)
+    .sort()
+    .map((k) => [k, record[k]]);
+}
+
 export function stackView(name: string, json: unknown): StackView {
   const tf = (json ?? {}) as TerraformJson;
   const resources: ResourceView[] = [];
-  for (const [type, byName] of Object.entries(tf.resource ?? {})) {
-    for (const [resName, config] of Object.entries(byName)) {
+  // Sorted, as in cdk.tf.json, so findings come in the same order from a file or from synth's memory.
+  for (const [type, byName] of sortedEntries(tf.resource ?? {})) {
+    for (const [resName, config] of sortedEntries(byName)) {
       const { ['//']: _meta, ...rest } = config;
       resources.push({ type, name: resName, address: `${type}.${resName}`, config: rest });
     }

@@ -7,6 +7,14 @@ const cache = new Map<string, boolean>();
 
 const PACKAGES: Record<string, string> = { aws: '@cdktf/provider-aws', azurerm: '@cdktf/provider-azurerm' };
 
+/**
+ * Records taggability from live resources, as synth has them: `gitops synth` loads the provider classes
+ * from its bundle, so finding them again with `require` would load and compile every provider file twice.
+ */
+export function learnTaggableTypes(resources: Iterable<{ readonly terraformResourceType: string }>): void {
+  for (const r of resources) if (!cache.has(r.terraformResourceType)) cache.set(r.terraformResourceType, 'tagsInput' in r);
+}
+
 export function isTaggableType(type: string): boolean {
   const known = cache.get(type);
   if (known !== undefined) return known;
