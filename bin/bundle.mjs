@@ -1,14 +1,19 @@
-// Builds (or reuses) a CommonJS bundle of a TypeScript entry and the packages it uses, with esbuild:
-// one file of plain CommonJS, no loader hooks, no ESM-to-CJS lexing, no module resolution at run time.
-// The bundle is reused while none of its inputs changed (checked by size and mtime).
+// Builds (or reuses) two CommonJS bundles of a TypeScript entry with esbuild: the app (the entry and
+// its sources; packages external) and its vendor bundle (every package the app imports). No loader
+// hooks, no ESM-to-CJS lexing, no module resolution at run time; and the packages' files shed their
+// inline source maps (three quarters of every provider file), which Node would otherwise read and
+// scan on every run. Editing a source rebuilds only the app (a tenth of a second); the vendor bundle,
+// and its code cache, change only with the packages or with the set of them the app imports.
+// Each bundle is reused while none of its inputs changed (checked by size and mtime).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { removeCodeCaches } from './code-cache.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Each bundled file keeps its own `import.meta.url` (the bundle is CommonJS). */
 const importMetaUrl = {
@@ -21,17 +26,22 @@ const importMetaUrl = {
   },
 };
 
-/** Packages that stay external: a native addon, and tools that load only to rebuild. */
+/** Packages left out of the vendor bundle: a native addon, and tools that load only to rebuild. */
 const EXTERNAL = /^(esbuild|better-sqlite3|tsx|typescript)(\/|$)/;
 /** Loaded on first call instead of at startup: cdktf zips assets with archiver, and no stack here has one. */
 const LAZY = /^archiver$/;
 
-/**
- * Packages are bundled too: their files are mostly inline source map (three quarters of every provider
- * file), which Node would read and scan on every run, and one file spares resolving hundreds of paths.
- */
-const packagePlugin = {
-  name: 'packages',
+/** App bundle: every package import stays a `require`, answered from the vendor bundle at run time. */
+const packagesExternal = {
+  name: 'packages-external',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/** Vendor bundle: packages inside, but for the external ones and archiver's lazy stand-in. */
+const vendorPackages = {
+  name: 'vendor-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.namespace === 'lazy' || EXTERNAL.test(args.path)) return { path: args.path, external: true };
@@ -45,11 +55,18 @@ const packagePlugin = {
   },
 };
 
-function fresh(manifestFile) {
+function readManifest(file) {
   try {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function fresh(manifest) {
+  try {
     return manifest.inputs.every(([file, size, mtimeMs]) => {
-      const s = statSync(join(root, file));
+      const s = statSync(file);
       return s.size === size && s.mtimeMs === mtimeMs;
     });
   } catch {
@@ -57,18 +74,12 @@ function fresh(manifestFile) {
   }
 }
 
-/** Returns the path of an up-to-date bundle of `entry` (relative to the repository root). */
-export async function bundle(entry) {
-  const name = createHash('sha1').update(`${root}:${entry}`).digest('hex').slice(0, 12);
-  const dir = join(root, '.gitops', 'cache');
-  const out = join(dir, `${name}.cjs`);
-  const manifestFile = join(dir, `${name}.json`);
-  if (fresh(manifestFile)) return out;
-  mkdirSync(dir, { recursive: true });
+/** Builds `options` into `out` atomically and records its inputs (and this file: how it is built). */
+async function buildInto(root, out, manifestFile, options, extra) {
+  mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const { build } = await import('esbuild'); // only when rebuilding: loading esbuild costs a tenth of a second
   const result = await build({
-    entryPoints: [join(root, entry)],
     absWorkingDir: root,
     bundle: true,
     format: 'cjs',
@@ -77,20 +88,70 @@ export async function bundle(entry) {
     outfile: tmp,
     metafile: true,
     logLevel: 'error',
-    plugins: [importMetaUrl, packagePlugin],
-    // import() of cdktf becomes a lazy require(): loaded only when needed, and as plain CommonJS.
-    supported: { 'dynamic-import': false },
+    ...options,
   });
-  // This file too: a change in how the bundle is built must rebuild it.
-  const inputs = [...Object.keys(result.metafile.inputs), 'bin/bundle.mjs']
-    .filter((file) => !file.startsWith('lazy:'))
-    .map((file) => {
-      const s = statSync(join(root, file));
-      return [file, s.size, s.mtimeMs];
-    });
+  const sources = Object.keys(result.metafile.inputs).filter((file) => !/^[a-z]+:/.test(file)); // not lazy:, virtual:
+  const inputs = [...sources.map((file) => join(root, file)), fileURLToPath(import.meta.url)].map((file) => {
+    const s = statSync(file);
+    return [file, s.size, s.mtimeMs];
+  });
   renameSync(tmp, out); // atomic: a concurrent run sees the old bundle or the new one, never half
   removeCodeCaches(out); // named after the old bundle's mtime, so never used again
-  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify({ entry, inputs }));
+  const manifest = { inputs, ...extra(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]]) };
+  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
   renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
-  return out;
+  return manifest;
+}
+
+/** The packages (bare specifiers, deep paths included) a bundle output imports. */
+function packagesImported(output) {
+  const specifiers = output.imports.filter((i) => i.external && !isBuiltin(i.path) && !EXTERNAL.test(i.path)).map((i) => i.path);
+  return [...new Set(specifiers)].sort();
+}
+
+/**
+ * Returns the paths of up-to-date bundles of `entry` (relative to `root`, by default this repository's):
+ * `app`, whose package imports `vendor` answers (its exports are keyed by specifier, each loaded on
+ * first access). Both live in `<root>/.gitops/cache/`.
+ */
+export async function bundle(entry, root = repositoryRoot) {
+  const name = createHash('sha1').update(`${root}:${entry}`).digest('hex').slice(0, 12);
+  const dir = join(root, '.gitops', 'cache');
+  const app = join(dir, `${name}.cjs`);
+  const vendor = join(dir, `${name}.vendor.cjs`);
+  const appManifestFile = join(dir, `${name}.json`);
+  const vendorManifestFile = join(dir, `${name}.vendor.json`);
+
+  let appManifest = readManifest(appManifestFile);
+  if (!fresh(appManifest)) {
+    appManifest = await buildInto(
+      root,
+      app,
+      appManifestFile,
+      {
+        entryPoints: [join(root, entry)],
+        plugins: [importMetaUrl, packagesExternal],
+        // import() of cdktf becomes a lazy require(): loaded only when needed, and as plain CommonJS.
+        supported: { 'dynamic-import': false },
+      },
+      (output) => ({ entry, packages: packagesImported(output) }),
+    );
+  }
+
+  const packages = appManifest.packages;
+  const vendorManifest = readManifest(vendorManifestFile);
+  if (!fresh(vendorManifest) || JSON.stringify(vendorManifest.packages) !== JSON.stringify(packages)) {
+    const getters = packages.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`);
+    await buildInto(
+      root,
+      vendor,
+      vendorManifestFile,
+      {
+        stdin: { contents: `module.exports = {\n${getters.join('\n')}\n};\n`, resolveDir: root, sourcefile: 'virtual:vendor.js' },
+        plugins: [vendorPackages],
+      },
+      () => ({ packages }),
+    );
+  }
+  return { app, vendor };
 }

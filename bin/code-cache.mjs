@@ -24,10 +24,11 @@ export function removeCodeCaches(bundle) {
 }
 
 /**
- * Loads `file` as `require` would and returns its exports, what happened to the cache (`used`, `missing`,
- * `rejected` by V8, or `off`), and `save()`, which writes the cache unless one was used.
+ * Loads `file` as `require` would (its own `require` is `requireFn`) and returns its exports, what
+ * happened to the cache (`used`, `missing`, `rejected` by V8, or `off`), and `save()`, which writes the
+ * cache unless one was used.
  */
-export function requireWithCodeCache(file, tag) {
+export function requireWithCodeCache(file, tag, requireFn = createRequire(file)) {
   const enabled = process.env.GITOPS_CODE_CACHE !== '0';
   const cacheFile = enabled ? codeCacheFile(file, tag) : undefined;
   let cachedData;
@@ -42,7 +43,7 @@ export function requireWithCodeCache(file, tag) {
     cachedData,
   });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, requireFn, module, file, dirname(file));
   const cache = !enabled ? 'off' : cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   return {
     exports: module.exports,
@@ -56,6 +57,23 @@ export function requireWithCodeCache(file, tag) {
       } catch {
         // a read-only checkout still runs, only without the cache
       }
+    },
+  };
+}
+
+/**
+ * Loads an app bundle whose package imports its vendor bundle answers (see bin/bundle.mjs), both with
+ * code caches for `tag`; `save()` writes whichever cache was missing.
+ */
+export function requireBundles({ app, vendor }, tag) {
+  const packages = requireWithCodeCache(vendor, tag);
+  const nodeRequire = createRequire(app);
+  const loaded = requireWithCodeCache(app, tag, (id) => (Object.hasOwn(packages.exports, id) ? packages.exports[id] : nodeRequire(id)));
+  return {
+    exports: loaded.exports,
+    save() {
+      loaded.save();
+      packages.save();
     },
   };
 }

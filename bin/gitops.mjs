@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `gitops`. The infrastructure commands run from a CommonJS bundle of controller/cli/fast.ts and its
-// packages (bin/bundle.mjs), with a V8 code cache per command (bin/code-cache.mjs); the rest run the
-// TypeScript sources through tsx. Neither type-checks: that is `npm test` / `npm run lint`.
+// `gitops`. The infrastructure commands run from CommonJS bundles of controller/cli/fast.ts and of the
+// packages it imports (bin/bundle.mjs), with a V8 code cache per command (bin/code-cache.mjs); the
+// rest run the TypeScript sources through tsx. Neither type-checks: that is `npm test` / `npm run lint`.
 
 // `gitops stacks | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e) => {
@@ -12,8 +12,8 @@ process.stdout.on('error', (e) => {
 const FAST = new Set(['validate', 'synth', 'stacks', 'plan', 'apply', 'policy']);
 const argv = process.argv.slice(2);
 if (FAST.has(argv[0]) && process.env.GITOPS_NO_BUNDLE !== '1') {
-  const [{ bundle }, { requireWithCodeCache }] = await Promise.all([import('./bundle.mjs'), import('./code-cache.mjs')]);
-  const loaded = requireWithCodeCache(await bundle('controller/cli/fast.ts'), argv[0]);
+  const [{ bundle }, { requireBundles }] = await Promise.all([import('./bundle.mjs'), import('./code-cache.mjs')]);
+  const loaded = requireBundles(await bundle('controller/cli/fast.ts'), argv[0]);
   process.exitCode = await loaded.exports.main(argv);
   loaded.save();
 } else {

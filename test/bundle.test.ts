@@ -1,0 +1,118 @@
+// bin/bundle.mjs on a small project of its own: the app bundle holds the sources, the vendor bundle the
+// packages (without their inline source maps), and each is rebuilt only when its own inputs change.
+// Bundling and loading run in child processes, as `gitops` does.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin/', import.meta.url));
+const SOURCE_MAP = `//# sourceMappingURL=data:application/json;base64,${'A'.repeat(50_000)}`;
+
+interface Bundles {
+  app: string;
+  vendor: string;
+}
+
+function write(root: string, file: string, text: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), text);
+}
+
+/** Bundles `src/main.ts` of `root`, loads it as gitops does, and returns the paths and `main()`'s result. */
+function bundleAndRun(root: string): { bundles: Bundles; result: Record<string, unknown> } {
+  const script = `
+    const { bundle } = await import(${JSON.stringify(join(bin, 'bundle.mjs'))});
+    const { requireBundles } = await import(${JSON.stringify(join(bin, 'code-cache.mjs'))});
+    const bundles = await bundle('src/main.ts', ${JSON.stringify(root)});
+    const loaded = requireBundles(bundles, 'test');
+    const result = loaded.exports.main();
+    loaded.save();
+    console.log(JSON.stringify({ bundles, result }));`;
+  const out = execFileSync('node', ['--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' });
+  return JSON.parse(out) as { bundles: Bundles; result: Record<string, unknown> };
+}
+
+const mtime = (file: string) => statSync(file).mtimeMs;
+
+describe('bundle', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'gitops-bundle-'));
+    write(root, 'package.json', JSON.stringify({ name: 'fixture', type: 'module' }));
+    write(root, 'node_modules/archiver/package.json', JSON.stringify({ name: 'archiver', main: 'index.js' }));
+    write(root, 'node_modules/archiver/index.js', 'globalThis.archiverLoaded = true;\nmodule.exports = (kind) => `zip:${kind}`;');
+    write(root, 'node_modules/fake-pkg/package.json', JSON.stringify({ name: 'fake-pkg', main: 'index.js' }));
+    write(
+      root,
+      'node_modules/fake-pkg/index.js',
+      `const archiver = require('archiver');\nexports.value = 41;\nexports.zip = (k) => archiver(k);\n${SOURCE_MAP}\n`,
+    );
+    write(root, 'node_modules/fake-pkg/lib/deep.js', `exports.deep = 1;\n${SOURCE_MAP}\n`);
+    write(root, 'node_modules/other-pkg/index.js', 'exports.other = "other";');
+    write(root, 'node_modules/other-pkg/package.json', JSON.stringify({ name: 'other-pkg', main: 'index.js' }));
+    write(
+      root,
+      'src/main.ts',
+      `import { value, zip } from 'fake-pkg';
+import { deep } from 'fake-pkg/lib/deep.js';
+import { join } from 'node:path';
+export function main() {
+  const archiverBefore = (globalThis as { archiverLoaded?: boolean }).archiverLoaded === true;
+  return { value: value + deep, archiverBefore, zip: zip('x'), here: import.meta.url.endsWith('/src/main.ts'), path: join('a', 'b') };
+}
+`,
+    );
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('GIVEN a project WHEN bundled THEN packages live in the vendor bundle without source maps, archiver loads on first use, and the app runs', () => {
+    const { bundles, result } = bundleAndRun(root);
+    expect(result).toEqual({ value: 42, archiverBefore: false, zip: 'zip:x', here: true, path: 'a/b' });
+    const app = readFileSync(bundles.app, 'utf8');
+    const vendor = readFileSync(bundles.vendor, 'utf8');
+    expect(app).not.toMatch(/exports\d*\.value = 41/);
+    expect(app).toContain('require("fake-pkg")');
+    expect(vendor).toMatch(/exports\d*\.value = 41/);
+    expect(vendor).not.toContain('sourceMappingURL');
+    expect(vendor).not.toContain('globalThis.archiverLoaded'); // archiver stays outside, behind a stand-in
+  });
+
+  test('GIVEN up-to-date bundles WHEN bundled again THEN neither is rebuilt', () => {
+    const { bundles } = bundleAndRun(root);
+    const before = [mtime(bundles.app), mtime(bundles.vendor)];
+    bundleAndRun(root);
+    expect([mtime(bundles.app), mtime(bundles.vendor)]).toEqual(before);
+  });
+
+  test('GIVEN an edited source WHEN bundled THEN only the app is rebuilt', () => {
+    const { bundles } = bundleAndRun(root);
+    const vendorBefore = mtime(bundles.vendor);
+    const appBefore = mtime(bundles.app);
+    write(root, 'src/main.ts', readFileSync(join(root, 'src/main.ts'), 'utf8').replace('value + deep', 'value + deep + 1'));
+    const { result } = bundleAndRun(root);
+    expect(result.value).toBe(43);
+    expect(mtime(bundles.app)).not.toBe(appBefore);
+    expect(mtime(bundles.vendor)).toBe(vendorBefore);
+  });
+
+  test('GIVEN a source importing another package WHEN bundled THEN the vendor bundle is rebuilt with it', () => {
+    const { bundles } = bundleAndRun(root);
+    const vendorBefore = mtime(bundles.vendor);
+    write(
+      root,
+      'src/main.ts',
+      `import { other } from 'other-pkg';\nimport { value } from 'fake-pkg';\nexport function main() { return { other, value }; }\n`,
+    );
+    expect(bundleAndRun(root).result).toEqual({ other: 'other', value: 41 });
+    expect(mtime(bundles.vendor)).not.toBe(vendorBefore);
+  });
+
+  test('GIVEN a package upgraded in node_modules WHEN bundled THEN the vendor bundle is rebuilt', () => {
+    const { bundles } = bundleAndRun(root);
+    write(root, 'node_modules/fake-pkg/lib/deep.js', 'exports.deep = 100;\n');
+    expect(bundleAndRun(root).result.value).toBe(141);
+    expect(readFileSync(bundles.vendor, 'utf8')).toMatch(/exports\d*\.deep = 100/);
+  });
+});
