@@ -6,7 +6,7 @@
 // and its code cache, change only with the packages or with the set of them the app imports.
 // Each bundle is reused while none of its inputs changed (checked by size and mtime).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -74,8 +74,11 @@ function fresh(manifest) {
   }
 }
 
-/** Builds `options` into `out` atomically and records its inputs (and this file: how it is built). */
-async function buildInto(root, out, manifestFile, options, extra) {
+/**
+ * Builds `esbuild` options into `out` atomically and records in `manifestFile` its inputs (`inputPath`
+ * maps esbuild's relative paths; `alsoInputs` are added) and what `extra` takes from esbuild's output.
+ */
+async function buildInto(root, { out, manifestFile, options, extra, inputPath = (file) => join(root, file), alsoInputs = [] }) {
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const { build } = await import('esbuild'); // only when rebuilding: loading esbuild costs a tenth of a second
@@ -91,7 +94,7 @@ async function buildInto(root, out, manifestFile, options, extra) {
     ...options,
   });
   const sources = Object.keys(result.metafile.inputs).filter((file) => !/^[a-z]+:/.test(file)); // not lazy:, virtual:
-  const inputs = [...sources.map((file) => join(root, file)), fileURLToPath(import.meta.url)].map((file) => {
+  const inputs = [...sources.map(inputPath), ...alsoInputs].map((file) => {
     const s = statSync(file);
     return [file, s.size, s.mtimeMs];
   });
@@ -109,49 +112,76 @@ function packagesImported(output) {
   return [...new Set(specifiers)].sort();
 }
 
+/** Vendor bundles kept in one node_modules (one per set of imported packages); older ones are removed. */
+const VENDOR_BUNDLES_KEPT = 4;
+
+function pruneVendorBundles(dir, keep) {
+  const bundles = readdirSync(dir)
+    .filter((f) => /^vendor-[0-9a-f]+\.cjs$/.test(f))
+    .map((f) => ({ file: join(dir, f), mtimeMs: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { file } of bundles.slice(keep)) {
+    removeCodeCaches(file);
+    rmSync(file, { force: true });
+    rmSync(file.replace(/\.cjs$/, '.json'), { force: true });
+  }
+}
+
 /**
  * Returns the paths of up-to-date bundles of `entry` (relative to `root`, by default this repository's):
- * `app`, whose package imports `vendor` answers (its exports are keyed by specifier, each loaded on
- * first access). Both live in `<root>/.gitops/cache/`.
+ * `app`, in `<root>/.gitops/cache/`, whose package imports `vendor` answers (its exports are keyed by
+ * specifier, each loaded on first access). The vendor bundle lives with the packages it was built
+ * from, in `node_modules/.cache/gitops/`, named after the packages imported and how it is built: work
+ * trees sharing a node_modules (the controller's plans) share it, as they already share the packages.
  */
 export async function bundle(entry, root = repositoryRoot) {
   const name = createHash('sha1').update(`${root}:${entry}`).digest('hex').slice(0, 12);
   const dir = join(root, '.gitops', 'cache');
   const app = join(dir, `${name}.cjs`);
-  const vendor = join(dir, `${name}.vendor.cjs`);
   const appManifestFile = join(dir, `${name}.json`);
-  const vendorManifestFile = join(dir, `${name}.vendor.json`);
 
   let appManifest = readManifest(appManifestFile);
   if (!fresh(appManifest)) {
-    appManifest = await buildInto(
-      root,
-      app,
-      appManifestFile,
-      {
+    appManifest = await buildInto(root, {
+      out: app,
+      manifestFile: appManifestFile,
+      options: {
         entryPoints: [join(root, entry)],
         plugins: [importMetaUrl, packagesExternal],
         // import() of cdktf becomes a lazy require(): loaded only when needed, and as plain CommonJS.
         supported: { 'dynamic-import': false },
       },
-      (output) => ({ entry, packages: packagesImported(output) }),
-    );
+      extra: (output) => ({ entry, packages: packagesImported(output) }),
+      alsoInputs: [fileURLToPath(import.meta.url)], // how it is built
+    });
   }
 
   const packages = appManifest.packages;
+  const nodeModules = realpathSync(join(root, 'node_modules'));
+  const vendorDir = join(nodeModules, '.cache', 'gitops');
+  const key = createHash('sha1')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(packages.join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  const vendor = join(vendorDir, `vendor-${key}.cjs`);
+  const vendorManifestFile = join(vendorDir, `vendor-${key}.json`);
   const vendorManifest = readManifest(vendorManifestFile);
   if (!fresh(vendorManifest) || JSON.stringify(vendorManifest.packages) !== JSON.stringify(packages)) {
     const getters = packages.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`);
-    await buildInto(
-      root,
-      vendor,
-      vendorManifestFile,
-      {
+    await buildInto(root, {
+      out: vendor,
+      manifestFile: vendorManifestFile,
+      options: {
         stdin: { contents: `module.exports = {\n${getters.join('\n')}\n};\n`, resolveDir: root, sourcefile: 'virtual:vendor.js' },
         plugins: [vendorPackages],
       },
-      () => ({ packages }),
-    );
+      extra: () => ({ packages }),
+      // Through the real node_modules: a work tree linking to it may be gone by the next check. How it
+      // is built is in the name (the key hashes this file), not an input: work trees have their own copy.
+      inputPath: (file) => (file.startsWith('node_modules/') ? join(nodeModules, file.slice('node_modules/'.length)) : join(root, file)),
+    });
+    pruneVendorBundles(vendorDir, VENDOR_BUNDLES_KEPT);
   }
   return { app, vendor };
 }

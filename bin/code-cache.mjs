@@ -66,8 +66,9 @@ export function requireWithCodeCache(file, tag, requireFn = createRequire(file))
  * code caches for `tag`; `save()` writes whichever cache was missing.
  */
 export function requireBundles({ app, vendor }, tag) {
-  const packages = requireWithCodeCache(vendor, tag);
+  // Packages left outside the vendor bundle resolve from the app's place, in the checkout.
   const nodeRequire = createRequire(app);
+  const packages = requireWithCodeCache(vendor, tag, nodeRequire);
   const loaded = requireWithCodeCache(app, tag, (id) => (Object.hasOwn(packages.exports, id) ? packages.exports[id] : nodeRequire(id)));
   return {
     exports: loaded.exports,

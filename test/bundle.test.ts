@@ -1,10 +1,11 @@
 // bin/bundle.mjs on a small project of its own: the app bundle holds the sources, the vendor bundle the
-// packages (without their inline source maps), and each is rebuilt only when its own inputs change.
+// packages (without their inline source maps, kept in node_modules/.cache/gitops and shared by the work
+// trees that link that node_modules), and each is rebuilt only when its own inputs change.
 // Bundling and loading run in child processes, as `gitops` does.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/', import.meta.url));
@@ -97,16 +98,62 @@ export function main() {
     expect(mtime(bundles.vendor)).toBe(vendorBefore);
   });
 
-  test('GIVEN a source importing another package WHEN bundled THEN the vendor bundle is rebuilt with it', () => {
+  test('GIVEN a source importing another package WHEN bundled THEN a vendor bundle with it is built beside the first', () => {
     const { bundles } = bundleAndRun(root);
-    const vendorBefore = mtime(bundles.vendor);
     write(
       root,
       'src/main.ts',
       `import { other } from 'other-pkg';\nimport { value } from 'fake-pkg';\nexport function main() { return { other, value }; }\n`,
     );
-    expect(bundleAndRun(root).result).toEqual({ other: 'other', value: 41 });
-    expect(mtime(bundles.vendor)).not.toBe(vendorBefore);
+    const next = bundleAndRun(root);
+    expect(next.result).toEqual({ other: 'other', value: 41 });
+    expect(next.bundles.vendor).not.toBe(bundles.vendor);
+    expect(dirname(next.bundles.vendor)).toBe(join(root, 'node_modules', '.cache', 'gitops'));
+    expect(readFileSync(next.bundles.vendor, 'utf8')).toContain('"other"');
+  });
+
+  test('GIVEN a second work tree linking the same node_modules WHEN bundled after the first is gone THEN it reuses the vendor bundle', () => {
+    const { bundles } = bundleAndRun(root);
+    const vendorBefore = mtime(bundles.vendor);
+    const tree = mkdtempSync(join(tmpdir(), 'gitops-bundle-tree-'));
+    try {
+      write(tree, 'package.json', readFileSync(join(root, 'package.json'), 'utf8'));
+      write(tree, 'src/main.ts', readFileSync(join(root, 'src/main.ts'), 'utf8'));
+      const shared = join(tmpdir(), `gitops-bundle-deps-${process.pid}-${Date.now()}`);
+      renameSync(join(root, 'node_modules'), shared); // as the controller's dependency cache holds it
+      symlinkSync(shared, join(root, 'node_modules'));
+      symlinkSync(shared, join(tree, 'node_modules'));
+      rmSync(join(root, '.gitops'), { recursive: true, force: true });
+      const second = bundleAndRun(tree);
+      expect(second.result.value).toBe(42);
+      expect(second.bundles.vendor).toBe(join(shared, '.cache', 'gitops', basename(bundles.vendor)));
+      expect(mtime(second.bundles.vendor)).toBe(vendorBefore);
+      rmSync(shared, { recursive: true, force: true });
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  test('GIVEN more sets of imported packages than are kept WHEN bundled THEN the oldest vendor bundles are removed', () => {
+    const vendors: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const imports = i % 2 === 0 ? `import { other } from 'other-pkg';` : `import { deep as other } from 'fake-pkg/lib/deep.js';`;
+      write(root, 'src/main.ts', `${imports}\nexport function main() { return { other, round: ${i} }; }\n// ${'x'.repeat(i)}\n`);
+      write(root, `node_modules/pkg-${i}/index.js`, `exports.n = ${i};`);
+      write(
+        root,
+        'src/main.ts',
+        `${readFileSync(join(root, 'src/main.ts'), 'utf8')}import { n } from 'pkg-${i}';\nexport const unused = n;\n`,
+      );
+      vendors.push(bundleAndRun(root).bundles.vendor);
+    }
+    const kept = readdirSync(join(root, 'node_modules', '.cache', 'gitops')).filter((f) => f.endsWith('.cjs'));
+    expect(kept.sort()).toEqual(
+      vendors
+        .slice(-4)
+        .map((v) => basename(v))
+        .sort(),
+    );
   });
 
   test('GIVEN a package upgraded in node_modules WHEN bundled THEN the vendor bundle is rebuilt', () => {
