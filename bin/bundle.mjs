@@ -15,29 +15,44 @@ import { removeCodeCaches } from './code-cache.mjs';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Each bundled file keeps its own `import.meta.url` (the bundle is CommonJS). */
-const importMetaUrl = {
-  name: 'import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-      loader: 'ts',
-    }));
-  },
-};
+/** Directories never holding the app's sources (and dot-directories: .git, .gitops, .terraform). */
+const NOT_SOURCES = /^(\..*|node_modules|cdktf\.out|coverage)$/;
+
+/** The TypeScript files under `dir` that use `import.meta.url` (a few; scanning all takes milliseconds). */
+function filesUsingImportMetaUrl(dir) {
+  const found = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (NOT_SOURCES.test(e.name)) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) found.push(...filesUsingImportMetaUrl(path));
+    else if (e.name.endsWith('.ts') && readFileSync(path, 'utf8').includes('import.meta.url')) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * Each bundled file keeps its own `import.meta.url` (the bundle is CommonJS). Only the files that use it
+ * go through this plugin: a plugin callback per file would cost esbuild more than the whole build.
+ */
+function importMetaUrl(root) {
+  const files = filesUsingImportMetaUrl(root);
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    name: 'import-meta-url',
+    setup(b) {
+      if (files.length === 0) return;
+      b.onLoad({ filter: new RegExp(`^(${files.map(escape).join('|')})$`) }, async (args) => ({
+        contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        loader: 'ts',
+      }));
+    },
+  };
+}
 
 /** Packages left out of the vendor bundle: a native addon, and tools that load only to rebuild. */
 const EXTERNAL = /^(esbuild|better-sqlite3|tsx|typescript)(\/|$)/;
 /** Loaded on first call instead of at startup: cdktf zips assets with archiver, and no stack here has one. */
 const LAZY = /^archiver$/;
-
-/** App bundle: every package import stays a `require`, answered from the vendor bundle at run time. */
-const packagesExternal = {
-  name: 'packages-external',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
 
 /** Vendor bundle: packages inside, but for the external ones and archiver's lazy stand-in. */
 const vendorPackages = {
@@ -147,7 +162,9 @@ export async function bundle(entry, root = repositoryRoot) {
       manifestFile: appManifestFile,
       options: {
         entryPoints: [join(root, entry)],
-        plugins: [importMetaUrl, packagesExternal],
+        // Every package import stays a `require`, answered from the vendor bundle at run time.
+        packages: 'external',
+        plugins: [importMetaUrl(root)],
         // import() of cdktf becomes a lazy require(): loaded only when needed, and as plain CommonJS.
         supported: { 'dynamic-import': false },
       },
