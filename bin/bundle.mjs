@@ -7,7 +7,20 @@
 // them the app imports.
 // Each bundle is reused while none of its inputs changed (checked by size and mtime).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -128,6 +141,25 @@ function packagesImported(output) {
   return [...new Set(specifiers)].sort();
 }
 
+/**
+ * The first of `candidates` this process can write to; else a private temporary directory, removed at
+ * exit (a read-only checkout or node_modules still synthesizes, only without keeping its bundles).
+ */
+function writableDir(...candidates) {
+  for (const dir of candidates) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // not here: try the next
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gitops-bundle-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Vendor bundles kept in one node_modules (one per set of imported packages); older ones are removed. */
 const VENDOR_BUNDLES_KEPT = 4;
 
@@ -146,13 +178,15 @@ function pruneVendorBundles(dir, keep) {
 /**
  * Returns the paths of up-to-date bundles of `entry` (relative to `root`, by default this repository's):
  * `app`, in `<root>/.gitops/cache/`, whose package imports `vendor` answers (its exports are keyed by
- * specifier, each loaded on first access). The vendor bundle lives with the packages it was built
- * from, in `node_modules/.cache/gitops/`, named after the packages imported and how it is built: work
- * trees sharing a node_modules (the controller's plans) share it, as they already share the packages.
+ * specifier, each loaded on first access), and `root`, where the packages left outside resolve from.
+ * The vendor bundle lives with the packages it was built from, in `node_modules/.cache/gitops/`, named
+ * after the packages imported and how it is built: work trees sharing a node_modules (the controller's
+ * plans) share it, as they already share the packages. Where node_modules is read-only it lives with
+ * the app bundle; where that is too, both live in a temporary directory for this run.
  */
 export async function bundle(entry, root = repositoryRoot) {
   const name = createHash('sha1').update(`${root}:${entry}`).digest('hex').slice(0, 12);
-  const dir = join(root, '.gitops', 'cache');
+  const dir = writableDir(join(root, '.gitops', 'cache'));
   const app = join(dir, `${name}.cjs`);
   const appManifestFile = join(dir, `${name}.json`);
 
@@ -176,7 +210,7 @@ export async function bundle(entry, root = repositoryRoot) {
 
   const packages = appManifest.packages;
   const nodeModules = realpathSync(join(root, 'node_modules'));
-  const vendorDir = join(nodeModules, '.cache', 'gitops');
+  const vendorDir = writableDir(join(nodeModules, '.cache', 'gitops'), dir);
   const key = createHash('sha1')
     .update(readFileSync(fileURLToPath(import.meta.url)))
     .update(packages.join('\n'))
@@ -201,5 +235,5 @@ export async function bundle(entry, root = repositoryRoot) {
     });
     pruneVendorBundles(vendorDir, VENDOR_BUNDLES_KEPT);
   }
-  return { app, vendor };
+  return { app, vendor, root };
 }

@@ -63,11 +63,11 @@ export function requireWithCodeCache(file, tag, requireFn = createRequire(file))
 
 /**
  * Loads an app bundle whose package imports its vendor bundle answers (see bin/bundle.mjs), both with
- * code caches for `tag`; `save()` writes whichever cache was missing.
+ * code caches for `tag`, the other packages resolving from `root`; `save()` writes any missing cache.
  */
-export function requireBundles({ app, vendor }, tag) {
-  // Packages left outside the vendor bundle resolve from the app's place, in the checkout.
-  const nodeRequire = createRequire(app);
+export function requireBundles({ app, vendor, root }, tag) {
+  // Packages left outside the vendor bundle resolve from the checkout (the bundles may live elsewhere).
+  const nodeRequire = createRequire(join(root, 'package.json'));
   const packages = requireWithCodeCache(vendor, tag, nodeRequire);
   const loaded = requireWithCodeCache(app, tag, (id) => (Object.hasOwn(packages.exports, id) ? packages.exports[id] : nodeRequire(id)));
   return {

@@ -3,7 +3,18 @@
 // trees that link that node_modules), and each is rebuilt only when its own inputs change.
 // Bundling and loading run in child processes, as `gitops` does.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +165,23 @@ export function main() {
         .map((v) => basename(v))
         .sort(),
     );
+  });
+
+  test('GIVEN node_modules where nothing can be written WHEN bundled THEN the vendor bundle lives with the app bundle', () => {
+    write(root, 'node_modules/.cache', 'a file where a directory would go');
+    const { bundles, result } = bundleAndRun(root);
+    expect(result.value).toBe(42);
+    expect(dirname(bundles.vendor)).toBe(join(root, '.gitops', 'cache'));
+  });
+
+  test('GIVEN neither node_modules nor the checkout can be written WHEN bundled THEN it runs from a temporary directory removed at exit', () => {
+    write(root, 'node_modules/.cache', 'a file where a directory would go');
+    write(root, '.gitops', 'a file where a directory would go');
+    const { bundles, result } = bundleAndRun(root);
+    expect(result.value).toBe(42);
+    expect(dirname(bundles.app).startsWith(tmpdir())).toBe(true);
+    expect(existsSync(bundles.app)).toBe(false);
+    expect(existsSync(bundles.vendor)).toBe(false);
   });
 
   test('GIVEN a package upgraded in node_modules WHEN bundled THEN the vendor bundle is rebuilt', () => {
