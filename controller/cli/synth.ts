@@ -44,7 +44,13 @@ export const synthCommand: Command = {
   --jobs N         synthesize environments in N worker processes, for machines with cores to spare
                    (default: 1, in-process; GITOPS_SYNTH_JOBS; at most ${availableParallelism()} help here)
   --skip-policy    do not run the policy gate after synth (it fails synth on error-level findings)
-  --policy-report FILE  write the policy report as JSON instead of gating (used by the workers)`,
+  --policy-report FILE  write the policy report as JSON instead of gating (used by the workers)
+Environment, to debug synth itself (see docs/decisions/0003-fast-synth.md):
+  GITOPS_NO_BUNDLE=1       run the TypeScript sources (stack traces point at them), not the bundles
+  GITOPS_CODE_CACHE=0      do not read or write the V8 code cache
+  GITOPS_FAST_RESOLVE=0    resolve every value through cdktf's token machinery
+  GITOPS_STACK_TRACES=1    record where each token was created (quoted when one fails to resolve)
+  GITOPS_PREPARE_STACKS=1  run cdktf's cross-stack preparing pass`,
   options: {
     env: { type: 'string' },
     dir: { type: 'string' },
