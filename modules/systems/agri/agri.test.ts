@@ -1,39 +1,17 @@
 import { Testing } from 'cdktf';
-import { buildApp, carveCidr } from '../../../environments/app.js';
-import { loadEnvironments } from '../../../environments/load.js';
+import { carveCidr } from '../../../environments/app.js';
 import type { Environment } from '../../../environments/schema.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { agriSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
+import { envNamed, named, ofType, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
 import { agriSystem, AgriStack } from './index.js';
 
-type Resource = Record<string, unknown>;
-interface Synthesized {
-  resource: Record<string, Record<string, Resource>>;
+interface Synthesized extends SynthesizedStack {
   output?: Record<string, { value: unknown }>;
 }
 
-const environments = loadEnvironments('environments');
-const envNamed = (name: string): Environment => environments.find((e) => e.name === name)!;
-const built = buildApp(Testing.app(), environments, { systems: [agriSystem], commitSha: 'abcdef1', version: '0.0.0' });
-const agri = built.filter((s) => s.system === 'agri');
-const synthesized = new Map(agri.map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as Synthesized]));
-const stackOf = (name: string): Synthesized => {
-  const found = synthesized.get(name);
-  if (!found) throw new Error(`no stack ${name} (have: ${[...synthesized.keys()].join(', ')})`);
-  return found;
-};
-const ofType = (s: Synthesized, type: string): Resource[] => Object.values(s.resource[type] ?? {});
-const named = (s: Synthesized, type: string, idPart: string): Resource[] =>
-  Object.entries(s.resource[type] ?? {})
-    .filter(([id]) => id.includes(idPart))
-    .map(([, r]) => r);
-const typeCounts = (s: Synthesized) =>
-  Object.fromEntries(
-    Object.entries(s.resource)
-      .map(([type, rs]) => [type, Object.keys(rs).length] as const)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+const { stacks: agri, stackOf } = synthesizeSystem<Synthesized>(agriSystem);
 
 function contextFor(envName: string, overrides: Record<string, unknown> = {}, environment?: Environment): SystemContext<'agri'> {
   const env = environment ?? envNamed(envName);

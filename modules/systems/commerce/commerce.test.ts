@@ -1,45 +1,22 @@
 import { Testing } from 'cdktf';
 import { buildApp, carveCidr } from '../../../environments/app.js';
-import { loadEnvironments } from '../../../environments/load.js';
 import type { Environment } from '../../../environments/schema.js';
 import { TUNNEL_CRYPTO } from '../../aws/connectivity/site-to-site-vpn.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { isTaggableType } from '../../policy/taggable.js';
 import { commerceSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
+import { envNamed, ofType, one as only, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
 import { AZURE_DH_GROUP_NUMBERS } from './interconnect.js';
 import { CHANGE_CAPTURE, COMMERCE_SERVICES, commerceSystem, CommerceStack, SERVICE_SPECS } from './index.js';
 
-type Resource = Record<string, unknown>;
-interface Synthesized {
-  resource: Record<string, Record<string, Resource>>;
+interface Synthesized extends SynthesizedStack {
   data?: Record<string, Record<string, Resource>>;
   provider: Record<string, Resource[]>;
   variable?: Record<string, Resource>;
 }
 
-const environments = loadEnvironments('environments');
-const envNamed = (name: string): Environment => environments.find((e) => e.name === name)!;
-const built = buildApp(Testing.app(), environments, { systems: [commerceSystem], commitSha: 'abcdef1', version: '0.0.0' });
-const commerce = built.filter((s) => s.system === 'commerce');
-const synthesized = new Map(commerce.map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as Synthesized]));
-const stackOf = (name: string): Synthesized => {
-  const found = synthesized.get(name);
-  if (!found) throw new Error(`no stack ${name} (have: ${[...synthesized.keys()].join(', ')})`);
-  return found;
-};
-const ofType = (s: Synthesized, type: string): Resource[] => Object.values(s.resource[type] ?? {});
-const only = (s: Synthesized, type: string): Resource => {
-  const all = ofType(s, type);
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-  return all[0]!;
-};
-const typeCounts = (s: Synthesized) =>
-  Object.fromEntries(
-    Object.entries(s.resource)
-      .map(([type, rs]) => [type, Object.keys(rs).length] as const)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+const { stacks: commerce, synthesized, stackOf } = synthesizeSystem<Synthesized>(commerceSystem);
 const policyOf = (s: Synthesized, functionName: string) => {
   const roleRef = ofType(s, 'aws_lambda_function').find((f) => f.function_name === functionName)!.role as string;
   const roleId = /aws_iam_role\.([^.]+)\.arn/.exec(roleRef)![1]!;

@@ -1,42 +1,16 @@
 import { Testing } from 'cdktf';
-import { buildApp, carveCidr } from '../../../environments/app.js';
-import { loadEnvironments } from '../../../environments/load.js';
-import type { Environment } from '../../../environments/schema.js';
+import { carveCidr } from '../../../environments/app.js';
 import { imagingSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
+import { envNamed, ofType, one, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
 import { imagingSystem, ImagingStack, replicaBucketName } from './index.js';
 
-type Resource = Record<string, unknown>;
-interface Synthesized {
-  resource: Record<string, Record<string, Resource>>;
+interface Synthesized extends SynthesizedStack {
   data?: Record<string, Record<string, Resource>>;
 }
 
-const environments = loadEnvironments('environments');
-const envNamed = (name: string): Environment => environments.find((e) => e.name === name)!;
 const settingsOf = (env: string) => envNamed(env).systems.imaging!;
-
-const built = buildApp(Testing.app(), environments, { systems: [imagingSystem], commitSha: 'abcdef1', version: '0.0.0' });
-const synthesized = new Map<string, Synthesized>(
-  built.filter((s) => s.system === 'imaging').map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as Synthesized]),
-);
-const stackOf = (name: string): Synthesized => {
-  const found = synthesized.get(name);
-  if (!found) throw new Error(`no stack ${name} (have: ${[...synthesized.keys()].join(', ')})`);
-  return found;
-};
-const ofType = (s: Synthesized, type: string) => Object.values(s.resource[type] ?? {});
-const one = (s: Synthesized, type: string) => {
-  const all = ofType(s, type);
-  if (all.length !== 1) throw new Error(`expected one ${type}, got ${all.length}`);
-  return all[0]!;
-};
-const typeCounts = (s: Synthesized) =>
-  Object.fromEntries(
-    Object.entries(s.resource)
-      .map(([type, rs]) => [type, Object.keys(rs).length] as const)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+const { stacks: imaging, stackOf } = synthesizeSystem<Synthesized>(imagingSystem);
 const expectTypes = (s: Synthesized, types: string[]) => {
   for (const type of types) expect([type, ofType(s, type).length]).not.toEqual([type, 0]);
 };
@@ -206,7 +180,7 @@ describe('imaging differences between environments', () => {
   });
 
   test('GIVEN dr in prod only WHEN the app is built THEN prod alone has the DR copy, in its DR region', () => {
-    expect(built.filter((s) => s.system === 'imaging').map((s) => [s.name, s.region])).toEqual([
+    expect(imaging.map((s) => [s.name, s.region])).toEqual([
       ['imaging-dev', 'eu-west-1'],
       ['imaging-prod', 'eu-west-1'],
       [DR_STACK, 'eu-central-1'],

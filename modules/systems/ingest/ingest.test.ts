@@ -1,36 +1,14 @@
 import { Testing } from 'cdktf';
-import { buildApp, carveCidr } from '../../../environments/app.js';
-import { loadEnvironments } from '../../../environments/load.js';
+import { carveCidr } from '../../../environments/app.js';
 import type { Environment } from '../../../environments/schema.js';
 import { ingestSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
+import { envNamed, ofType, synthesizeSystem, typeCounts, type SynthesizedStack } from '../testing.js';
 import { ingestSystem, IngestStack } from './index.js';
 
-type Resources = Record<string, Record<string, Record<string, unknown>>>;
-interface Synthesized {
-  resource: Resources;
-}
+type Synthesized = SynthesizedStack;
 
-const environments = loadEnvironments('environments');
-const envNamed = (name: string): Environment => environments.find((e) => e.name === name)!;
-
-const app = Testing.app();
-const built = buildApp(app, environments, { systems: [ingestSystem], commitSha: 'abcdef1', version: '0.0.0' });
-const synthesized = new Map<string, Synthesized>(
-  built.filter((s) => s.system === 'ingest').map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as Synthesized]),
-);
-const stackOf = (name: string): Synthesized => {
-  const found = synthesized.get(name);
-  if (!found) throw new Error(`no stack ${name} (have: ${[...synthesized.keys()].join(', ')})`);
-  return found;
-};
-const ofType = (s: Synthesized, type: string) => Object.values(s.resource[type] ?? {});
-const typeCounts = (s: Synthesized) =>
-  Object.fromEntries(
-    Object.entries(s.resource)
-      .map(([type, rs]) => [type, Object.keys(rs).length] as const)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+const { stacks: ingest, stackOf } = synthesizeSystem(ingestSystem);
 
 /** A context like buildApp's, from an environment file with some knobs overridden. */
 function contextFor(envName: string, overrides: Record<string, unknown>, environment?: Environment): SystemContext<'ingest'> {
@@ -141,7 +119,7 @@ describe('ingest differences between environments', () => {
   });
 
   test('GIVEN no environment asks for an ingest DR copy WHEN the app is built THEN every environment has exactly one ingest stack', () => {
-    expect(built.filter((s) => s.system === 'ingest').map((s) => s.name)).toEqual(['ingest-dev', 'ingest-prod', 'ingest-uat']);
+    expect(ingest.map((s) => s.name)).toEqual(['ingest-dev', 'ingest-prod', 'ingest-uat']);
   });
 });
 

@@ -1,41 +1,19 @@
 import { Testing } from 'cdktf';
-import { buildApp, carveCidr } from '../../../environments/app.js';
-import { loadEnvironments } from '../../../environments/load.js';
+import { carveCidr } from '../../../environments/app.js';
 import type { Environment } from '../../../environments/schema.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { paymentsSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
+import { envNamed, named, ofType, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
 import { estimatedMaxConnections } from '../database.js';
 import { paymentsSystem, PaymentsStack } from './index.js';
 
-type Resource = Record<string, unknown>;
-interface Synthesized {
-  resource: Record<string, Record<string, Resource>>;
+interface Synthesized extends SynthesizedStack {
   data?: Record<string, Record<string, Resource>>;
   output?: Record<string, { value: unknown }>;
 }
 
-const environments = loadEnvironments('environments');
-const envNamed = (name: string): Environment => environments.find((e) => e.name === name)!;
-const built = buildApp(Testing.app(), environments, { systems: [paymentsSystem], commitSha: 'abcdef1', version: '0.0.0' });
-const payments = built.filter((s) => s.system === 'payments');
-const synthesized = new Map(payments.map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as Synthesized]));
-const stackOf = (name: string): Synthesized => {
-  const found = synthesized.get(name);
-  if (!found) throw new Error(`no stack ${name} (have: ${[...synthesized.keys()].join(', ')})`);
-  return found;
-};
-const ofType = (s: Synthesized, type: string): Resource[] => Object.values(s.resource[type] ?? {});
-const named = (s: Synthesized, type: string, idPart: string): Resource[] =>
-  Object.entries(s.resource[type] ?? {})
-    .filter(([id]) => id.includes(idPart))
-    .map(([, r]) => r);
-const typeCounts = (s: Synthesized) =>
-  Object.fromEntries(
-    Object.entries(s.resource)
-      .map(([type, rs]) => [type, Object.keys(rs).length] as const)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+const { stacks: payments, stackOf } = synthesizeSystem<Synthesized>(paymentsSystem);
 const containerOf = (s: Synthesized, service: string) =>
   (JSON.parse(named(s, 'aws_ecs_task_definition', `services_${service}_task`)[0]!.container_definitions as string) as Resource[])[0]!;
 

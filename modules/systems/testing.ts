@@ -1,0 +1,76 @@
+// Test helpers for the systems: the app built from the real environment files with one system, each
+// of its stacks synthesized, and readers for the resources in them.
+import { Testing } from 'cdktf';
+import { buildApp, type StackInfo } from '../../environments/app.js';
+import { loadEnvironments } from '../../environments/load.js';
+import type { Environment } from '../../environments/schema.js';
+import type { SystemDefinition } from './types.js';
+
+export type Resource = Record<string, unknown>;
+
+/** The parts of a stack's Terraform JSON every system test reads; a test may widen it. */
+export interface SynthesizedStack {
+  resource: Record<string, Record<string, Resource>>;
+}
+
+/** environments/dev.yaml, uat.yaml and prod.yaml, loaded and validated. */
+export const testEnvironments: readonly Environment[] = loadEnvironments('environments');
+
+export function envNamed(name: string): Environment {
+  const found = testEnvironments.find((e) => e.name === name);
+  if (!found) throw new Error(`no environment ${name} (have: ${testEnvironments.map((e) => e.name).join(', ')})`);
+  return found;
+}
+
+export interface SynthesizedSystem<S extends SynthesizedStack> {
+  /** The system's stacks, as buildApp made them for every environment and region. */
+  readonly stacks: StackInfo[];
+  /** Each stack's Terraform JSON by stack name. */
+  readonly synthesized: Map<string, S>;
+  /** One stack's JSON; fails naming the stacks there are. */
+  stackOf(name: string): S;
+}
+
+/** Builds the app with only `system` and synthesizes each of its stacks. */
+export function synthesizeSystem<S extends SynthesizedStack = SynthesizedStack>(system: SystemDefinition): SynthesizedSystem<S> {
+  const built = buildApp(Testing.app(), testEnvironments, { systems: [system], commitSha: 'abcdef1', version: '0.0.0' });
+  const stacks = built.filter((s) => s.system === system.name);
+  const synthesized = new Map(stacks.map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as S]));
+  return {
+    stacks,
+    synthesized,
+    stackOf(name) {
+      const found = synthesized.get(name);
+      if (!found) throw new Error(`no stack ${name} (have: ${[...synthesized.keys()].join(', ')})`);
+      return found;
+    },
+  };
+}
+
+/** Every resource of `type`. */
+export function ofType(s: SynthesizedStack, type: string): Resource[] {
+  return Object.values(s.resource[type] ?? {});
+}
+
+/** The only resource of `type`; fails when there are none or several. */
+export function one(s: SynthesizedStack, type: string): Resource {
+  const all = ofType(s, type);
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0]!;
+}
+
+/** The resources of `type` whose logical id contains `idPart`. */
+export function named(s: SynthesizedStack, type: string, idPart: string): Resource[] {
+  return Object.entries(s.resource[type] ?? {})
+    .filter(([id]) => id.includes(idPart))
+    .map(([, r]) => r);
+}
+
+/** How many resources of each type, sorted by type: the snapshot that shows unintended changes. */
+export function typeCounts(s: SynthesizedStack): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(s.resource)
+      .map(([type, rs]) => [type, Object.keys(rs).length] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
