@@ -1,4 +1,4 @@
-import { SystemDashboard, type DashboardWidget, type SystemDashboardProps } from './dashboard.js';
+import { apiGatewayWidgets, lambdaWidgets, SystemDashboard, type DashboardWidget, type SystemDashboardProps } from './dashboard.js';
 import { synth, resourcesOf } from '../security/testing.js';
 
 const dashboardOf = (props: SystemDashboardProps) => {
@@ -167,5 +167,35 @@ describe('SystemDashboard', () => {
         'widgets[3].view must be one of "table", "timeSeries", "bar", "pie" (got "graph"); ' +
         'widgets[4].type must be one of "metric", "text", "alarm", "log" (got "gauge")',
     );
+  });
+});
+
+describe('widget sets', () => {
+  test('GIVEN a REST API WHEN its widgets are drawn THEN requests and errors (sum), then latency p99, rows carry API name and stage', () => {
+    const { body } = dashboardOf({ name: 'orders', widgets: apiGatewayWidgets({ name: 'orders-api', stage: 'live' }) });
+    expect(body.widgets.map((w: { properties: { title: string; stat: string } }) => [w.properties.title, w.properties.stat])).toEqual([
+      ['API requests and errors', 'Sum'],
+      ['API latency p99 (ms)', 'p99'],
+    ]);
+    expect(body.widgets[0].properties.metrics).toEqual([
+      ['AWS/ApiGateway', 'Count', 'ApiName', 'orders-api', 'Stage', 'live'],
+      ['AWS/ApiGateway', '4XXError', 'ApiName', 'orders-api', 'Stage', 'live'],
+      ['AWS/ApiGateway', '5XXError', 'ApiName', 'orders-api', 'Stage', 'live'],
+    ]);
+  });
+
+  test('GIVEN functions by role WHEN their widgets are drawn THEN errors and duration p99 have a line per function labelled with its role', () => {
+    const { body } = dashboardOf({
+      name: 'orders',
+      widgets: lambdaWidgets({ consumer: { name: 'orders-consumer' }, api: { name: 'orders-api' } }),
+    });
+    expect(body.widgets.map((w: { properties: { title: string } }) => w.properties.title)).toEqual([
+      'Lambda errors',
+      'Lambda duration p99 (ms)',
+    ]);
+    expect(body.widgets[1].properties.metrics).toEqual([
+      ['AWS/Lambda', 'Duration', 'FunctionName', 'orders-consumer', { label: 'consumer' }],
+      ['AWS/Lambda', 'Duration', 'FunctionName', 'orders-api', { label: 'api' }],
+    ]);
   });
 });

@@ -210,3 +210,31 @@ function metricRow(m: WidgetMetric): unknown[] {
   const options = { ...(m.stat ? { stat: m.stat } : {}), ...(m.label ? { label: m.label } : {}) };
   return [m.namespace, m.metricName, ...Object.entries(m.dimensions ?? {}).flat(), ...(Object.keys(options).length ? [options] : [])];
 }
+
+/** Requests and errors, then latency p99: the widgets every dashboard of an API Gateway REST API starts with. */
+export function apiGatewayWidgets(api: { readonly name: string; readonly stage: string }): DashboardWidget[] {
+  const metric = (metricName: string): WidgetMetric => ({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    dimensions: { ApiName: api.name, Stage: api.stage },
+  });
+  return [
+    { type: 'metric', title: 'API requests and errors', stat: 'Sum', metrics: [metric('Count'), metric('4XXError'), metric('5XXError')] },
+    { type: 'metric', title: 'API latency p99 (ms)', stat: 'p99', metrics: [metric('Latency'), metric('IntegrationLatency')] },
+  ];
+}
+
+/** Errors, then duration p99, a line per function labelled with its role (the key). */
+export function lambdaWidgets(functions: Readonly<Record<string, { readonly name: string }>>): DashboardWidget[] {
+  const perFunction = (metricName: string): WidgetMetric[] =>
+    Object.entries(functions).map(([role, fn]) => ({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensions: { FunctionName: fn.name },
+      label: role,
+    }));
+  return [
+    { type: 'metric', title: 'Lambda errors', stat: 'Sum', metrics: perFunction('Errors') },
+    { type: 'metric', title: 'Lambda duration p99 (ms)', stat: 'p99', metrics: perFunction('Duration') },
+  ];
+}

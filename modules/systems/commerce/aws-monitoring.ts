@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { LambdaFunction } from '../../aws/api/lambda-function.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
 import { Alarms } from '../../aws/observability/alarms.js';
-import { SystemDashboard, type DashboardWidget } from '../../aws/observability/dashboard.js';
+import { apiGatewayWidgets, lambdaWidgets, SystemDashboard, type DashboardWidget } from '../../aws/observability/dashboard.js';
 import type { TableRef } from './aws-data.js';
 
 export interface CommerceAwsMonitoringProps {
@@ -81,33 +81,14 @@ export class CommerceAwsMonitoring extends Construct {
       description: 'Both VPN tunnels to Azure have been down for 5 minutes: Service Bus and the change capture are cut off',
     });
 
-    const apiMetric = (metricName: string) => ({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensions: { ApiName: props.apiName, Stage: props.stageName },
-    });
-    const lambda = (metricName: string) =>
-      Object.entries(props.functions).map(([name, fn]) => ({
-        namespace: 'AWS/Lambda',
-        metricName,
-        dimensions: { FunctionName: fn.name },
-        label: name,
-      }));
     const widgets: DashboardWidget[] = [
       {
         type: 'text',
         markdown: `# ${props.prefix}\nCognito → API Gateway (WAF) → Lambda → DynamoDB / S3; streams → Service Bus (VPN) → Azure SQL`,
       },
       { type: 'alarm', title: 'Alarms', alarmArns: alarms.alarmArns },
-      {
-        type: 'metric',
-        title: 'API requests and errors',
-        stat: 'Sum',
-        metrics: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')],
-      },
-      { type: 'metric', title: 'API latency p99 (ms)', stat: 'p99', metrics: [apiMetric('Latency'), apiMetric('IntegrationLatency')] },
-      { type: 'metric', title: 'Lambda errors', stat: 'Sum', metrics: lambda('Errors') },
-      { type: 'metric', title: 'Lambda duration p99 (ms)', stat: 'p99', metrics: lambda('Duration') },
+      ...apiGatewayWidgets({ name: props.apiName, stage: props.stageName }),
+      ...lambdaWidgets(props.functions),
       {
         type: 'metric',
         title: 'Change capture lag (ms)',

@@ -6,7 +6,13 @@ import { CloudwatchQueryDefinition } from '@cdktf/provider-aws/lib/cloudwatch-qu
 import type { LambdaFunction } from '../../aws/api/lambda-function.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
 import { Alarms } from '../../aws/observability/alarms.js';
-import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
+import {
+  apiGatewayWidgets,
+  lambdaWidgets,
+  SystemDashboard,
+  type DashboardWidget,
+  type WidgetMetric,
+} from '../../aws/observability/dashboard.js';
 
 export interface ImagingMonitoringProps {
   readonly prefix: string;
@@ -46,11 +52,8 @@ export class ImagingMonitoring extends Construct {
       label,
     });
     const albMetric = (name: string) => metric('AWS/ApplicationELB', name, { LoadBalancer: props.loadBalancerArnSuffix });
-    const apiMetric = (name: string) => metric('AWS/ApiGateway', name, { ApiName: props.api.name, Stage: props.api.stage });
     const ecsMetric = (name: string) =>
       metric('AWS/ECS', name, { ClusterName: props.ecs.clusterName, ServiceName: props.ecs.serviceName }, name);
-    const lambda = (name: string) =>
-      Object.entries(props.functions).map(([role, fn]) => metric('AWS/Lambda', name, { FunctionName: fn.name }, role));
     const widgets: DashboardWidget[] = [
       {
         type: 'text',
@@ -65,13 +68,7 @@ export class ImagingMonitoring extends Construct {
       },
       { type: 'metric', title: 'Front end response time p99 (s)', stat: 'p99', metrics: [albMetric('TargetResponseTime')] },
       { type: 'metric', title: 'Front end tasks (%)', metrics: [ecsMetric('CPUUtilization'), ecsMetric('MemoryUtilization')] },
-      {
-        type: 'metric',
-        title: 'API requests and errors',
-        stat: 'Sum',
-        metrics: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')],
-      },
-      { type: 'metric', title: 'API latency p99 (ms)', stat: 'p99', metrics: [apiMetric('Latency'), apiMetric('IntegrationLatency')] },
+      ...apiGatewayWidgets(props.api),
       {
         type: 'metric',
         title: 'Image requests',
@@ -82,8 +79,7 @@ export class ImagingMonitoring extends Construct {
           metric('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: requests.deadLetterName }, 'dead letters'),
         ],
       },
-      { type: 'metric', title: 'Lambda errors', stat: 'Sum', metrics: lambda('Errors') },
-      { type: 'metric', title: 'Lambda duration p99 (ms)', stat: 'p99', metrics: lambda('Duration') },
+      ...lambdaWidgets(props.functions),
       {
         type: 'log',
         title: 'Slowest API requests',

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { LambdaFunction } from '../../aws/api/lambda-function.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
 import { Alarms } from '../../aws/observability/alarms.js';
-import { SystemDashboard, type DashboardWidget } from '../../aws/observability/dashboard.js';
+import { apiGatewayWidgets, lambdaWidgets, SystemDashboard, type DashboardWidget } from '../../aws/observability/dashboard.js';
 
 export interface IngestMonitoringProps {
   readonly prefix: string;
@@ -32,35 +32,16 @@ export class IngestMonitoring extends Construct {
     const api = { kind: 'restApi' as const, apiName: props.apiName, stage: props.stageName };
     this.alarms.apiGateway5xx('api-5xx', { api });
 
-    const apiMetric = (metricName: string, stat?: string) => ({
-      namespace: 'AWS/ApiGateway',
-      metricName,
-      dimensions: { ApiName: props.apiName, Stage: props.stageName },
-      stat,
-    });
     const sqs = (metricName: string, queueName: string, label: string) => ({
       namespace: 'AWS/SQS',
       metricName,
       dimensions: { QueueName: queueName },
       label,
     });
-    const lambda = (metricName: string) =>
-      Object.entries(props.functions).map(([role, fn]) => ({
-        namespace: 'AWS/Lambda',
-        metricName,
-        dimensions: { FunctionName: fn.name },
-        label: role,
-      }));
     const widgets: DashboardWidget[] = [
       { type: 'text', markdown: `# ${props.prefix}\nOn-premise source → API Gateway → SQS (+ DLQ) → consumer Lambda` },
       { type: 'alarm', title: 'Alarms', alarmArns: this.alarms.alarmArns },
-      {
-        type: 'metric',
-        title: 'API requests and errors',
-        stat: 'Sum',
-        metrics: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')],
-      },
-      { type: 'metric', title: 'API latency p99 (ms)', stat: 'p99', metrics: [apiMetric('Latency'), apiMetric('IntegrationLatency')] },
+      ...apiGatewayWidgets({ name: props.apiName, stage: props.stageName }),
       {
         type: 'metric',
         title: 'Queue depth',
@@ -76,8 +57,7 @@ export class IngestMonitoring extends Construct {
         stat: 'Maximum',
         metrics: [sqs('ApproximateAgeOfOldestMessage', queue.name, 'work queue')],
       },
-      { type: 'metric', title: 'Lambda errors', stat: 'Sum', metrics: lambda('Errors') },
-      { type: 'metric', title: 'Lambda duration p99 (ms)', stat: 'p99', metrics: lambda('Duration') },
+      ...lambdaWidgets(props.functions),
       {
         type: 'log',
         title: 'Recent function errors',

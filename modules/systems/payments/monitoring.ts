@@ -4,7 +4,7 @@
 // one dashboard with the same signals and the services' error logs.
 import { Construct } from 'constructs';
 import { Alarms } from '../../aws/observability/alarms.js';
-import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
+import { apiGatewayWidgets, SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
 import type { PostgresEngine } from '../../aws/data/postgres-database.js';
 import { databaseAlarms, databaseDimension } from '../database.js';
@@ -99,11 +99,6 @@ export class PaymentsMonitoring extends Construct {
 }
 
 function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[], dbDimension: string): DashboardWidget[] {
-  const apiMetric = (metricName: string): WidgetMetric => ({
-    namespace: 'AWS/ApiGateway',
-    metricName,
-    dimensions: { ApiName: props.apiName, Stage: props.apiStage },
-  });
   const perService = (metricName: string): WidgetMetric[] =>
     Object.entries(props.services).map(([role, service]) => ({
       namespace: 'AWS/ECS',
@@ -124,13 +119,7 @@ function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[], d
       markdown: `# ${props.prefix}\nAPI Gateway → VPC link → NLB → ECS (web, external API, internal API); SQS → processor → NAT → payment processor`,
     },
     { type: 'alarm', title: 'Alarms', alarmArns },
-    {
-      type: 'metric',
-      title: 'API requests and errors',
-      stat: 'Sum',
-      metrics: [apiMetric('Count'), apiMetric('4XXError'), apiMetric('5XXError')],
-    },
-    { type: 'metric', title: 'API latency p99 (ms)', stat: 'p99', metrics: [apiMetric('Latency'), apiMetric('IntegrationLatency')] },
+    ...apiGatewayWidgets({ name: props.apiName, stage: props.apiStage }),
     { type: 'metric', title: 'Service CPU (%)', stat: 'Average', metrics: perService('CPUUtilization') },
     { type: 'metric', title: 'Service memory (%)', stat: 'Average', metrics: perService('MemoryUtilization') },
     { type: 'metric', title: 'Queue depth', stat: 'Maximum', metrics: perQueue('ApproximateNumberOfMessagesVisible', false) },
