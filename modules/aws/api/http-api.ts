@@ -12,16 +12,7 @@ import { PropProblems } from '../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log-format.js';
-import {
-  allowApiGatewayInvoke,
-  routeSourceArn,
-  checkRouteAuthorization,
-  checkRouteIntegration,
-  type InvokableFunction,
-  type ParsedRoute,
-  parseRouteKey,
-  routeId,
-} from './routes.js';
+import { allowApiGatewayInvoke, routeSourceArn, checkRoutes, type InvokableFunction, type ParsedRoute, routeId } from './routes.js';
 
 export type HttpAuthorizer =
   | {
@@ -247,22 +238,13 @@ function validate(scope: Construct, props: HttpApiProps): [string, ParsedRoute][
     );
   }
 
-  const keys = Object.keys(props.routes);
-  p.check(keys.length > 0, 'routes must define at least one route (got none)');
-  const parsed: [string, ParsedRoute][] = [];
-  for (const key of keys) {
-    const route = props.routes[key]!;
-    const at = `routes["${key}"]`;
-    const result = parseRouteKey(key);
-    if (typeof result === 'string') p.check(false, result);
-    else parsed.push([key, result]);
-    checkRouteIntegration(p, at, route, Object.keys(props.vpcLinks ?? {}));
-    const authorizer = checkRouteAuthorization(p, at, route, props.defaultAuthorizer, names);
+  const parsed = checkRoutes(p, props, names, 'route', (at, route, authorize) => {
+    const authorizer = authorize();
     if (route.authorizationScopes !== undefined) {
       const type = authorizer === undefined ? undefined : authorizers[authorizer]?.type;
       p.check(type === 'JWT' || type === 'COGNITO', `${at}.authorizationScopes need a JWT or COGNITO authorizer (got ${type ?? 'none'})`);
     }
-  }
+  });
   p.throwIfAny();
   return parsed;
 }

@@ -5,7 +5,7 @@ import { PropProblems } from '../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
 import type { RestApiProps } from './rest-api.js';
-import { checkRouteAuthorization, checkRouteIntegration, type ParsedRoute, parseRouteKey } from './routes.js';
+import { checkRoutes, type ParsedRoute } from './routes.js';
 
 /** Validates `props`; returns the parsed routes by key. */
 export function validateRestApi(scope: Construct, props: RestApiProps): [string, ParsedRoute][] {
@@ -54,25 +54,16 @@ export function validateRestApi(scope: Construct, props: RestApiProps): [string,
     );
   }
 
-  const keys = Object.keys(props.routes);
-  p.check(keys.length > 0, 'routes must define at least one method (got none)');
-  const parsed: [string, ParsedRoute][] = [];
-  for (const key of keys) {
-    const route = props.routes[key]!;
-    const at = `routes["${key}"]`;
-    const result = parseRouteKey(key);
-    if (typeof result === 'string') p.check(false, result);
-    else parsed.push([key, result]);
-    checkRouteIntegration(p, at, route, Object.keys(props.vpcLinks ?? {}));
+  const parsed = checkRoutes(p, props, authorizerNames, 'method', (at, route, authorize) => {
     if (route.vpcLink) p.matches(`${at}.vpcLink.uri`, route.vpcLink.uri, /^https?:\/\/\S+$/, 'an http(s):// URL of the backend');
-    const authorizer = checkRouteAuthorization(p, at, route, props.defaultAuthorizer, authorizerNames);
+    const authorizer = authorize();
     if (route.authorizationScopes !== undefined) {
       p.check(
         authorizer !== undefined && authorizers[authorizer]?.type === 'COGNITO_USER_POOLS',
         `${at}.authorizationScopes need a COGNITO_USER_POOLS authorizer (got ${authorizer === undefined ? 'none' : `${authorizers[authorizer]?.type ?? 'unknown'} authorizer ${JSON.stringify(authorizer)}`})`,
       );
     }
-  }
+  });
   checkParameterNames(p, parsed);
   p.throwIfAny();
   return parsed;

@@ -57,7 +57,7 @@ interface RouteShape {
 }
 
 /** Exactly one integration, and a VPC link that exists. */
-export function checkRouteIntegration(p: PropProblems, at: string, route: RouteShape, vpcLinks: string[]): void {
+function checkRouteIntegration(p: PropProblems, at: string, route: RouteShape, vpcLinks: string[]): void {
   p.check(
     (route.function === undefined) !== (route.vpcLink === undefined),
     `${at} needs exactly one of function / vpcLink (got ${route.function && route.vpcLink ? 'both' : 'neither'})`,
@@ -74,7 +74,7 @@ export function checkRouteIntegration(p: PropProblems, at: string, route: RouteS
  * Every route is authorized, or says `allowUnauthenticated: true` (and then names no authorizer).
  * Returns the authorizer the route ends up with.
  */
-export function checkRouteAuthorization(
+function checkRouteAuthorization(
   p: PropProblems,
   at: string,
   route: RouteShape,
@@ -99,6 +99,40 @@ export function checkRouteAuthorization(
 }
 
 /** Lets API Gateway invoke `fn`, only from `sourceArn` (a stage/method pattern or an authorizer ARN). */
+/** What the route loop reads from REST or HTTP API props. */
+interface RoutedProps<R extends RouteShape> {
+  readonly routes: Readonly<Record<string, R>>;
+  readonly vpcLinks?: Readonly<Record<string, unknown>>;
+  readonly defaultAuthorizer?: string;
+}
+
+/**
+ * Parses every route key and checks each route's integration; `checkRoute` adds what one kind of API
+ * checks beyond that, and calls `authorize()` where the authorization check belongs in its problem
+ * list (it returns the authorizer the route ends up with). Returns the routes that parsed.
+ */
+export function checkRoutes<R extends RouteShape>(
+  p: PropProblems,
+  props: RoutedProps<R>,
+  authorizers: string[],
+  noun: 'route' | 'method',
+  checkRoute: (at: string, route: R, authorize: () => string | undefined) => void,
+): [string, ParsedRoute][] {
+  const keys = Object.keys(props.routes);
+  p.check(keys.length > 0, `routes must define at least one ${noun} (got none)`);
+  const parsed: [string, ParsedRoute][] = [];
+  for (const key of keys) {
+    const route = props.routes[key]!;
+    const at = `routes["${key}"]`;
+    const result = parseRouteKey(key);
+    if (typeof result === 'string') p.check(false, result);
+    else parsed.push([key, result]);
+    checkRouteIntegration(p, at, route, Object.keys(props.vpcLinks ?? {}));
+    checkRoute(at, route, () => checkRouteAuthorization(p, at, route, props.defaultAuthorizer, authorizers));
+  }
+  return parsed;
+}
+
 export function allowApiGatewayInvoke(scope: Construct, id: string, fn: InvokableFunction, sourceArn: string): LambdaPermission {
   return new LambdaPermission(scope, id, {
     functionName: fn.name,
