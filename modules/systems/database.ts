@@ -3,6 +3,7 @@
 import type { Construct } from 'constructs';
 import { PostgresDatabase, type PostgresEngine } from '../aws/data/postgres-database.js';
 import type { Alarms } from '../aws/observability/alarms.js';
+import type { DashboardWidget } from '../aws/observability/dashboard.js';
 import type { Vpc } from '../aws/network/vpc.js';
 import type { DatabaseSettings } from './settings.js';
 
@@ -43,8 +44,22 @@ export interface DatabaseRef {
 }
 
 /** The CloudWatch dimension naming the database: a cluster for Aurora, an instance otherwise. */
-export function databaseDimension(db: DatabaseRef): 'DBClusterIdentifier' | 'DBInstanceIdentifier' {
+function databaseDimension(db: DatabaseRef): 'DBClusterIdentifier' | 'DBInstanceIdentifier' {
   return db.engine === 'aurora-postgresql' ? 'DBClusterIdentifier' : 'DBInstanceIdentifier';
+}
+
+/** CPU and connections on the system's dashboard. */
+export function databaseWidget(db: DatabaseRef): DashboardWidget {
+  return {
+    type: 'metric',
+    title: 'Database',
+    stat: 'Average',
+    metrics: ['CPUUtilization', 'DatabaseConnections'].map((metricName) => ({
+      namespace: 'AWS/RDS',
+      metricName,
+      dimensions: { [databaseDimension(db)]: db.identifier },
+    })),
+  };
 }
 
 /** Connections above 80 % of max_connections, and CPU above 80 % for 10 minutes. */

@@ -4,7 +4,7 @@
 import { Construct } from 'constructs';
 import type { ApplicationLoadBalancer } from '../../aws/compute/application-load-balancer.js';
 import type { PostgresEngine } from '../../aws/data/postgres-database.js';
-import { databaseAlarms, databaseDimension } from '../database.js';
+import { databaseAlarms, databaseWidget } from '../database.js';
 import { Alarms } from '../../aws/observability/alarms.js';
 import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
 // The same RDS max_connections estimate as payments (one formula, tested there).
@@ -52,7 +52,6 @@ export class AgriMonitoring extends Construct {
       thresholdMilliseconds: props.userLatencyP99Ms,
     });
 
-    const dbDimension = databaseDimension(props.database);
     databaseAlarms(alarms, props.database);
     if (props.vpnConnectionId !== undefined) {
       alarms.metric('farm-vpn-down', {
@@ -72,12 +71,12 @@ export class AgriMonitoring extends Construct {
 
     this.dashboard = new SystemDashboard(this, 'dashboard', {
       name: props.prefix,
-      widgets: dashboardWidgets(props, alarms.alarmArns, dbDimension),
+      widgets: dashboardWidgets(props, alarms.alarmArns),
     });
   }
 }
 
-function dashboardWidgets(props: AgriMonitoringProps, alarmArns: string[], dbDimension: string): DashboardWidget[] {
+function dashboardWidgets(props: AgriMonitoringProps, alarmArns: string[]): DashboardWidget[] {
   const tiers = Object.entries(props.tiers);
   const perAlb = (metricName: string): WidgetMetric[] =>
     tiers.map(([tier, { alb }]) => ({
@@ -100,16 +99,7 @@ function dashboardWidgets(props: AgriMonitoringProps, alarmArns: string[], dbDim
     { type: 'metric', title: 'Response time p99 (s)', stat: 'p99', metrics: perAlb('TargetResponseTime') },
     { type: 'metric', title: 'Task CPU (%)', stat: 'Average', metrics: perService('CPUUtilization') },
     { type: 'metric', title: 'Task memory (%)', stat: 'Average', metrics: perService('MemoryUtilization') },
-    {
-      type: 'metric',
-      title: 'Database',
-      stat: 'Average',
-      metrics: ['CPUUtilization', 'DatabaseConnections'].map((metricName) => ({
-        namespace: 'AWS/RDS',
-        metricName,
-        dimensions: { [dbDimension]: props.database.identifier },
-      })),
-    },
+    databaseWidget(props.database),
   ];
   if (props.vpnConnectionId !== undefined) {
     widgets.push({

@@ -7,7 +7,7 @@ import { Alarms } from '../../aws/observability/alarms.js';
 import { apiGatewayWidgets, SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../aws/observability/dashboard.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
 import type { PostgresEngine } from '../../aws/data/postgres-database.js';
-import { databaseAlarms, databaseDimension } from '../database.js';
+import { databaseAlarms, databaseWidget } from '../database.js';
 
 export interface PaymentsMonitoringProps {
   readonly prefix: string;
@@ -65,7 +65,6 @@ export class PaymentsMonitoring extends Construct {
       alarms.queueAge(`${role}-age`, { queueName: queue.name, maxAgeSeconds: props.maxQueueAgeSeconds[role] });
     }
 
-    const dbDimension = databaseDimension(props.database);
     databaseAlarms(alarms, props.database);
     alarms.metric('cache-cpu', {
       description: 'Redis engine CPU above 80% for 10 minutes',
@@ -93,12 +92,12 @@ export class PaymentsMonitoring extends Construct {
 
     this.dashboard = new SystemDashboard(this, 'dashboard', {
       name: props.prefix,
-      widgets: dashboardWidgets(props, alarms.alarmArns, dbDimension),
+      widgets: dashboardWidgets(props, alarms.alarmArns),
     });
   }
 }
 
-function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[], dbDimension: string): DashboardWidget[] {
+function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[]): DashboardWidget[] {
   const perService = (metricName: string): WidgetMetric[] =>
     Object.entries(props.services).map(([role, service]) => ({
       namespace: 'AWS/ECS',
@@ -124,16 +123,7 @@ function dashboardWidgets(props: PaymentsMonitoringProps, alarmArns: string[], d
     { type: 'metric', title: 'Service memory (%)', stat: 'Average', metrics: perService('MemoryUtilization') },
     { type: 'metric', title: 'Queue depth', stat: 'Maximum', metrics: perQueue('ApproximateNumberOfMessagesVisible', false) },
     { type: 'metric', title: 'Dead-letter queues', stat: 'Maximum', metrics: perQueue('ApproximateNumberOfMessagesVisible', true) },
-    {
-      type: 'metric',
-      title: 'Database',
-      stat: 'Average',
-      metrics: ['CPUUtilization', 'DatabaseConnections'].map((metricName) => ({
-        namespace: 'AWS/RDS',
-        metricName,
-        dimensions: { [dbDimension]: props.database.identifier },
-      })),
-    },
+    databaseWidget(props.database),
     {
       type: 'metric',
       title: 'Cache',
