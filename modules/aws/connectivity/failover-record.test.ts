@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { FailoverRecord, type FailoverRecordProps } from './failover-record.js';
+import { errorOf } from '../../../test/error-of.js';
 
 type Resource = Record<string, unknown>;
 interface Synth {
@@ -18,14 +19,6 @@ function synthRecord(props: Partial<FailoverRecordProps> = {}): Synth {
 }
 const all = (synth: Synth, type: string): Resource[] => Object.values(synth.resource[type] ?? {});
 const record = (synth: Synth, id: 'primary' | 'secondary') => all(synth, 'aws_route53_record').find((r) => r.set_identifier === id)!;
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
 
 describe('FailoverRecord', () => {
   describe('GIVEN an on-premises IP address and an ALB', () => {

@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { SiteToSiteVpn, TUNNEL_CRYPTO, type SiteToSiteVpnProps } from './site-to-site-vpn.js';
+import { errorOf } from '../../../test/error-of.js';
 
 type Resource = Record<string, unknown>;
 interface Synth {
@@ -17,14 +18,6 @@ function synthVpn(props: Partial<SiteToSiteVpnProps> = {}): Synth {
 }
 const all = (synth: Synth, type: string): Resource[] => Object.values(synth.resource[type] ?? {});
 const keys = (synth: Synth, type: string): string[] => Object.keys(synth.resource[type] ?? {}).map((k) => k.replace(/_[0-9A-F]{8}$/, ''));
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
 
 describe('SiteToSiteVpn', () => {
   describe('GIVEN a VPC, an on-premises CIDR and route tables', () => {

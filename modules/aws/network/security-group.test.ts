@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { SecurityGroup, type SecurityGroupProps, type SecurityGroupRule } from './security-group.js';
+import { errorOf } from '../../../test/error-of.js';
 
 type Resource = Record<string, unknown>;
 interface Synth {
@@ -15,14 +16,6 @@ function synthGroup(props: Partial<SecurityGroupProps> = {}, after?: (group: Sec
   ) as Synth;
 }
 const rules = (synth: Synth, direction: 'ingress' | 'egress') => synth.resource[`aws_vpc_security_group_${direction}_rule`] ?? {};
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-};
 const https: SecurityGroupRule = { name: 'https', description: 'HTTPS from anywhere', fromPort: 443, cidrIpv4: '0.0.0.0/0' };
 
 describe('SecurityGroup', () => {

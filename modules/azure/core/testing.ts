@@ -24,15 +24,7 @@ export function stack(): TerraformStack {
   return new TerraformStack(Testing.app(), 'test');
 }
 
-/** The error message `build` throws; fails the test when it does not throw. */
-export function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, but none was thrown');
-}
+export { errorOf } from '../../../test/error-of.js';
 
 /** Every resource of `type`, by logical id. */
 export function resourcesOf(s: Synth, type: string): Record<string, Record<string, unknown>> {

@@ -6,6 +6,7 @@ import { evaluatePolicy } from '../../policy/engine.js';
 import { isTaggableType } from '../../policy/taggable.js';
 import { commerceSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
+import { errorOf } from '../../../test/error-of.js';
 import { envNamed, ofType, one as only, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
 import { AZURE_DH_GROUP_NUMBERS } from './interconnect.js';
 import { CHANGE_CAPTURE, COMMERCE_SERVICES, commerceSystem, CommerceStack, SERVICE_SPECS } from './index.js';
@@ -51,14 +52,6 @@ function contextFor(
     tags: { ...environment.tags, system: 'commerce' },
   };
 }
-const errorOf = (build: () => unknown): string => {
-  try {
-    build();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, but none was thrown');
-};
 const newStack = (context: SystemContext<'commerce'>) => new CommerceStack(Testing.app(), 'commerce-test', context);
 
 // Seed 004: every component of the design on both clouds and the resource types that realise it.
