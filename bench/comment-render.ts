@@ -1,7 +1,7 @@
 // Comment rendering benchmark: the sticky comment and the check run output of a 5,000-resource plan
 // (and a small plan for scale), rendered N times in this process. Targets: ≤ 100 ms median, ≤ 65,536 characters.
-import { renderCheckRunOutput, renderPlanComment } from '../controller/comment/index.js';
-import { largeReport, smallReport } from '../controller/comment/sample-reports.js';
+import { renderCheckRunOutput, renderPlanComment } from '../controller/comment/render.js';
+import { largeReport, smallReport } from '../test/fixtures/sample-reports.js';
 import { median, percentile, printTable } from './measure.js';
 
 export interface CommentRenderRow {

@@ -47,10 +47,10 @@ function synchronizePayload(): string {
 async function serve(): Promise<void> {
   const { generateKeyPairSync } = await import('node:crypto');
   const { pino } = await import('pino');
-  const { startWebhookServer } = await import('../controller/webhooks/server.js');
+  const { serveController } = await import('../controller/compose.js');
   const workDir = mkdtempSync(join(tmpdir(), 'gitops-bench-webhook-'));
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const server = await startWebhookServer({
+  const server = await serveController({
     config: {
       appId: 1,
       privateKey,

@@ -1,6 +1,6 @@
 import { ConfigError, validateEnvironmentFiles } from '../../environments/config.js';
 import { DEFAULT_ENV_DIR, readEnvironmentFiles } from '../../environments/load.js';
-import { evaluateBranchPolicy } from '../rules/branch-policy.js';
+import { evaluateBranchRules } from '../rules/branch-rules.js';
 import { requiredFlag, stringFlag, type Command } from './command.js';
 
 export const checkBranchCommand: Command = {
@@ -19,7 +19,7 @@ Exit status: 0 allowed, 1 denied (an invalid branch name is a denial) or invalid
     const base = requiredFlag(args, 'base', "the pull request's base branch, e.g. dev");
     const { environments, problems } = validateEnvironmentFiles(readEnvironmentFiles(stringFlag(args, 'dir') ?? DEFAULT_ENV_DIR));
     if (problems.length > 0) throw new ConfigError(problems);
-    const verdict = evaluateBranchPolicy({ head, base, environments: environments.map((e) => e.environment) });
+    const verdict = evaluateBranchRules({ head, base, environments: environments.map((e) => e.environment) });
     if (args.values.json) {
       io.out(JSON.stringify({ allowed: verdict.allowed, environment: verdict.environment ?? null, reason: verdict.reason }));
     } else {

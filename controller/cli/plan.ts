@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { loadApp } from './app-loader.js';
 import { DEFAULT_ENV_DIR } from '../../environments/load.js';
-import { TerraformRunner, type PlanResult, type PlanSummary, type ChangeAction } from '../runner/index.js';
+import { TerraformRunner } from '../runner/runner.js';
+import { type PlanResult } from '../core/ports/terraform.js';
+import { type PlanSummary, type ChangeAction } from '../core/ports/plan-report.js';
 import { UsageError, requiredFlag, stringFlag, type Command, type CommandArgs, type Io } from './command.js';
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', replace: '-/+', delete: '-', 'no-op': ' ', read: '<=' };

@@ -1,5 +1,6 @@
+import { serveController } from '../compose.js';
 import { readServeConfig, ServeConfigError } from '../webhooks/config.js';
-import { startWebhookServer, WEBHOOK_PATH } from '../webhooks/server.js';
+import { WEBHOOK_PATH } from '../webhooks/server.js';
 import { UsageError, type Command } from './command.js';
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -38,7 +39,7 @@ Configuration (environment, as for probot run):
       if (e instanceof ServeConfigError) throw new UsageError(e.message);
       throw e;
     }
-    const server = await startWebhookServer({ config });
+    const server = await serveController({ config });
     io.out(`gitops controller listening on ${server.webhookUrl} (API ${config.baseUrl})`);
     const signal = await shutdownSignal();
     io.out(`${signal}: finishing running jobs and stopping`);

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, PolicySettings } from '../../modules/policy/engine.js';
-import { evaluatePolicyGate, type PolicyGateResult } from '../core/policy-gate.js';
-import type { SynthStacks } from '../plan/types.js';
+import { evaluatePolicyGate, type PolicyGateResult } from '../rules/policy-gate.js';
+import type { SynthStacks } from '../core/ports/plan-report.js';
 import { policyCheckTitle, renderPolicyCheckOutput, renderPolicyUnavailable } from './policy.js';
 import { CHECK_RUN_LIMIT } from './render.js';
-import { BASE_SHA, HEAD_SHA } from './sample-reports.js';
+import { BASE_SHA, HEAD_SHA } from '../../test/fixtures/sample-reports.js';
 import { COMMENT_MARKER } from './templates.js';
 
 const GOLDEN_DIR = join(import.meta.dirname, '__golden__');

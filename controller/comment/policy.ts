@@ -2,7 +2,7 @@
 // the base's waivers and configuration problems. Every section is a table built through the templates
 // (so names and values from the pull request are escaped), and the whole stays within GitHub's 65,535
 // characters: rows are kept in reading order until the budget ends, then a note says how many are left.
-import type { GateWaiver, PolicyGateResult } from '../core/policy-gate.js';
+import type { GateWaiver, PolicyGateResult } from '../rules/policy-gate.js';
 import type { Finding } from '../../modules/policy/engine.js';
 import { clip, repositoryWebUrl, sizeOf } from './escape.js';
 import { CHECK_RUN_LIMIT, type CheckRunOutput } from './render.js';

@@ -1,9 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { PlanReport, ResourceChange, StackReport } from '../plan/types.js';
+import type { PlanReport, ResourceChange, StackReport } from '../core/ports/plan-report.js';
 import { CHECK_RUN_LIMIT, COMMENT_LIMIT, renderCheckRunOutput, renderPlanComment, renderPlanFailure } from './render.js';
-import { BASE_SHA, HEAD_SHA, largeReport, NEW_HEAD_SHA, noChangesReport, smallReport, unavailableReport } from './sample-reports.js';
+import {
+  BASE_SHA,
+  HEAD_SHA,
+  largeReport,
+  NEW_HEAD_SHA,
+  noChangesReport,
+  smallReport,
+  unavailableReport,
+} from '../../test/fixtures/sample-reports.js';
 import { COMMENT_MARKER, type PolicyLine } from './templates.js';
 
 const GOLDEN_DIR = join(import.meta.dirname, '__golden__');

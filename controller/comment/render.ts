@@ -1,7 +1,7 @@
 // Renders a PlanReport as the pull request's sticky comment and as check run output, always within
 // GitHub's limits: when the full text does not fit, the header and the table stay and the per-stack
 // details are shortened fairly (small stacks whole, large ones cut) with a pointer to the full plan.
-import type { PlanReport, StackReport } from '../plan/types.js';
+import type { PlanReport, StackReport } from '../core/ports/plan-report.js';
 import { clip, repositoryWebUrl, sizeOf } from './escape.js';
 import {
   attributeLine,

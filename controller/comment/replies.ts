@@ -1,5 +1,5 @@
 // Replies the controller posts to comment commands. Text lives here, not in the handlers.
-import { commandHelpReply } from '../commands/commands.js';
+import { commandHelpReply } from '../rules/commands.js';
 
 const mention = (user: string) => `@${user}`;
 

@@ -2,7 +2,7 @@
 // `mdText` tag (Markdown context) or the `htmlText` tag (inside raw HTML blocks: <pre> lines, <summary>), which
 // escape every plain string for their context (see escape.ts); only `Safe` fragments built here pass as is.
 // (Not named md/html on purpose: prettier would reformat tagged contents as embedded Markdown/HTML.)
-import type { AttributeChange, ChangeAction, ResourceChange } from '../plan/types.js';
+import type { AttributeChange, ChangeAction, ResourceChange } from '../core/ports/plan-report.js';
 import { escapeHtml, escapeText, formatValue, safeUrl } from './escape.js';
 
 /** Finds the bot's one comment on a pull request; appears exactly once in every rendered comment. */

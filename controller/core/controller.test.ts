@@ -1,6 +1,8 @@
 import { SqliteStore } from '../store/sqlite-store.js';
+import { parseCommand } from '../rules/commands.js';
 import { ReleaseController } from './controller.js';
-import { FakeGitHub, FakePlanner, pullRequest, sessionOf, sha } from './fake-github.js';
+import { FakeGitHub, pullRequest, sessionOf, sha } from '../../test/doubles/fake-github.js';
+import { FakePlanner } from '../../test/doubles/fake-planner.js';
 
 const BASE = sha('b');
 
@@ -11,7 +13,7 @@ function setup() {
   gh.compares.set('main...uat', []);
   const store = new SqliteStore(':memory:');
   const planner = new FakePlanner();
-  return { gh, store, planner, session: sessionOf(gh), controller: new ReleaseController({ store, planner }) };
+  return { gh, store, planner, session: sessionOf(gh), controller: new ReleaseController({ store, planner, replan: () => undefined }) };
 }
 const live = () => new AbortController().signal;
 
@@ -81,7 +83,8 @@ describe('ReleaseController', () => {
       owner: 'acme',
       repo: 'infra',
       pr: 7,
-      body: '/unlock',
+      cloneUrl: 'https://github.example/acme/infra.git',
+      command: parseCommand('/unlock'),
       sender: 'carol',
       senderType: 'User',
     });
@@ -97,7 +100,8 @@ describe('ReleaseController', () => {
       owner: 'acme',
       repo: 'infra',
       pr: 7,
-      body: '/unlock prod',
+      cloneUrl: 'https://github.example/acme/infra.git',
+      command: parseCommand('/unlock prod'),
       sender: 'carol',
       senderType: 'User',
     });

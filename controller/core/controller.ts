@@ -1,26 +1,34 @@
-// The release controller's flows, free of Probot: the webhook handlers turn payloads into
-// PullRequestRefs and call these inside queued jobs. Tests drive them with in-memory fakes; the
-// webhook-ack bench swaps in a no-op ControllerCore.
-import { evaluateBranchPolicy } from '../rules/branch-policy.js';
+// The release controller's entry points, free of Probot: the webhook handlers turn payloads into
+// PullRequestRefs and parsed commands and call these inside queued jobs. Each step below writes one
+// check (see check-names.ts); tests drive them with in-memory doubles; the webhook-ack bench swaps
+// in a no-op ControllerCore.
+import type { PolicySettings } from '../../modules/policy/engine.js';
+import { evaluateBranchRules } from '../rules/branch-rules.js';
 import { validateBranchName } from '../rules/branch-name.js';
-import { loadEnvironmentsAt } from '../config/load-at-ref.js';
-import { checkApprovals } from './approvals.js';
-import { checkBranchPolicy } from './branch-policy.js';
-import { runCommand, type CommandOutcome, type CommentInput, type UnlockResult } from './commands.js';
-import { runPlan, type PlanDeps } from './plan.js';
-import type { LockRecords, PlanRecords, PullRequestRef, RepoSession } from './ports.js';
+import { checkApprovals } from './approvals-check.js';
+import { checkBranchRules } from './branch-check.js';
+import { runCommand, type CommandOutcome, type CommentInput, type UnlockResult } from './comment-commands.js';
+import { loadEnvironmentsAt } from './config-at-base.js';
+import { runPlan, type PlanDeps } from './plan-check.js';
+import type { PullRequestRef, RepoSession } from './ports/session.js';
+import type { Locks, PlanRecords } from './ports/store.js';
 
 export interface ControllerCore {
-  /** opened / synchronize / reopened / base edited / `/plan`: branch policy, approvals, plan and policy gate. */
+  /** opened / synchronize / reopened / base edited / `/plan`: branch rules, approvals, plan and policy check. */
   pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal): Promise<void>;
   /** A review was submitted or dismissed: the approvals check of the current head. */
   reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void>;
-  /** A comment on a pull request; the outcome tells the handler whether to queue a plan. */
+  /** A command in a comment on a pull request (`/plan` queues a re-plan through `replan`). */
   commentCreated(session: RepoSession, input: CommentInput): Promise<CommandOutcome>;
 }
 
+/** Queues a plan of the pull request as a job of its own (a newer one supersedes it); never waits for it. */
+export type Replan = (session: RepoSession, pr: PullRequestRef) => void;
+
 export interface ReleaseControllerOptions extends PlanDeps {
-  readonly store: PlanRecords & LockRecords;
+  readonly store: PlanRecords & Pick<Locks, 'getLock' | 'releaseLock'>;
+  /** How `/plan` queues a plan; the composition root queues it like a push would. */
+  readonly replan: Replan;
   /** Environment files inside the repository. @default environments */
   readonly envDir?: string;
 }
@@ -29,17 +37,18 @@ export class ReleaseController implements ControllerCore {
   constructor(private readonly opts: ReleaseControllerOptions) {}
 
   async pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal): Promise<void> {
-    const branch = await checkBranchPolicy(session, pr, this.opts.envDir);
+    const branch = await checkBranchRules(session, pr, this.opts.envDir);
     if (!branch.ok || !branch.environment || !branch.verdict) return;
     if (branch.verdict.action === 'deploy' && !signal.aborted) {
       await checkApprovals(session, pr, branch.environment, pr.author);
     }
     // the environment was read at the base: its policy level and waivers cannot come from the pull request
-    await runPlan(session, pr, branch.environment.name, signal, this.opts, { policy: branch.environment.policy });
+    const policy: PolicySettings = branch.environment.policy;
+    await runPlan(session, pr, branch.environment.name, signal, this.opts, { policy, envDir: this.opts.envDir });
   }
 
   async reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void> {
-    // Branch names were reported by the branch-policy check already; an invalid one gets no approvals check.
+    // Branch names were reported by the branch-rules check already; an invalid one gets no approvals check.
     if (validateBranchName(pr.headRef) || validateBranchName(pr.baseRef)) return;
     const target = await this.target(session, pr);
     if (target?.action !== 'deploy') return;
@@ -47,14 +56,34 @@ export class ReleaseController implements ControllerCore {
   }
 
   commentCreated(session: RepoSession, input: CommentInput): Promise<CommandOutcome> {
-    return runCommand(session, input, { unlock: (s, i, env) => this.unlock(s, i, env) });
+    return runCommand(session, input, {
+      plan: (s, i) => this.replan(s, i),
+      unlock: (s, i, env) => this.unlock(s, i, env),
+    });
+  }
+
+  /** `/plan`: the pull request as it is now (the comment's payload carries no SHAs), if it is still open. */
+  private async replan(session: RepoSession, input: CommentInput): Promise<void> {
+    const info = await session.github.getPullRequest(input.pr);
+    if (info.state !== 'open') return;
+    this.opts.replan(session, {
+      owner: input.owner,
+      repo: input.repo,
+      number: input.pr,
+      headRef: info.headRef,
+      headSha: info.headSha,
+      baseRef: info.baseRef,
+      baseSha: info.baseSha,
+      cloneUrl: input.cloneUrl,
+      author: info.author,
+    });
   }
 
   /** The environment a pull request targets, by the environment files at its base; undefined when none. */
   private async target(session: RepoSession, pr: Pick<PullRequestRef, 'headRef' | 'baseRef' | 'baseSha'>) {
     const loaded = await loadEnvironmentsAt(session.github, pr.baseSha, this.opts.envDir);
     if (!loaded.ok) return undefined;
-    const verdict = evaluateBranchPolicy({ head: pr.headRef, base: pr.baseRef, environments: loaded.environments });
+    const verdict = evaluateBranchRules({ head: pr.headRef, base: pr.baseRef, environments: loaded.environments });
     const environment = loaded.environments.find((e) => e.name === verdict.environment);
     return verdict.allowed && environment ? { action: verdict.action, environment } : undefined;
   }

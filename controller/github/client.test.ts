@@ -1,7 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import type { ProbotOctokit } from 'probot';
-import { CHECK_RUN_TEXT_LIMIT, OctokitGitHubClient, type OctokitLike } from './client.js';
+import { CHECK_RUN_LIMIT as CHECK_RUN_TEXT_LIMIT } from '../comment/limits.js';
+import { OctokitGitHubClient, type OctokitLike } from './client.js';
 
 // Compile-time (tsc): Probot 14's context.octokit is accepted as it is.
 const probotFits: ProbotOctokit extends OctokitLike ? true : false = true;

@@ -1,147 +1,37 @@
-// The controller's only door to the GitHub API, bound to one repository. Handlers and services
-// code against `GitHubClient`; `OctokitGitHubClient` implements it over Probot's `context.octokit`
-// or an `@octokit/rest` Octokit (both expose `.rest.*` and `.paginate`).
+// The controller's only door to the GitHub API: `OctokitGitHubClient` implements the core's
+// `RepoGitHub` port over Probot's `context.octokit` or an `@octokit/rest` Octokit (both expose
+// `.rest.*` and `.paginate`).
 import type { Octokit } from '@octokit/rest';
+import { fitText } from '../comment/limits.js';
+import {
+  ContentTypeError,
+  PERMISSIONS,
+  type CheckRunInput,
+  type CheckRunUpdate,
+  type CompareCommit,
+  type CompareResult,
+  type DirectoryEntry,
+  type IssueComment,
+  type Permission,
+  type PullRequestInfo,
+  type RepoGitHub,
+  type Review,
+  type ReviewState,
+} from '../core/ports/github.js';
 
 /** What the client needs of an Octokit: Probot 14's `context.octokit` and `new Octokit()` both fit. */
 export type OctokitLike = Pick<Octokit, 'rest' | 'paginate'>;
 
-export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
-export const PERMISSIONS: readonly Permission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
-
-export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
-
-export interface Review {
-  /** Login of the reviewer. */
-  readonly user: string;
-  readonly state: ReviewState;
-  /** The head SHA the review was given on. */
-  readonly commitId: string;
-  /** ISO time; absent for pending reviews. */
-  readonly submittedAt?: string;
-}
-
-export interface DirectoryEntry {
-  readonly name: string;
-  readonly path: string;
-  readonly type: 'file' | 'dir' | 'symlink' | 'submodule';
-}
-
-export interface CompareCommit {
-  readonly sha: string;
-  /** Parent SHAs, first parent first. */
-  readonly parents: string[];
-}
-
-export interface CompareResult {
-  readonly status: 'diverged' | 'ahead' | 'behind' | 'identical';
-  readonly aheadBy: number;
-  readonly behindBy: number;
-  readonly mergeBaseSha: string;
-  /** Every commit reachable from head and not from base (all pages). */
-  readonly commits: CompareCommit[];
-  /** Changed files (GitHub lists at most 300 for a comparison). */
-  readonly files: { filename: string; status: string; previousFilename?: string }[];
-}
-
-export interface PullRequestInfo {
-  readonly number: number;
-  readonly state: 'open' | 'closed';
-  readonly merged: boolean;
-  readonly draft: boolean;
-  readonly title: string;
-  readonly author: string;
-  readonly headRef: string;
-  readonly headSha: string;
-  /** `owner/name` of the head repository; differs from the base for a fork, undefined when the fork is gone. */
-  readonly headRepo?: string;
-  readonly baseRef: string;
-  readonly baseSha: string;
-  readonly mergeCommitSha?: string;
-}
-
-export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
-export type CheckRunConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
-
-export interface CheckRunInput {
-  /** e.g. `gitops/branch-policy`, `gitops/plan/prod`. */
-  readonly name: string;
-  readonly headSha: string;
-  readonly status: CheckRunStatus;
-  /** Required when status is `completed`. */
-  readonly conclusion?: CheckRunConclusion;
-  readonly title: string;
-  readonly summary: string;
-  readonly text?: string;
-  readonly externalId?: string;
-  readonly detailsUrl?: string;
-}
-
-export type CheckRunUpdate = Partial<Omit<CheckRunInput, 'headSha'>>;
-
-export interface IssueComment {
-  readonly id: number;
-  readonly body: string;
-  readonly author: string;
-}
-
-/** The GitHub operations the controller uses, bound to one owner/repo. */
-export interface GitHubClient {
-  readonly owner: string;
-  readonly repo: string;
-  /** A file's text at `ref`; undefined when it does not exist there. */
-  getFileText(ref: string, path: string): Promise<string | undefined>;
-  /** A directory's entries at `ref`; undefined when it does not exist there. */
-  listDirectory(ref: string, path: string): Promise<DirectoryEntry[] | undefined>;
-  compareCommits(base: string, head: string): Promise<CompareResult>;
-  getPullRequest(pr: number): Promise<PullRequestInfo>;
-  /** Every changed path of a pull request, including the old path of a renamed file. */
-  listPullRequestFiles(pr: number): Promise<string[]>;
-  listReviews(pr: number): Promise<Review[]>;
-  /** A user's permission on the repository; `none` for a non-collaborator. */
-  getPermission(user: string): Promise<Permission>;
-  /** Logins in `org/team`; undefined when the team cannot be read (unknown, or no members:read permission). */
-  listTeamMembers(org: string, teamSlug: string): Promise<string[] | undefined>;
-  createCheckRun(input: CheckRunInput): Promise<number>;
-  updateCheckRun(id: number, update: CheckRunUpdate): Promise<void>;
-  /** The first comment of the pull request whose body contains `marker` (and, if given, by `author`). */
-  findComment(pr: number, marker: string, opts?: { author?: string }): Promise<IssueComment | undefined>;
-  createComment(pr: number, body: string): Promise<number>;
-  updateComment(id: number, body: string): Promise<void>;
-}
-
-/** GitHub's limit for a check run's summary and text. */
-export const CHECK_RUN_TEXT_LIMIT = 65_535;
 const MAX_COMPARE_PAGES = 100;
-
-/** A path exists at the ref but is the wrong kind (a directory read as a file, or the reverse). */
-export class ContentTypeError extends Error {
-  constructor(
-    readonly path: string,
-    readonly ref: string,
-    readonly actual: string,
-    readonly expected: 'file' | 'directory',
-  ) {
-    super(`${path} at ${ref} is a ${actual}, not a ${expected}`);
-    this.name = 'ContentTypeError';
-  }
-}
 
 function isNotFound(e: unknown): boolean {
   return (e as { status?: number }).status === 404;
 }
 
-/** Cuts text to GitHub's limit so a long output is shortened rather than refused with a 422. */
-export function fitCheckRunText(text: string): string {
-  if (text.length <= CHECK_RUN_TEXT_LIMIT) return text;
-  const note = '\n\n… (cut to fit GitHub’s 65,535-character limit)';
-  return text.slice(0, CHECK_RUN_TEXT_LIMIT - note.length) + note;
-}
-
 function checkRunOutput(u: CheckRunUpdate) {
   if (u.title === undefined && u.summary === undefined && u.text === undefined) return undefined;
   if (u.title === undefined || u.summary === undefined) throw new Error('check run output needs both title and summary');
-  return { title: u.title, summary: fitCheckRunText(u.summary), ...(u.text !== undefined ? { text: fitCheckRunText(u.text) } : {}) };
+  return { title: u.title, summary: fitText(u.summary), ...(u.text !== undefined ? { text: fitText(u.text) } : {}) };
 }
 
 function assertConclusion(u: CheckRunUpdate): void {
@@ -152,7 +42,7 @@ function assertConclusion(u: CheckRunUpdate): void {
   }
 }
 
-export class OctokitGitHubClient implements GitHubClient {
+export class OctokitGitHubClient implements RepoGitHub {
   constructor(
     private readonly octokit: OctokitLike,
     readonly owner: string,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DependencyCache, DependencyInstallError, lockfileHash, NPM_CI } from './deps.js';
 import { sandboxEnv } from './sandbox.js';
-import { fakeInstallerScript, fixtureProject } from './test-repo.js';
+import { fakeInstallerScript, fixtureProject } from '../../test/fixtures/test-repo.js';
 
 let root: string;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { affectedStacks, diffAttributes, diffStack, diffStacks } from './diff.js';
-import type { TerraformJson } from './types.js';
+import type { TerraformJson } from '../core/ports/plan-report.js';
 
 const meta = (path: string) => ({ '//': { metadata: { path, uniqueId: path.replaceAll('/', '_') } } });
 

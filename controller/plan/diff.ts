@@ -1,7 +1,7 @@
 // The configuration difference between the base and the head synth, per stack. Pure.
 // A synth diff compares desired configuration only: it says nothing about drift or what the provider computes.
-import { SENSITIVE } from '../runner/index.js';
-import type { AttributeChange, ChangeAction, ResourceChange, StackDiff, SynthStacks, TerraformJson } from './types.js';
+import { SENSITIVE } from '../core/ports/plan-report.js';
+import type { AttributeChange, ChangeAction, ResourceChange, StackDiff, SynthStacks, TerraformJson } from '../core/ports/plan-report.js';
 
 /** cdktf's metadata keys (construct paths, unique ids): they change with refactors, not with infrastructure. */
 const METADATA_KEY = '//';

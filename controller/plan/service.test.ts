@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TerraformRunner } from '../runner/index.js';
+import { TerraformRunner } from '../runner/runner.js';
 import { lockfileHash } from './deps.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
-import { createTestRemote, fakeInstallerScript, fixtureProject, git, type TestRemote } from './test-repo.js';
+import { createTestRemote, fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -149,34 +149,34 @@ describe('PlanService.planPullRequest with the stand-in project', () => {
     ]);
   });
 
-  test('GIVEN a pull request WHEN planned with planWithSynth THEN the same report comes back with every stack of the base and the head synth', async () => {
+  test('GIVEN a pull request WHEN planned with plan THEN the same report comes back with every stack of the base and the head synth', async () => {
     const { remote, workDir, installer } = setup();
     const { baseSha, headSha } = commitPair(remote);
-    const planned = await new PlanService({ workDir, installer }).planWithSynth({
+    const planned = await new PlanService({ workDir, installer }).plan({
       repoUrl: remote.url,
       headSha,
       baseSha,
       environment: 'dev',
     });
     expect(planned.report.stacks.map((s) => s.name)).toEqual(['app-dev', 'new-dev', 'old-dev', 'release-dev']);
-    expect(Object.keys(planned.synthesized.head)).toEqual(['app-dev', 'new-dev', 'release-dev', 'stable-dev']);
-    expect(Object.keys(planned.synthesized.base ?? {})).toEqual(['app-dev', 'old-dev', 'release-dev', 'stable-dev']);
-    expect(planned.synthesized.head['app-dev']).toMatchObject({ resource: { aws_s3_bucket: { logs: { bucket: 'logs-b' } } } });
-    expect(planned.synthesized.base?.['app-dev']).toMatchObject({ resource: { aws_s3_bucket: { logs: { bucket: 'logs-a' } } } });
+    expect(Object.keys(planned.synthesized!.head)).toEqual(['app-dev', 'new-dev', 'release-dev', 'stable-dev']);
+    expect(Object.keys(planned.synthesized!.base ?? {})).toEqual(['app-dev', 'old-dev', 'release-dev', 'stable-dev']);
+    expect(planned.synthesized!.head['app-dev']).toMatchObject({ resource: { aws_s3_bucket: { logs: { bucket: 'logs-b' } } } });
+    expect(planned.synthesized!.base?.['app-dev']).toMatchObject({ resource: { aws_s3_bucket: { logs: { bucket: 'logs-a' } } } });
   });
 
-  test('GIVEN a base that does not synthesize WHEN planned with planWithSynth THEN the base side is undefined and the head side is there', async () => {
+  test('GIVEN a base that does not synthesize WHEN planned with plan THEN the base side is undefined and the head side is there', async () => {
     const { remote, workDir, installer } = setup();
     const baseSha = remote.commit(fixtureProject({ fail: 'dev.yaml: broken' }));
     const headSha = remote.commit(fixtureProject({ environments: { dev: { 'release-dev': releaseStack('dev') } } }));
-    const planned = await new PlanService({ workDir, installer }).planWithSynth({
+    const planned = await new PlanService({ workDir, installer }).plan({
       repoUrl: remote.url,
       headSha,
       baseSha,
       environment: 'dev',
     });
-    expect(planned.synthesized.base).toBeUndefined();
-    expect(Object.keys(planned.synthesized.head)).toEqual(['release-dev']);
+    expect(planned.synthesized!.base).toBeUndefined();
+    expect(Object.keys(planned.synthesized!.head)).toEqual(['release-dev']);
     expect(planned.report.warnings[0]).toContain('did not synthesize dev');
   });
 

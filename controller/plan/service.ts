@@ -3,17 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { TerraformAbortedError, TerraformError, type TerraformRunner } from '../runner/index.js';
+import { TerraformAbortedError, TerraformError } from '../runner/errors.js';
 import { DependencyCache, type Installer } from './deps.js';
 import { affectedStacks, diffStacks } from './diff.js';
 import { assertNoProblems, environmentProblem, jobIdProblem, repoDirProblem, repoUrlProblem, shaProblem } from './inputs.js';
 import { sandboxEnv } from './sandbox.js';
 import { synthWorkTree } from './synth.js';
-import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from './types.js';
+import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from '../core/ports/plan-report.js';
+import type { Planner, PlanRequest } from '../core/ports/planner.js';
+import type { StackRunner } from '../core/ports/terraform.js';
 import { WorkTrees, type WorkTree } from './worktrees.js';
 
 /** What the service needs of the terraform runner. */
-export type StackPlanner = Pick<TerraformRunner, 'plan'>;
+export type StackPlanner = Pick<StackRunner, 'plan'>;
 
 export interface PlanServiceOptions {
   /** GITOPS_WORK_DIR: cached clones, dependency cache, job directories and the sandbox's HOME/TMPDIR. */
@@ -36,27 +38,13 @@ export interface PlanServiceOptions {
   readonly clock?: () => Date;
 }
 
-export interface PlanRequest {
-  /** The payload's clone_url (no credentials in it). */
-  readonly repoUrl: string;
-  /** Installation token for fetching. @default none */
-  readonly authToken?: string;
-  readonly headSha: string;
-  readonly baseSha: string;
-  /** The environment the pull request targets. */
-  readonly environment: string;
-  /** Environment files inside the repository. @default environments */
-  readonly envDir?: string;
-  /** Names the job directory and the runner's work directories. @default a random UUID */
-  readonly jobId?: string;
-  /** Cancels the plan (a newer push supersedes it); the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-}
-
 const REMOVED_REASON = 'the stack is removed at head: a removed stack is not planned (its resources stay until its state is destroyed)';
 const NO_RUNNER_REASON = 'no terraform runner is configured';
 
-export class PlanService {
+export class PlanService implements Planner {
+  /** The synthesized stacks of both sides come back with every plan (the policy check reads them). */
+  readonly synthesizes = true;
+
   private readonly workDir: string;
   private readonly workTrees: WorkTrees;
   private readonly deps: DependencyCache;
@@ -71,12 +59,13 @@ export class PlanService {
     this.deps = new DependencyCache({ workDir: this.workDir, installer: opts.installer, env: this.env, timeoutMs: opts.installTimeoutMs });
   }
 
+  /** The plan's report alone (what `gitops` and the tests read). */
   async planPullRequest(req: PlanRequest): Promise<PlanReport> {
-    return (await this.planWithSynth(req)).report;
+    return (await this.plan(req)).report;
   }
 
-  /** planPullRequest, also handing back the base and head synth output (for the policy gate, which reads the configuration). */
-  async planWithSynth(req: PlanRequest): Promise<PlannedPullRequest> {
+  /** The plan, with the base and head synth output (for the policy check, which reads the configuration). */
+  async plan(req: PlanRequest): Promise<PlannedPullRequest> {
     const clock = this.opts.clock ?? (() => new Date());
     const startedAt = clock().toISOString();
     assertNoProblems('planPullRequest', [

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { sandboxEnv } from './sandbox.js';
 import { readStacks, SynthError, synthWorkTree } from './synth.js';
-import { fixtureProject, type FixtureSpec } from './test-repo.js';
+import { fixtureProject, type FixtureSpec } from '../../test/fixtures/test-repo.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 let root: string;

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoProblems, environmentProblem, repoDirProblem, shaProblem } from './inputs.js';
 import { lastLine, runSandboxed } from './sandbox.js';
-import type { SynthStacks, TerraformJson } from './types.js';
+import type { SynthStacks, TerraformJson } from '../core/ports/plan-report.js';
 
 export interface SynthRequest {
   /** The work tree (its node_modules already linked). */

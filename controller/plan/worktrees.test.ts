@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestRemote, git, type TestRemote } from './test-repo.js';
+import { createTestRemote, git, type TestRemote } from '../../test/fixtures/test-repo.js';
 import { cacheDirName, displayUrl, WorkTrees } from './worktrees.js';
 
 let root: string;

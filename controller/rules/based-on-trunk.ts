@@ -6,7 +6,7 @@
 // dev has its commits reachable from dev too — through the merge's second parent — and the same
 // feature must still be able to open its pull request into a release branch; a head that branched
 // from dev or merged dev in carries dev's first-parent commits and is caught.
-import { inPromotionOrder, type BranchRulesEnvironment } from './branch-policy.js';
+import { inPromotionOrder, type BranchRulesEnvironment } from './branch-rules.js';
 
 export interface CommitNode {
   readonly sha: string;

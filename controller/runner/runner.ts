@@ -15,13 +15,8 @@ import {
   type TerraformStage,
 } from './errors.js';
 import { runProcess, type ProcessResult } from './process.js';
-import { summarizePlan, type PlanSummary } from './summary.js';
-
-/** A synthesized stack: `dir` holds its cdk.tf.json (a cdktf.out/stacks/<name> directory). */
-export interface StackDir {
-  readonly name: string;
-  readonly dir: string;
-}
+import { summarizePlan } from './summary.js';
+import type { ApplyResult, PlanResult, RunOptions, StackDir, StackRunner } from '../core/ports/terraform.js';
 
 export interface RunnerOptions {
   /** Per-job work directories, the plugin cache and (by default) local state live under it. */
@@ -40,30 +35,10 @@ export interface RunnerOptions {
   readonly concurrency?: number;
 }
 
-export interface PlanResult {
-  readonly stack: string;
-  readonly planFile: string;
-  readonly workDir: string;
-  readonly summary: PlanSummary;
-  readonly planJson: unknown;
-  readonly log: string;
-}
-
-export interface ApplyResult {
-  readonly stack: string;
-  readonly log: string;
-  readonly outputs: Record<string, unknown>;
-}
-
-export interface RunOptions {
-  readonly jobId?: string;
-  readonly signal?: AbortSignal;
-}
-
 const JOB_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-export class TerraformRunner {
+export class TerraformRunner implements StackRunner {
   private readonly bin: string;
   private readonly timeoutMs: number;
   private readonly stateDir: string;

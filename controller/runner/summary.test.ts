@@ -1,4 +1,5 @@
-import { summarizePlan, toAction, SENSITIVE } from './summary.js';
+import { summarizePlan, toAction } from './summary.js';
+import { SENSITIVE } from '../core/ports/plan-report.js';
 
 // Shapes as printed by `terraform show -json` (format_version 1.2).
 const plan = {

@@ -1,47 +1,13 @@
 // Turns `terraform show -json <plan>` into a per-resource summary with sensitive values masked.
 // Pure: no I/O, so comments and checks can be rendered from stored plans.
-
-export type ChangeAction = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';
-
-export interface AttributeChange {
-  /** Dotted path, list items as `[i]` (e.g. `ingress[0].from_port`). */
-  readonly path: string;
-  /** `(sensitive)` when the value is sensitive; undefined when the attribute is new. */
-  readonly before?: unknown;
-  /** `(sensitive)` when sensitive; undefined when removed or not known until apply. */
-  readonly after?: unknown;
-  readonly sensitive: boolean;
-  /** The value will be known only after apply. */
-  readonly unknownAfter: boolean;
-}
-
-export interface ResourceChange {
-  readonly address: string;
-  readonly type: string;
-  readonly name: string;
-  readonly action: ChangeAction;
-  readonly attributes: readonly AttributeChange[];
-}
-
-export interface PlanCounts {
-  add: number;
-  change: number;
-  replace: number;
-  destroy: number;
-  noop: number;
-  read: number;
-}
-
-export interface PlanSummary {
-  readonly stack: string;
-  readonly counts: PlanCounts;
-  readonly hasChanges: boolean;
-  /** Every resource change except no-ops. */
-  readonly resources: readonly ResourceChange[];
-  readonly outputs: readonly { name: string; action: ChangeAction }[];
-}
-
-export const SENSITIVE = '(sensitive)';
+import {
+  SENSITIVE,
+  type AttributeChange,
+  type ChangeAction,
+  type PlanCounts,
+  type PlanSummary,
+  type ResourceChange,
+} from '../core/ports/plan-report.js';
 
 interface RawChange {
   actions: string[];

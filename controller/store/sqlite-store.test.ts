@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { LOG_TAIL_LIMIT, MIGRATIONS, SqliteStore, type NewPlan } from './sqlite-store.js';
+import { LOG_TAIL_LIMIT, type NewPlan } from '../core/ports/store.js';
+import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
 
 let dir: string;
 let file: string;

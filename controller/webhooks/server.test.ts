@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { ControllerCore } from '../core/controller.js';
-import type { PullRequestRef } from '../core/ports.js';
-import { startWebhookServer, type WebhookServer } from './server.js';
+import type { PullRequestRef } from '../core/ports/session.js';
+import { serveController, type ServedController } from '../compose.js';
 
 const SECRET = 'It’s a Secret to Everybody';
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -46,18 +46,18 @@ const prPayload = (head = 'a'.repeat(40)) =>
 
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-async function post(server: WebhookServer, body: string, headers: Record<string, string>) {
+async function post(server: ServedController, body: string, headers: Record<string, string>) {
   const res = await fetch(server.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: res.status, text: await res.text() };
 }
 
-let server: WebhookServer;
+let server: ServedController;
 let recorded: ReturnType<typeof recordingCore>;
 
 beforeEach(async () => {
   recorded = recordingCore();
   const workDir = mkdtempSync(join(tmpdir(), 'gitops-server-'));
-  server = await startWebhookServer({
+  server = await serveController({
     config: {
       appId: 1,
       privateKey,
@@ -76,7 +76,7 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-describe('startWebhookServer', () => {
+describe('serveController', () => {
   test('GIVEN a signed pull_request webhook WHEN posted THEN 200 comes back before the job has run, and then one job reaches the core', async () => {
     recorded.hold();
     const body = prPayload();
@@ -136,7 +136,7 @@ describe('startWebhookServer', () => {
   test('GIVEN a busy port WHEN a second server starts on it THEN the error names PORT', async () => {
     const workDir = mkdtempSync(join(tmpdir(), 'gitops-server-'));
     await expect(
-      startWebhookServer({
+      serveController({
         config: {
           appId: 1,
           privateKey,

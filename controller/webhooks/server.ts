@@ -1,27 +1,23 @@
 // The HTTP server of `gitops serve`: Probot's webhook middleware (signature verification) at
-// /api/github/webhooks, plus GET /ping and GET /healthz. A plain node:http server rather than
-// Probot's `Server`, which turns port 0 into 3000 (tests and benches need ephemeral ports) and
-// logs every request at info level.
+// /api/github/webhooks for the app it is given, plus GET /ping and GET /healthz. A plain node:http
+// server rather than Probot's `Server`, which turns port 0 into 3000 (tests and benches need
+// ephemeral ports) and logs every request at info level. What the app is made of is decided by the
+// composition root (controller/compose.ts), not here.
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
-import { Probot, type ProbotOctokit } from 'probot';
-import { controllerApp } from '../app.js';
-import type { ControllerCore } from '../core/controller.js';
-import type { Planner } from '../core/ports.js';
+import type { Logger } from 'pino';
+import { Probot, type ApplicationFunction, type ProbotOctokit } from 'probot';
 import type { ServeConfig } from './config.js';
-import { createRuntime, type Runtime } from './runtime.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
 
 export interface WebhookServerOptions {
-  readonly config: ServeConfig;
-  /** @default a JSON pino logger at config.logLevel */
-  readonly log?: Logger;
-  /** Replaces the release controller (the webhook-ack bench). */
-  readonly core?: ControllerCore;
-  /** Replaces the plan service. */
-  readonly planner?: Planner;
+  readonly config: Pick<ServeConfig, 'appId' | 'privateKey' | 'webhookSecret' | 'baseUrl' | 'port' | 'host' | 'workDir'>;
+  readonly log: Logger;
+  /** The Probot app to serve (controller/compose.ts builds it). */
+  readonly app: ApplicationFunction;
+  /** Extra fields of GET /healthz (e.g. queued jobs). @default none */
+  readonly health?: () => Record<string, unknown>;
   /** Octokit class for Probot (tests turn retries and throttling off). @default ProbotOctokit */
   readonly Octokit?: typeof ProbotOctokit;
 }
@@ -31,9 +27,8 @@ export interface WebhookServer {
   readonly url: string;
   readonly webhookUrl: string;
   readonly port: number;
-  readonly runtime: Runtime;
   readonly probot: Probot;
-  /** Stops listening, then drains the queue (running jobs are aborted) and closes the store. */
+  /** Stops listening; open connections finish first. */
   close(): Promise<void>;
 }
 
@@ -47,68 +42,52 @@ function listen(server: HttpServer, port: number, host: string): Promise<Address
 }
 
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
-  const { config } = opts;
-  const log = opts.log ?? pino({ level: config.logLevel, name: 'gitops' });
-  const runtime = createRuntime({
-    workDir: config.workDir,
-    dbPath: config.dbPath,
-    concurrency: config.concurrency,
+  const { config, log } = opts;
+  const probot = new Probot({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
+    baseUrl: config.baseUrl,
     log,
-    core: opts.core,
-    planner: opts.planner,
+    ...(opts.Octokit ? { Octokit: opts.Octokit } : {}),
   });
-  try {
-    const probot = new Probot({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      secret: config.webhookSecret,
-      baseUrl: config.baseUrl,
-      log,
-      ...(opts.Octokit ? { Octokit: opts.Octokit } : {}),
-    });
-    await probot.load(controllerApp(runtime));
-    const webhooks = await probot.getNodeMiddleware({ path: WEBHOOK_PATH });
+  await probot.load(opts.app);
+  const webhooks = await probot.getNodeMiddleware({ path: WEBHOOK_PATH });
 
-    const handle = async (req: IncomingMessage, res: ServerResponse) => {
-      try {
-        if (await webhooks(req, res)) return;
-        const path = (req.url ?? '').split('?')[0];
-        if (req.method === 'GET' && path === '/ping') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
-        if (req.method === 'GET' && path === '/healthz') {
-          return void res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ ok: true, jobs: runtime.queue.size }));
-        }
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      } catch (e) {
-        log.error({ err: (e as Error).message }, 'request failed');
-        if (!res.headersSent) res.writeHead(500).end();
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      if (await webhooks(req, res)) return;
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === '/ping') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      if (req.method === 'GET' && path === '/healthz') {
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, ...(opts.health?.() ?? {}) }));
       }
-    };
-    const server = createServer((req, res) => void handle(req, res));
-    const address = await listen(server, config.port, config.host);
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}`;
-    log.info({ url: `${url}${WEBHOOK_PATH}`, api: config.baseUrl, workDir: config.workDir }, 'gitops controller listening');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  };
+  const server = createServer((req, res) => void handle(req, res));
+  const address = await listen(server, config.port, config.host);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ url: `${url}${WEBHOOK_PATH}`, api: config.baseUrl, workDir: config.workDir }, 'gitops controller listening');
 
-    let closing: Promise<void> | undefined;
-    return {
-      url,
-      webhookUrl: `${url}${WEBHOOK_PATH}`,
-      port: address.port,
-      runtime,
-      probot,
-      close() {
-        closing ??= (async () => {
-          server.closeIdleConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-          await runtime.close();
-        })();
-        return closing;
-      },
-    };
-  } catch (e) {
-    await runtime.close();
-    throw e;
-  }
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    webhookUrl: `${url}${WEBHOOK_PATH}`,
+    port: address.port,
+    probot,
+    close() {
+      closing ??= (async () => {
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
 }

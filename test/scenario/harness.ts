@@ -1,6 +1,6 @@
 // One end-to-end world per scenario file: S's sandbox as GitHub (REST checked against the
 // OpenAPI description, a real bare git repository holding this project's sources, signed
-// webhooks) and the controller as a real HTTP server (`gitops serve`'s startWebhookServer) on an
+// webhooks) and the controller as a real HTTP server (`gitops serve`'s serveController) on an
 // ephemeral port, reaching the sandbox exactly like GitHub Enterprise (GHE_HOST, GHE_PROTOCOL=http).
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { lockfileHash } from '../../controller/plan/deps.js';
 import { readServeConfig } from '../../controller/webhooks/config.js';
-import { startWebhookServer, type WebhookServer } from '../../controller/webhooks/server.js';
+import { serveController, type ServedController } from '../../controller/compose.js';
 import { startSandbox, type Permission, type Sandbox } from '../sandbox/sandbox.js';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -28,7 +28,7 @@ export const PROJECT_PATHS = [
 
 export interface World {
   readonly sandbox: Sandbox;
-  readonly server: WebhookServer;
+  readonly server: ServedController;
   readonly workDir: string;
   /** Waits until the sandbox has delivered every webhook and the controller has finished every job. */
   settle(): Promise<void>;
@@ -81,7 +81,7 @@ export async function startWorld(opts: { permissions?: Record<string, Permission
     GHE_PROTOCOL: 'http',
     GITOPS_WORK_DIR: workDir,
   });
-  const server = await startWebhookServer({ config, log: pino({ level: config.logLevel, name: 'gitops' }) });
+  const server = await serveController({ config, log: pino({ level: config.logLevel, name: 'gitops' }) });
   sandbox.setWebhookUrl(server.webhookUrl);
 
   const settle = async () => {

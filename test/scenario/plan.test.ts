@@ -1,7 +1,7 @@
 // Scenario: a feature branch into dev is checked, planned and commented on; pushes edit the one
 // comment and supersede older plans; a redelivered webhook plans nothing twice.
 import { jest } from '@jest/globals';
-import { COMMENT_MARKER } from '../../controller/comment/index.js';
+import { COMMENT_MARKER } from '../../controller/comment/templates.js';
 import { botComments, checkRuns, startWorld, type World } from './harness.js';
 
 jest.setTimeout(300_000);

@@ -1,1 +1,0 @@
-export * from './load-at-ref.js';

@@ -1,0 +1,36 @@
+// The terraform runner port: plan one synthesized stack into a saved plan, and apply exactly that
+// plan. The local runner (controller/runner/runner.ts) implements it in per-job work directories.
+import type { PlanSummary } from './plan-report.js';
+
+/** A synthesized stack: `dir` holds its cdk.tf.json (a cdktf.out/stacks/<name> directory). */
+export interface StackDir {
+  readonly name: string;
+  readonly dir: string;
+}
+
+export interface PlanResult {
+  readonly stack: string;
+  /** The saved plan: apply takes exactly this file. */
+  readonly planFile: string;
+  readonly workDir: string;
+  readonly summary: PlanSummary;
+  readonly planJson: unknown;
+  readonly log: string;
+}
+
+export interface ApplyResult {
+  readonly stack: string;
+  readonly log: string;
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  readonly jobId?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface StackRunner {
+  plan(stack: StackDir, opts?: RunOptions): Promise<PlanResult>;
+  /** Applies the saved plan of `plan`, nothing else. */
+  apply(plan: PlanResult, opts?: RunOptions): Promise<ApplyResult>;
+}

@@ -1,0 +1,326 @@
+// Handlers through Probot: payloads from @octokit/webhooks-examples, GitHub mocked with nock
+// (every request the flows make is listed; an unexpected one fails the job and the test).
+import { generateKeyPairSync } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import nock from 'nock';
+import { pino } from 'pino';
+import { Probot, ProbotOctokit } from 'probot';
+import { sessionsOf } from '../compose.js';
+import { ReleaseController, type ControllerCore } from '../core/controller.js';
+import { FakePlanner } from '../../test/doubles/fake-planner.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { JobQueue } from './job-queue.js';
+import { queuePlan, registerHandlers } from './handlers.js';
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
+const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+
+const API = 'https://api.github.com';
+const REPO = '/repos/acme/infra';
+const HEAD = 'a'.repeat(40);
+const BASE = 'b'.repeat(40);
+
+/**
+ * The first example of `event.action` that has an installation, re-pointed at acme/infra PR #7.
+ * `edited` has no example: the `opened` one stands in, with the action changed.
+ */
+function payload(event: string, action: string, pr: { head?: string; base?: string } = {}): Record<string, unknown> {
+  const exampleAction = event === 'pull_request' && action === 'edited' ? 'opened' : action;
+  const example = examples.find((e) => e.name === event)?.examples.find((x) => x.action === exampleAction && x.installation);
+  if (!example) throw new Error(`no ${event}.${exampleAction} example with an installation`);
+  const p = structuredClone(example) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  p.action = action;
+  p.installation = { id: 2, node_id: 'x' };
+  Object.assign(p.repository, { name: 'infra', full_name: 'acme/infra', clone_url: 'https://github.com/acme/infra.git' });
+  p.repository.owner.login = 'acme';
+  const target = p.pull_request ?? p.issue;
+  target.number = 7;
+  target.state = 'open';
+  if (p.pull_request) {
+    Object.assign(p.pull_request.head, { ref: pr.head ?? 'feature/x', sha: HEAD });
+    Object.assign(p.pull_request.base, { ref: pr.base ?? 'dev', sha: BASE });
+    p.pull_request.user.login = 'alice';
+  }
+  return p;
+}
+
+function setup() {
+  const store = new SqliteStore(':memory:');
+  const planner = new FakePlanner();
+  const errors: string[] = [];
+  const queue = new JobQueue({ onError: (e) => errors.push((e as Error).message) });
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    log: pino({ level: 'silent' }),
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+  });
+  const core: ControllerCore = new ReleaseController({ store, planner, replan: (session, pr) => queuePlan({ core, queue }, session, pr) });
+  registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+  const receive = async (name: string, id: string, body: Record<string, unknown>) => {
+    await probot.receive({ id, name, payload: body } as never);
+    await queue.onIdle();
+  };
+  return { store, planner, queue, probot, receive, errors };
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** Mocks: installation token, environment files at the base, and the compare calls of the trunk rule. */
+function mockPolicyReads(api: nock.Scope): void {
+  api
+    .post('/app/installations/2/access_tokens')
+    .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' });
+  const files = readdirSync('environments').filter((f) => f.endsWith('.yaml'));
+  api
+    .get(`${REPO}/contents/environments`)
+    .query({ ref: BASE })
+    .reply(
+      200,
+      files.map((f) => ({ type: 'file', name: f, path: `environments/${f}`, sha: 'c'.repeat(40), size: 1 })),
+    );
+  for (const f of files) {
+    const text = readFileSync(`environments/${f}`, 'utf8');
+    api
+      .get(`${REPO}/contents/environments%2F${f}`)
+      .query({ ref: BASE })
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        content: b64(text),
+        size: text.length,
+        name: f,
+        path: `environments/${f}`,
+        sha: 'c'.repeat(40),
+      });
+  }
+}
+
+function mockTrunkCompares(api: nock.Scope): void {
+  const compare = { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, merge_base_commit: { sha: '0'.repeat(40) }, files: [] };
+  api
+    .get(`${REPO}/compare/main...${HEAD}`)
+    .query(true)
+    .reply(200, { ...compare, commits: [{ sha: '1'.repeat(40), parents: [{ sha: '0'.repeat(40) }] }] });
+  for (const lower of ['dev', 'uat'])
+    api
+      .get(`${REPO}/compare/main...${lower}`)
+      .query(true)
+      .reply(200, { ...compare, ahead_by: 0, total_commits: 0, commits: [] });
+}
+
+function mockApprovalsReads(api: nock.Scope, reviews: unknown[] = []): void {
+  for (const path of ['.github%2FCODEOWNERS', 'CODEOWNERS', 'docs%2FCODEOWNERS'])
+    api.get(`${REPO}/contents/${path}`).query({ ref: BASE }).reply(404);
+  api
+    .get(`${REPO}/pulls/7/files`)
+    .query(true)
+    .reply(200, [{ filename: 'modules/aws/network/vpc.ts' }]);
+  api.get(`${REPO}/pulls/7/reviews`).query(true).reply(200, reviews);
+}
+
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('webhook handlers', () => {
+  test('GIVEN pull_request.opened feature/x → dev WHEN received THEN branch-policy, approvals and plan checks and the App’s own sticky comment are written', async () => {
+    const { receive, planner, errors } = setup();
+    const api = nock(API);
+    const checks: Body[] = [];
+    mockPolicyReads(api);
+    mockTrunkCompares(api);
+    mockApprovalsReads(api);
+    api
+      .post(`${REPO}/check-runs`)
+      .times(3)
+      .reply(201, (_uri, body) => {
+        checks.push(body as Body);
+        return { id: checks.length };
+      });
+    api.get('/app').reply(200, { id: 1, slug: 'gitops', name: 'gitops', owner: { login: 'acme' } });
+    api
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [{ id: 50, body: 'pasted <!-- gitops:plan -->', user: { login: 'mallory', type: 'User' } }]);
+    let comment: Body | undefined;
+    api.post(`${REPO}/issues/7/comments`).reply(201, (_uri, body) => {
+      comment = body as Body;
+      return { id: 99 };
+    });
+    let completed: Body | undefined;
+    api.patch(`${REPO}/check-runs/3`).reply(200, (_uri, body) => {
+      completed = body as Body;
+      return { id: 3 };
+    });
+
+    await receive('pull_request', 'delivery-1', payload('pull_request', 'opened'));
+
+    expect(errors).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(checks.map((c) => [c.name, c.head_sha, c.status, c.conclusion])).toEqual([
+      ['gitops/branch-policy', HEAD, 'completed', 'success'],
+      ['gitops/approvals/dev', HEAD, 'completed', 'success'],
+      ['gitops/plan/dev', HEAD, 'in_progress', undefined],
+    ]);
+    expect(completed).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(comment?.body).toContain('<!-- gitops:plan -->');
+    expect(planner.requests[0]).toMatchObject({
+      repoUrl: 'https://github.com/acme/infra.git',
+      authToken: 'ghs_test',
+      headSha: HEAD,
+      baseSha: BASE,
+      environment: 'dev',
+    });
+  });
+
+  test('GIVEN the same delivery id twice WHEN received THEN the second does nothing', async () => {
+    const { receive, planner, store } = setup();
+    store.claimDelivery('delivery-2', 'pull_request.opened');
+    await receive('pull_request', 'delivery-2', payload('pull_request', 'opened'));
+    expect(planner.requests).toHaveLength(0);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('GIVEN pull_request.opened feature/y → main WHEN received THEN one failing branch-policy check lists the allowed pairs and nothing is planned', async () => {
+    const { receive, planner, errors } = setup();
+    const api = nock(API);
+    mockPolicyReads(api);
+    let check: Body | undefined;
+    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
+      check = body as Body;
+      return { id: 1 };
+    });
+    await receive('pull_request', 'delivery-3', payload('pull_request', 'opened', { head: 'feature/y', base: 'main' }));
+    expect(errors).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(check).toMatchObject({
+      name: 'gitops/branch-policy',
+      conclusion: 'failure',
+      output: { title: 'feature/y → main is not allowed' },
+    });
+    expect(check?.output.text).toContain('`release/* → main`');
+    expect(planner.requests).toHaveLength(0);
+  });
+
+  test.each([
+    ['pull_request.edited without a base change', 'pull_request', 'edited'],
+    ['pull_request.closed', 'pull_request', 'closed'],
+    ['pull_request.labeled', 'pull_request', 'labeled'],
+  ])('GIVEN %s WHEN received THEN no request is made and the delivery is not even claimed', async (_what, event, action) => {
+    const { receive, store } = setup();
+    const body = payload(event, action);
+    if (action === 'edited') body.changes = { title: { from: 'old' } };
+    await receive(event, 'delivery-4', body);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(store.claimDelivery('delivery-4', 'x')).toBe(true);
+  });
+
+  test('GIVEN pull_request.edited that changed the base to main WHEN received THEN the branch policy is checked again', async () => {
+    const { receive, errors } = setup();
+    const api = nock(API);
+    mockPolicyReads(api);
+    let check: Body | undefined;
+    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
+      check = body as Body;
+      return { id: 1 };
+    });
+    const body = payload('pull_request', 'edited', { base: 'main' });
+    body.changes = { base: { ref: { from: 'dev' }, sha: { from: BASE } } };
+    await receive('pull_request', 'delivery-9', body);
+    expect(errors).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(check).toMatchObject({ name: 'gitops/branch-policy', conclusion: 'failure' });
+  });
+
+  test('GIVEN two pushes to one pull request WHEN the second arrives while the first job runs THEN the first job is aborted as superseded and they never overlap', async () => {
+    const queue = new JobQueue();
+    const store = new SqliteStore(':memory:');
+    const seen: { head: string; signal: AbortSignal }[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const core: ControllerCore = {
+      async pullRequestChanged(_session, pr, signal) {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        seen.push({ head: pr.headSha, signal });
+        if (seen.length === 1) await new Promise((r) => signal.addEventListener('abort', r));
+        running--;
+      },
+      reviewChanged: async () => undefined,
+      commentCreated: async () => ({ action: 'ignored' }),
+    };
+    const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
+    registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+    const push = (id: string, head: string) => {
+      const body = payload('pull_request', 'synchronize') as Body;
+      body.pull_request.head.sha = head;
+      return probot.receive({ id, name: 'pull_request', payload: body } as never);
+    };
+    await push('d-1', '1'.repeat(40));
+    await new Promise((r) => setImmediate(r));
+    await push('d-2', '2'.repeat(40));
+    await queue.onIdle();
+    expect(seen.map((s) => [s.head[0], s.signal.aborted])).toEqual([
+      ['1', true],
+      ['2', false],
+    ]);
+    expect((seen[0].signal.reason as Error).message).toBe('superseded by plan of 2222222');
+    expect(maxRunning).toBe(1);
+  });
+
+  test('GIVEN pull_request_review.submitted on release/r1 → uat by a read-only user WHEN received THEN the approvals check fails and does not count them', async () => {
+    const { receive, errors } = setup();
+    const api = nock(API);
+    mockPolicyReads(api);
+    mockApprovalsReads(api, [{ user: { login: 'bob' }, state: 'APPROVED', commit_id: HEAD, submitted_at: '2025-01-01T00:00:00Z' }]);
+    api.get(`${REPO}/collaborators/bob/permission`).reply(200, { permission: 'read', role_name: 'read', user: { login: 'bob' } });
+    let check: Body | undefined;
+    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
+      check = body as Body;
+      return { id: 1 };
+    });
+    await receive('pull_request_review', 'delivery-5', payload('pull_request_review', 'submitted', { head: 'release/r1', base: 'uat' }));
+    expect(errors).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(check).toMatchObject({ name: 'gitops/approvals/uat', conclusion: 'failure' });
+    expect(check?.output.text).toContain('`bob`: has read permission');
+  });
+
+  test('GIVEN a /plan comment from a read-only user WHEN received THEN exactly one reply says so and nothing else happens', async () => {
+    const { receive, planner, errors } = setup();
+    const api = nock(API);
+    api.post('/app/installations/2/access_tokens').reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' });
+    api.get(`${REPO}/collaborators/bob/permission`).reply(200, { permission: 'read', role_name: 'read', user: { login: 'bob' } });
+    let reply: Body | undefined;
+    api.post(`${REPO}/issues/7/comments`).reply(201, (_uri, body) => {
+      reply = body as Body;
+      return { id: 5 };
+    });
+    const body = payload('issue_comment', 'created') as Body;
+    body.issue.pull_request = { url: `${API}${REPO}/pulls/7` };
+    body.comment.body = '/plan';
+    body.comment.user = { login: 'bob', type: 'User' };
+    await receive('issue_comment', 'delivery-6', body);
+    expect(errors).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(reply?.body).toBe('@bob `/plan` needs write permission on acme/infra; you have read. Nothing was done.');
+    expect(planner.requests).toHaveLength(0);
+  });
+
+  test('GIVEN a /plan comment on an issue that is not a pull request, or an ordinary comment WHEN received THEN no request is made', async () => {
+    const { receive } = setup();
+    const onIssue = payload('issue_comment', 'created') as Body;
+    delete onIssue.issue.pull_request;
+    onIssue.comment.body = '/plan';
+    await receive('issue_comment', 'delivery-7', onIssue);
+    const chat = payload('issue_comment', 'created') as Body;
+    chat.issue.pull_request = { url: 'x' };
+    chat.comment.body = 'thanks, looks good';
+    await receive('issue_comment', 'delivery-8', chat);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+// Webhook handlers: thin on purpose. Each one decides whether the event concerns the controller,
+// claims the delivery id (a redelivery does nothing twice) and queues a job — no GitHub call, no
+// git, nothing slow — so the HTTP answer goes out at once. The work happens in controller/core;
+// the sessions it works with come from the composition root.
+import type { Context, Probot } from 'probot';
+import type { ControllerCore } from '../core/controller.js';
+import { shortSha, type PullRequestRef, type RepoSession } from '../core/ports/session.js';
+import type { DeliveryClaims } from '../core/ports/store.js';
+import { parseCommand } from '../rules/commands.js';
+import type { JobQueue } from './job-queue.js';
+import { pullRequestKey, pullRequestRef, repositoryOf } from './payload.js';
+
+type AnyContext = Context<'pull_request' | 'pull_request_review' | 'issue_comment'>;
+
+/** What a session is made from: the event's installation-authenticated Octokit and its logger. */
+export type RepoContext = Pick<AnyContext, 'octokit' | 'log'>;
+
+export interface HandlerDeps {
+  readonly core: ControllerCore;
+  readonly queue: JobQueue;
+  readonly deliveries: DeliveryClaims;
+  /** The session of the event's installation and repository (controller/compose.ts sessionsOf). */
+  readonly sessions: (context: RepoContext, owner: string, repo: string) => RepoSession;
+}
+
+/** Claims the delivery; false (and a log line) for a redelivery. */
+function claim(context: AnyContext, deps: HandlerDeps): boolean {
+  const event = `${context.name}.${(context.payload as { action?: string }).action ?? ''}`;
+  if (deps.deliveries.claimDelivery(context.id, event)) return true;
+  context.log.info({ delivery: context.id, event }, 'delivery seen before; ignored');
+  return false;
+}
+
+/** Queues a plan of the pull request; a newer plan of the same pull request supersedes it. */
+export function queuePlan(deps: Pick<HandlerDeps, 'core' | 'queue'>, session: RepoSession, pr: PullRequestRef): void {
+  void deps.queue.enqueue({
+    key: pullRequestKey(pr, pr.number),
+    label: `plan of ${shortSha(pr.headSha)}`,
+    supersedeGroup: 'plan',
+    run: (signal) => deps.core.pullRequestChanged(session, pr, signal),
+  });
+}
+
+export async function onPullRequest(context: Context<'pull_request'>, deps: HandlerDeps): Promise<void> {
+  const { payload } = context;
+  if (payload.pull_request.state !== 'open') return;
+  if (payload.action === 'edited' && !(payload.changes as { base?: unknown } | undefined)?.base) return;
+  const pr = pullRequestRef(context.name, payload);
+  if (!claim(context, deps)) return;
+  queuePlan(deps, deps.sessions(context, pr.owner, pr.repo), pr);
+}
+
+export async function onReview(context: Context<'pull_request_review'>, deps: HandlerDeps): Promise<void> {
+  const { payload } = context;
+  if (payload.pull_request.state !== 'open') return;
+  const pr = pullRequestRef(context.name, payload);
+  if (!claim(context, deps)) return;
+  const session = deps.sessions(context, pr.owner, pr.repo);
+  void deps.queue.enqueue({
+    key: pullRequestKey(pr, pr.number),
+    label: `approvals of ${shortSha(pr.headSha)}`,
+    run: () => deps.core.reviewChanged(session, pr),
+  });
+}
+
+export async function onComment(context: Context<'issue_comment'>, deps: HandlerDeps): Promise<void> {
+  const { payload } = context;
+  if (!payload.issue.pull_request || payload.issue.state !== 'open') return;
+  // Ordinary conversation and comments by Apps (this one's included) are not commands: no claim, no job.
+  if (payload.comment.user?.type === 'Bot') return;
+  const command = parseCommand(payload.comment.body);
+  if (command === undefined) return;
+  const repo = repositoryOf(context.name, payload);
+  if (!claim(context, deps)) return;
+  const session = deps.sessions(context, repo.owner, repo.repo);
+  const input = {
+    owner: repo.owner,
+    repo: repo.repo,
+    pr: payload.issue.number,
+    cloneUrl: repo.cloneUrl,
+    command,
+    sender: payload.comment.user?.login ?? '',
+    senderType: payload.comment.user?.type ?? 'User',
+  };
+  void deps.queue.enqueue({
+    key: pullRequestKey(repo, input.pr),
+    label: `comment ${payload.comment.id}`,
+    run: async () => void (await deps.core.commentCreated(session, input)),
+  });
+}
+
+export function registerHandlers(app: Probot, deps: HandlerDeps): void {
+  app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'], (c) =>
+    onPullRequest(c, deps),
+  );
+  app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (c) => onReview(c, deps));
+  app.on('issue_comment.created', (c) => onComment(c, deps));
+}
