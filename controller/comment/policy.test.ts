@@ -4,7 +4,7 @@ import type { Finding, PolicySettings } from '../../modules/policy/engine.js';
 import { evaluatePolicyGate, type PolicyGateResult } from '../rules/policy-gate.js';
 import type { SynthStacks } from '../core/ports/plan-report.js';
 import { policyCheckTitle, renderPolicyCheckOutput, renderPolicyUnavailable } from './policy.js';
-import { CHECK_RUN_LIMIT } from './render.js';
+import { CHECK_RUN_LIMIT } from './limits.js';
 import { BASE_SHA, HEAD_SHA } from '../../test/fixtures/sample-reports.js';
 import { COMMENT_MARKER } from './templates.js';
 

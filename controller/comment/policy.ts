@@ -5,7 +5,8 @@
 import type { GateWaiver, PolicyGateResult } from '../rules/policy-gate.js';
 import type { Finding } from '../../modules/policy/engine.js';
 import { clip, repositoryWebUrl, sizeOf } from './escape.js';
-import { CHECK_RUN_LIMIT, type CheckRunOutput } from './render.js';
+import { CHECK_RUN_LIMIT } from './limits.js';
+import type { CheckRunOutput } from './render.js';
 import { code, join, mdText, policyLine, Safe, shaRef } from './templates.js';
 
 const CELL_MAX = 300;

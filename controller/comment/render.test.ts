@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { PlanReport, ResourceChange, StackReport } from '../core/ports/plan-report.js';
-import { CHECK_RUN_LIMIT, COMMENT_LIMIT, renderCheckRunOutput, renderPlanComment, renderPlanFailure } from './render.js';
+import { CHECK_RUN_LIMIT, COMMENT_LIMIT } from './limits.js';
+import { renderCheckRunOutput, renderPlanComment, renderPlanFailure } from './render.js';
 import {
   BASE_SHA,
   HEAD_SHA,

@@ -3,6 +3,7 @@
 // details are shortened fairly (small stacks whole, large ones cut) with a pointer to the full plan.
 import type { PlanReport, StackReport } from '../core/ports/plan-report.js';
 import { clip, repositoryWebUrl, sizeOf } from './escape.js';
+import { CHECK_RUN_LIMIT, COMMENT_LIMIT } from './limits.js';
 import {
   attributeLine,
   checkRunTitle,
@@ -29,11 +30,6 @@ import {
   type PolicyLine,
   type TableRow,
 } from './templates.js';
-
-/** GitHub's limit for an issue comment body. */
-export const COMMENT_LIMIT = 65_536;
-/** GitHub's limit for each of a check run output's title, summary and text. */
-export const CHECK_RUN_LIMIT = 65_535;
 
 export interface CommentOptions {
   /** The repository's web or clone URL; SHAs link to their commits when given. @default no links */

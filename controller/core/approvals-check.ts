@@ -1,5 +1,5 @@
 // The `gitops/approvals/<env>` check: CODEOWNERS read at the base, reviews on the current head only,
-// counted only from people with write permission (C1's evaluateApprovals decides; this gathers).
+// counted only from people with write permission (rules/approvals.ts evaluateApprovals decides; this gathers).
 import { evaluateApprovals, latestReviews, ownerRequirements } from '../rules/approvals.js';
 import { loadCodeownersAt } from './config-at-base.js';
 import type { Environment } from '../../environments/schema.js';

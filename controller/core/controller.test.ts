@@ -18,7 +18,7 @@ function setup() {
 const live = () => new AbortController().signal;
 
 describe('ReleaseController', () => {
-  test('GIVEN feature/x → dev WHEN the pull request changes THEN branch policy, approvals and the plan are recorded in that order', async () => {
+  test('GIVEN feature/x → dev WHEN the pull request changes THEN branch rules, approvals and the plan are recorded in that order', async () => {
     const { gh, controller, session, planner } = setup();
     await controller.pullRequestChanged(session, pullRequest(), live());
     expect(gh.writes).toEqual([
@@ -29,6 +29,22 @@ describe('ReleaseController', () => {
       'updateCheckRun gitops/plan/dev completed success',
     ]);
     expect(planner.requests[0].environment).toBe('dev');
+  });
+
+  test('GIVEN environment files in a non-default folder WHEN the pull request changes THEN the branch rules read them there and the planner is asked to synth with that folder', async () => {
+    const { gh, store, planner, session } = setup();
+    for (const [path, text] of gh.files.get(BASE) ?? []) gh.setFile(BASE, path.replace(/^environments\//, 'infra/envs/'), text);
+    gh.files.get(BASE)?.forEach((_t, path) => path.startsWith('environments/') && gh.files.get(BASE)?.delete(path));
+    const controller = new ReleaseController({ store, planner, replan: () => undefined, envDir: 'infra/envs' });
+    await controller.pullRequestChanged(session, pullRequest(), live());
+    expect(gh.writes[0]).toBe('createCheckRun gitops/branch-policy completed success');
+    expect(planner.requests[0]).toMatchObject({ environment: 'dev', envDir: 'infra/envs' });
+  });
+
+  test('GIVEN the default folder WHEN the pull request changes THEN the planner gets no envDir (its default, environments)', async () => {
+    const { controller, session, planner } = setup();
+    await controller.pullRequestChanged(session, pullRequest(), live());
+    expect(planner.requests[0].envDir).toBeUndefined();
   });
 
   test('GIVEN feature/y → main WHEN the pull request changes THEN only the failing branch-policy check is written and nothing is planned', async () => {

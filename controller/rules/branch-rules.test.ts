@@ -8,8 +8,8 @@ const shipped: Environment[] = validateEnvironmentFiles(
 ).environments.map((e) => e.environment);
 const ALL_PAIRS = 'Allowed pairs: feature/* → dev, release/* → uat, release/* → main, hotfix/* → main, feature/* → release/*.';
 
-describe('evaluateBranchRules with the shipped environment files (DESIGN.md §2)', () => {
-  test('GIVEN the shipped files WHEN the table is derived THEN it lists every pair of DESIGN.md §2 in file order', () => {
+describe('evaluateBranchRules with the shipped environment files (the README branch table)', () => {
+  test('GIVEN the shipped files WHEN the table is derived THEN it lists every pair of the README branch table in file order', () => {
     expect(branchRules(shipped).map((r) => [r.head, r.base, r.environment, r.action, r.source])).toEqual([
       ['feature/*', 'dev', 'dev', 'deploy', 'accepts'],
       ['release/*', 'uat', 'uat', 'deploy', 'accepts'],

@@ -1,4 +1,4 @@
-// The branching model (DESIGN.md §2) as data: every allowed (head → base) pair is derived from the
+// The branching model (the README's branch table) as data: every allowed (head → base) pair is derived from the
 // environment files, so renaming a branch or adding an environment needs no change here.
 import { validateBranchName } from './branch-name.js';
 

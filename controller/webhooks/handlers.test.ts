@@ -219,7 +219,7 @@ describe('webhook handlers', () => {
     expect(store.claimDelivery('delivery-4', 'x')).toBe(true);
   });
 
-  test('GIVEN pull_request.edited that changed the base to main WHEN received THEN the branch policy is checked again', async () => {
+  test('GIVEN pull_request.edited that changed the base to main WHEN received THEN the branch rules are checked again', async () => {
     const { receive, errors } = setup();
     const api = nock(API);
     mockPolicyReads(api);
