@@ -86,7 +86,8 @@ export function composeController(opts: ControllerOptions): Controller {
       runner: new TerraformRunner({ workRoot: join(opts.workDir, 'terraform'), concurrency: opts.concurrency }),
     });
   const core: ControllerCore =
-    opts.core ?? new ReleaseController({ store, planner, replan: (session, pr) => queuePlan({ core, queue }, session, pr) });
+    opts.core ??
+    new ReleaseController({ store, planner, replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger) });
   return {
     store,
     queue,

@@ -69,7 +69,8 @@ describe('the repository keeps the boundaries', () => {
     .trim()
     .split('\n')
     .filter((f) => !f.endsWith('.test.ts'));
-  const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
+  const importsOf = (file: string) =>
+    [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
 
   test('GIVEN the core and rules WHEN their imports are listed THEN none is an adapter', () => {
     const offenders = files

@@ -13,6 +13,7 @@ function setup() {
   gh.compares.set('main...uat', []);
   const store = new SqliteStore(':memory:');
   const planner = new FakePlanner();
+  gh.open(pullRequest());
   return { gh, store, planner, session: sessionOf(gh), controller: new ReleaseController({ store, planner, replan: () => undefined }) };
 }
 const live = () => new AbortController().signal;

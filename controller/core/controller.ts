@@ -10,12 +10,16 @@ import { checkBranchRules } from './branch-check.js';
 import { runCommand, type CommandOutcome, type CommentInput, type UnlockResult } from './comment-commands.js';
 import { loadEnvironmentsAt } from './config-at-base.js';
 import { runPlan, type PlanDeps } from './plan-check.js';
+import { currentPullRequest, mayRunCode, waitForWriter, type PlanTrigger } from './plan-gate.js';
 import type { PullRequestRef, RepoSession } from './ports/session.js';
 import type { Locks, PlanRecords } from './ports/store.js';
 
 export interface ControllerCore {
-  /** opened / synchronize / reopened / base edited / `/plan`: branch rules, approvals, plan and policy check. */
-  pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal): Promise<void>;
+  /**
+   * opened / synchronize / reopened / base edited / `/plan`: branch rules, approvals, plan and policy check, for the
+   * pull request's current head only; the code is planned when its author may push or a writer asked (`trigger`).
+   */
+  pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal, trigger?: PlanTrigger): Promise<void>;
   /** A review was submitted or dismissed: the approvals check of the current head. */
   reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void>;
   /** A command in a comment on a pull request (`/plan` queues a re-plan through `replan`). */
@@ -23,7 +27,7 @@ export interface ControllerCore {
 }
 
 /** Queues a plan of the pull request as a job of its own (a newer one supersedes it); never waits for it. */
-export type Replan = (session: RepoSession, pr: PullRequestRef) => void;
+export type Replan = (session: RepoSession, pr: PullRequestRef, trigger: PlanTrigger) => void;
 
 export interface ReleaseControllerOptions extends PlanDeps {
   readonly store: PlanRecords & Pick<Locks, 'getLock' | 'releaseLock'>;
@@ -36,12 +40,18 @@ export interface ReleaseControllerOptions extends PlanDeps {
 export class ReleaseController implements ControllerCore {
   constructor(private readonly opts: ReleaseControllerOptions) {}
 
-  async pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal): Promise<void> {
+  async pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal, trigger: PlanTrigger = {}): Promise<void> {
+    const now = await currentPullRequest(session, pr);
+    if (!now.current) {
+      session.log.info({ pr: pr.number, head: pr.headSha, reason: now.reason }, 'event no longer concerns the pull request; nothing done');
+      return;
+    }
     const branch = await checkBranchRules(session, pr, this.opts.envDir);
     if (!branch.ok || !branch.environment || !branch.verdict) return;
     if (branch.verdict.action === 'deploy' && !signal.aborted) {
       await checkApprovals(session, pr, branch.environment, pr.author);
     }
+    if (!(await mayRunCode(session, now.info, trigger))) return waitForWriter(session, pr, now.info.author, branch.environment.name);
     // the environment was read at the base: its policy level and waivers cannot come from the pull request
     const policy: PolicySettings = branch.environment.policy;
     await runPlan(session, pr, branch.environment.name, signal, this.opts, { policy, envDir: this.opts.envDir });
@@ -62,21 +72,25 @@ export class ReleaseController implements ControllerCore {
     });
   }
 
-  /** `/plan`: the pull request as it is now (the comment's payload carries no SHAs), if it is still open. */
+  /** `/plan` by a writer: the pull request as it is now (the comment's payload carries no SHAs), if it is still open. */
   private async replan(session: RepoSession, input: CommentInput): Promise<void> {
     const info = await session.github.getPullRequest(input.pr);
     if (info.state !== 'open') return;
-    this.opts.replan(session, {
-      owner: input.owner,
-      repo: input.repo,
-      number: input.pr,
-      headRef: info.headRef,
-      headSha: info.headSha,
-      baseRef: info.baseRef,
-      baseSha: info.baseSha,
-      cloneUrl: input.cloneUrl,
-      author: info.author,
-    });
+    this.opts.replan(
+      session,
+      {
+        owner: input.owner,
+        repo: input.repo,
+        number: input.pr,
+        headRef: info.headRef,
+        headSha: info.headSha,
+        baseRef: info.baseRef,
+        baseSha: info.baseSha,
+        cloneUrl: input.cloneUrl,
+        author: info.author,
+      },
+      { approvedBy: input.sender },
+    );
   }
 
   /** The environment a pull request targets, by the environment files at its base; undefined when none. */

@@ -199,6 +199,7 @@ describe('ReleaseController: the policy settings come from the base', () => {
     gh.compares.set('main...uat', []);
     const store = new SqliteStore(':memory:');
     const planner = new SynthPlanner();
+    gh.open(pullRequest());
     return { gh, planner, session: sessionOf(gh), controller: new ReleaseController({ store, planner, replan: () => undefined }) };
   }
 

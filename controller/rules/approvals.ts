@@ -3,7 +3,7 @@
 // owners. Only approvals of the CURRENT head count (a push makes earlier approvals stale), only
 // from people who can write to the repository, and a reviewer's latest word wins.
 import { matchFile, parse, type CodeOwnersEntry } from 'codeowners-utils';
-import type { Permission, Review } from '../core/ports/github.js';
+import { WRITE_PERMISSIONS, type Permission, type Review } from '../core/ports/github.js';
 
 export interface ApprovalsInput {
   /** `release.requiredApprovals` of the target environment. */
@@ -48,7 +48,6 @@ export interface ApprovalsResult {
   readonly text: string;
 }
 
-const WRITE: readonly Permission[] = ['write', 'maintain', 'admin'];
 const DECISIVE = new Set(['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED']);
 const short = (sha: string) => sha.slice(0, 7);
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -118,7 +117,7 @@ export function evaluateApprovals(input: ApprovalsInput): ApprovalsResult {
       why = `approved an older commit (${short(review.commitId)}); the head is ${short(input.headSha)}`;
     else if (login === author) why = 'is the author';
     else if (permission === undefined) why = 'permission unknown';
-    else if (!WRITE.includes(permission)) why = `has ${permission} permission (write, maintain or admin needed)`;
+    else if (!WRITE_PERMISSIONS.includes(permission)) why = `has ${permission} permission (write, maintain or admin needed)`;
     if (why) notCounted.push({ user: review.user, why });
     else approvedBy.push(review.user);
   }

@@ -56,7 +56,11 @@ function setup() {
     log: pino({ level: 'silent' }),
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
   });
-  const core: ControllerCore = new ReleaseController({ store, planner, replan: (session, pr) => queuePlan({ core, queue }, session, pr) });
+  const core: ControllerCore = new ReleaseController({
+    store,
+    planner,
+    replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
+  });
   registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
   const receive = async (name: string, id: string, body: Record<string, unknown>) => {
     await probot.receive({ id, name, payload: body } as never);
@@ -97,6 +101,24 @@ function mockPolicyReads(api: nock.Scope): void {
   }
 }
 
+/** The pull request as the API has it now (head HEAD, open, by alice) and, when asked, alice's permission. */
+function mockCurrentPullRequest(api: nock.Scope, authorPermission?: string): void {
+  api.get(`${REPO}/pulls/7`).reply(200, {
+    number: 7,
+    state: 'open',
+    merged: false,
+    draft: false,
+    title: 't',
+    user: { login: 'alice' },
+    head: { ref: 'feature/x', sha: HEAD, repo: { full_name: 'acme/infra' } },
+    base: { ref: 'dev', sha: BASE },
+  });
+  if (authorPermission)
+    api
+      .get(`${REPO}/collaborators/alice/permission`)
+      .reply(200, { permission: authorPermission, role_name: authorPermission, user: { login: 'alice' } });
+}
+
 function mockTrunkCompares(api: nock.Scope): void {
   const compare = { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, merge_base_commit: { sha: '0'.repeat(40) }, files: [] };
   api
@@ -132,6 +154,7 @@ describe('webhook handlers', () => {
     const api = nock(API);
     const checks: Body[] = [];
     mockPolicyReads(api);
+    mockCurrentPullRequest(api, 'write');
     mockTrunkCompares(api);
     mockApprovalsReads(api);
     api
@@ -189,6 +212,7 @@ describe('webhook handlers', () => {
     const { receive, planner, errors } = setup();
     const api = nock(API);
     mockPolicyReads(api);
+    mockCurrentPullRequest(api);
     let check: Body | undefined;
     api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
       check = body as Body;
@@ -223,6 +247,7 @@ describe('webhook handlers', () => {
     const { receive, errors } = setup();
     const api = nock(API);
     mockPolicyReads(api);
+    mockCurrentPullRequest(api);
     let check: Body | undefined;
     api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
       check = body as Body;

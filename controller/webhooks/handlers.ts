@@ -4,6 +4,7 @@
 // the sessions it works with come from the composition root.
 import type { Context, Probot } from 'probot';
 import type { ControllerCore } from '../core/controller.js';
+import type { PlanTrigger } from '../core/plan-gate.js';
 import { shortSha, type PullRequestRef, type RepoSession } from '../core/ports/session.js';
 import type { DeliveryClaims } from '../core/ports/store.js';
 import { parseCommand } from '../rules/commands.js';
@@ -32,12 +33,17 @@ function claim(context: AnyContext, deps: HandlerDeps): boolean {
 }
 
 /** Queues a plan of the pull request; a newer plan of the same pull request supersedes it. */
-export function queuePlan(deps: Pick<HandlerDeps, 'core' | 'queue'>, session: RepoSession, pr: PullRequestRef): void {
+export function queuePlan(
+  deps: Pick<HandlerDeps, 'core' | 'queue'>,
+  session: RepoSession,
+  pr: PullRequestRef,
+  trigger?: PlanTrigger,
+): void {
   void deps.queue.enqueue({
     key: pullRequestKey(pr, pr.number),
     label: `plan of ${shortSha(pr.headSha)}`,
     supersedeGroup: 'plan',
-    run: (signal) => deps.core.pullRequestChanged(session, pr, signal),
+    run: (signal) => deps.core.pullRequestChanged(session, pr, signal, trigger),
   });
 }
 

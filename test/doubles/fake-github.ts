@@ -45,6 +45,26 @@ export class FakeGitHub implements RepoGitHub {
     return this;
   }
 
+  /** Makes `pr` an open pull request (its head is the current head) whose author has `authorPermission`. */
+  open(pr: PullRequestRef, authorPermission: Permission = 'write'): this {
+    const author = pr.author ?? 'alice';
+    this.pulls.set(pr.number, {
+      number: pr.number,
+      state: 'open',
+      merged: false,
+      draft: false,
+      title: `#${pr.number}`,
+      author,
+      headRef: pr.headRef,
+      headSha: pr.headSha,
+      headRepo: `${pr.owner}/${pr.repo}`,
+      baseRef: pr.baseRef,
+      baseSha: pr.baseSha,
+    });
+    if (!this.permissions.has(author)) this.permissions.set(author, authorPermission);
+    return this;
+  }
+
   setFile(ref: string, path: string, text: string): this {
     const files = this.files.get(ref) ?? new Map<string, string>();
     files.set(path, text);

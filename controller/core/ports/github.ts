@@ -2,6 +2,8 @@
 // adapter (controller/github/client.ts) implements them; tests use an in-memory double.
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 export const PERMISSIONS: readonly Permission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
+/** Permissions that may push to the repository: their holders' commands, approvals and code are trusted. */
+export const WRITE_PERMISSIONS: readonly Permission[] = ['write', 'maintain', 'admin'];
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
 
