@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import type { ProbotOctokit } from 'probot';
-import { CHECK_RUN_LIMIT as CHECK_RUN_TEXT_LIMIT } from '../comment/limits.js';
+import { CHECK_RUN_LIMIT } from '../comment/limits.js';
 import { OctokitGitHubClient, type OctokitLike } from './client.js';
 
 // Compile-time (tsc): Probot 14's context.octokit is accepted as it is.
@@ -275,7 +275,7 @@ describe('OctokitGitHubClient check runs', () => {
       .post(`${REPO}/check-runs`, (b) => ((summary = b.output.summary), true))
       .reply(201, { id: 1 });
     await client().createCheckRun({ name: 'n', headSha: 'h', status: 'in_progress', title: 't', summary: 'x'.repeat(70_000) });
-    expect(summary).toHaveLength(CHECK_RUN_TEXT_LIMIT);
+    expect(summary).toHaveLength(CHECK_RUN_LIMIT);
     expect(summary).toMatch(/cut to fit GitHub’s 65,535-character limit\)$/);
   });
 

@@ -106,6 +106,40 @@ export interface RepoGitHub {
   updateComment(id: number, body: string): Promise<void>;
 }
 
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+export interface NewDeployment {
+  /** The commit SHA deployed (a SHA, never a branch: the evidence must name the exact tree). */
+  readonly sha: string;
+  /** The environment's name, e.g. `prod`. */
+  readonly environment: string;
+  readonly description: string;
+  /** Whether the environment is production (the environment file's tier). */
+  readonly production: boolean;
+}
+
+export interface Deployment {
+  readonly id: number;
+  readonly sha: string;
+  readonly environment: string;
+  /** The latest status; undefined before the first one. */
+  readonly state?: DeploymentState;
+}
+
+/**
+ * GitHub deployments, the public record of what was applied where: one per environment per commit,
+ * statuses in_progress → success / failure with a log URL; promotion reads them as evidence.
+ */
+export interface RepoDeployments {
+  createDeployment(deployment: NewDeployment): Promise<number>;
+  setDeploymentStatus(
+    id: number,
+    status: { readonly state: DeploymentState; readonly description: string; readonly logUrl?: string },
+  ): Promise<void>;
+  /** Deployments of `environment` (of `sha` when given), newest first, each with its latest state. */
+  listDeployments(environment: string, sha?: string): Promise<Deployment[]>;
+}
+
 /** A path exists at the ref but is the wrong kind (a directory read as a file, or the reverse). */
 export class ContentTypeError extends Error {
   constructor(
