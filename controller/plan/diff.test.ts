@@ -1,5 +1,6 @@
+import { renderCheckRunOutput, renderPlanComment } from '../comment/render.js';
 import { affectedStacks, diffAttributes, diffStack, diffStacks } from './diff.js';
-import type { TerraformJson } from '../core/ports/plan-report.js';
+import type { PlanReport, StackDiff, TerraformJson } from '../core/ports/plan-report.js';
 
 const meta = (path: string) => ({ '//': { metadata: { path, uniqueId: path.replaceAll('/', '_') } } });
 
@@ -138,5 +139,124 @@ describe('diffStacks and affectedStacks', () => {
   test('GIVEN an unchanged release stack (same commit) WHEN the affected stacks are chosen THEN it is still included', () => {
     const same = { 'release-dev': release('aaa'), 'agri-dev': base };
     expect(affectedStacks(diffStacks(same, same), 'dev').map((d) => [d.stack, d.status])).toEqual([['release-dev', 'unchanged']]);
+  });
+});
+
+describe('secret masking in the synth diff', () => {
+  // Each value here would be a secret in a real stack; none of them may reach the comment or the check run.
+  const SECRETS = {
+    ssm: 'ssm-securestring-old-1f9a',
+    ssmNew: 'ssm-securestring-new-77c2',
+    keyVault: 'kv-secret-value-0d3e',
+    lambdaEnv: 'lambda-env-webhook-8b1c',
+    appSetting: 'app-setting-sas-5e6f',
+    backupUrl: 'https://backups.blob.core.windows.net/c?sig=sas-4a4a',
+    psk: 'vpn-psk-tunnel1-9f0e',
+    variableDefault: 'variable-default-2c3d',
+    variableDefaultNew: 'variable-default-new-6a7b',
+    output: 'output-value-secret-3e4f',
+    kmsPlaintext: 'kms-plaintext-7d8e',
+    writeOnly: 'db-password-wo-1a2b',
+  };
+  const stack = (ssmValue: string, variableDefault: string): TerraformJson => ({
+    variable: {
+      vpn_psk: { type: 'string', sensitive: true, default: variableDefault },
+      region: { type: 'string', default: 'eu-west-1' },
+    },
+    data: { aws_kms_ciphertext: { token: { key_id: 'alias/app', plaintext: SECRETS.kmsPlaintext } } },
+    resource: {
+      aws_ssm_parameter: { db: { ...meta('s/db'), name: '/app/db-url', type: 'SecureString', value: ssmValue } },
+      azurerm_key_vault_secret: { api: { name: 'api-key', key_vault_id: '${azurerm_key_vault.kv.id}', value: SECRETS.keyVault } },
+      aws_lambda_function: {
+        fn: { function_name: 'orders', environment: { variables: { QUEUE_URL: 'https://sqs/queue', STRIPE_WEBHOOK: SECRETS.lambdaEnv } } },
+      },
+      azurerm_linux_function_app: {
+        app: {
+          name: 'payments',
+          app_settings: { PAYMENT_ENDPOINT: SECRETS.appSetting },
+          backup: [{ name: 'nightly', storage_account_url: SECRETS.backupUrl }],
+        },
+      },
+      aws_vpn_connection: { vpn: { customer_gateway_id: 'cgw-1', tunnel1_preshared_key: SECRETS.psk } },
+      aws_db_instance: { db: { identifier: 'orders', password_wo: SECRETS.writeOnly } },
+    },
+    output: { db_password: { sensitive: true, value: SECRETS.output } },
+  });
+  const base = stack(SECRETS.ssm, SECRETS.variableDefault);
+  const head = stack(SECRETS.ssmNew, SECRETS.variableDefaultNew);
+
+  const report = (diff: StackDiff): PlanReport => ({
+    environment: 'dev',
+    headSha: 'a'.repeat(40),
+    baseSha: 'b'.repeat(40),
+    stacks: [
+      { name: diff.stack, status: diff.status, source: 'synth', synthDiff: diff, unavailableReason: 'providers cannot be installed' },
+    ],
+    warnings: [],
+    startedAt: '2026-03-02T09:14:03.000Z',
+    finishedAt: '2026-03-02T09:15:41.000Z',
+  });
+  const rendered = (diff: StackDiff) => {
+    const check = renderCheckRunOutput(report(diff));
+    return [renderPlanComment(report(diff)), check.title, check.summary, check.text, JSON.stringify(diff)].join('\n');
+  };
+
+  test.each([
+    ['a stack that is added', undefined, head],
+    ['a stack whose secrets changed', base, head],
+    ['a stack that is removed', base, undefined],
+  ])('GIVEN %s WHEN its diff is rendered as the comment and the check run THEN no secret value appears in either', (_, b, h) => {
+    const text = rendered(diffStack('commerce-dev', b, h));
+    for (const [name, value] of Object.entries(SECRETS)) expect({ name, shown: text.includes(value) }).toEqual({ name, shown: false });
+  });
+
+  test('GIVEN an added stack WHEN rendered THEN each secret shows as (sensitive) while the names around it stay readable', () => {
+    const text = rendered(diffStack('commerce-dev', undefined, head));
+    for (const line of [
+      'value: (sensitive)',
+      'environment.variables.STRIPE_WEBHOOK: (sensitive)',
+      'environment.variables.QUEUE_URL: (sensitive)',
+      'app_settings.PAYMENT_ENDPOINT: (sensitive)',
+      'backup[0].storage_account_url: (sensitive)',
+      'tunnel1_preshared_key: (sensitive)',
+      'password_wo: (sensitive)',
+      'plaintext: (sensitive)',
+      'variable.vpn_psk.default: (sensitive)',
+    ])
+      expect(text).toContain(line);
+    expect(text).toContain('name: "/app/db-url"');
+    expect(text).toContain('variable.region.default: "eu-west-1"');
+    expect(text).toContain('variable.vpn_psk.sensitive: true');
+  });
+
+  test('GIVEN a secret whose value changed WHEN diffed THEN it is still listed as a change, masked on both sides', () => {
+    const diff = diffStack('commerce-dev', base, head);
+    expect(diff.resources.map((r) => [r.address, r.attributes])).toEqual([
+      ['aws_ssm_parameter.db', [{ path: 'value', before: '(sensitive)', after: '(sensitive)', sensitive: true, unknownAfter: false }]],
+    ]);
+    expect(diff.settings).toEqual([
+      { path: 'variable.vpn_psk.default', before: '(sensitive)', after: '(sensitive)', sensitive: true, unknownAfter: false },
+    ]);
+  });
+
+  test('GIVEN a head that drops `sensitive: true` from a variable WHEN diffed THEN its default stays masked and the dropped flag shows', () => {
+    const exposed = structuredClone(head) as { variable: { vpn_psk: Record<string, unknown> } };
+    delete exposed.variable.vpn_psk.sensitive;
+    const diff = diffStack('commerce-dev', base, exposed as TerraformJson);
+    expect(diff.settings.map((s) => [s.path, s.before, s.after])).toEqual([
+      ['variable.vpn_psk.default', '(sensitive)', '(sensitive)'],
+      ['variable.vpn_psk.sensitive', true, undefined],
+    ]);
+  });
+
+  test('GIVEN a map value masked by attribute WHEN a key is added THEN the key shows as new with its value masked', () => {
+    const more = structuredClone(head) as {
+      resource: { aws_lambda_function: { fn: { environment: { variables: Record<string, string> } } } };
+    };
+    more.resource.aws_lambda_function.fn.environment.variables.API_SIGNING = 'new-signing-value';
+    const lambda = diffStack('commerce-dev', head, more as TerraformJson).resources[0];
+    expect(lambda.attributes).toEqual([
+      { path: 'environment.variables.API_SIGNING', before: undefined, after: '(sensitive)', sensitive: true, unknownAfter: false },
+    ]);
   });
 });

@@ -2,12 +2,11 @@
 // A synth diff compares desired configuration only: it says nothing about drift or what the provider computes.
 import { SENSITIVE } from '../core/ports/plan-report.js';
 import type { AttributeChange, ChangeAction, ResourceChange, StackDiff, SynthStacks, TerraformJson } from '../core/ports/plan-report.js';
+import { hasSecretName, isSensitiveAttribute, pathParts, type BlockKind } from '../secrets/sensitive.js';
 
 /** cdktf's metadata keys (construct paths, unique ids): they change with refactors, not with infrastructure. */
 const METADATA_KEY = '//';
 const SETTINGS_BLOCKS = ['terraform', 'provider', 'variable', 'locals'] as const;
-/** Synth output carries no provider schema, so attributes whose name looks secret are masked. */
-const SECRET_NAME = /(^|_)(password|passwd|secret|token|private_key|access_key|secret_key|api_key|connection_string|credentials?)($|_)/i;
 
 type Leaves = Map<string, unknown>;
 type Obj = Record<string, unknown>;
@@ -30,15 +29,16 @@ function flatten(value: unknown, prefix: string, out: Leaves = new Map()): Leave
   return out;
 }
 
-function isSecretPath(path: string): boolean {
-  return path
-    .replace(/\[\d+\]/g, '')
-    .split('.')
-    .some((part) => SECRET_NAME.test(part));
-}
-
-/** Attribute changes between two values; `prefix` names the block for settings. */
-export function diffAttributes(before: unknown, after: unknown, prefix = ''): AttributeChange[] {
+/**
+ * Attribute changes between two values; `prefix` names the block for settings. A value is masked when
+ * `isSensitive` says so for its path; a masked value that changed still shows as changed.
+ */
+export function diffAttributes(
+  before: unknown,
+  after: unknown,
+  prefix = '',
+  isSensitive: (path: string) => boolean = hasSecretName,
+): AttributeChange[] {
   const b = flatten(before, prefix);
   const a = flatten(after, prefix);
   const changes: AttributeChange[] = [];
@@ -46,7 +46,7 @@ export function diffAttributes(before: unknown, after: unknown, prefix = ''): At
     const bv = b.get(path);
     const av = a.get(path);
     if (JSON.stringify(bv) === JSON.stringify(av)) continue;
-    const sensitive = isSecretPath(path);
+    const sensitive = isSensitive(path);
     changes.push({
       path,
       before: bv === undefined ? undefined : sensitive ? SENSITIVE : bv,
@@ -60,6 +60,7 @@ export function diffAttributes(before: unknown, after: unknown, prefix = ''): At
 
 interface Block {
   readonly address: string;
+  readonly kind: BlockKind;
   readonly type: string;
   readonly name: string;
   readonly body: unknown;
@@ -70,14 +71,14 @@ function blocks(doc: TerraformJson | undefined): Map<string, Block> {
   const out = new Map<string, Block>();
   for (const [type, byName] of Object.entries(asObject(doc?.resource))) {
     for (const [name, body] of Object.entries(asObject(byName)))
-      out.set(`${type}.${name}`, { address: `${type}.${name}`, type, name, body });
+      out.set(`${type}.${name}`, { address: `${type}.${name}`, kind: 'resource', type, name, body });
   }
   for (const [type, byName] of Object.entries(asObject(doc?.data))) {
     for (const [name, body] of Object.entries(asObject(byName)))
-      out.set(`data.${type}.${name}`, { address: `data.${type}.${name}`, type, name, body });
+      out.set(`data.${type}.${name}`, { address: `data.${type}.${name}`, kind: 'data', type, name, body });
   }
   for (const [name, body] of Object.entries(asObject(doc?.module)))
-    out.set(`module.${name}`, { address: `module.${name}`, type: 'module', name, body });
+    out.set(`module.${name}`, { address: `module.${name}`, kind: 'module', type: 'module', name, body });
   return out;
 }
 
@@ -88,11 +89,12 @@ function diffResources(base: TerraformJson | undefined, head: TerraformJson | un
   for (const address of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(address);
     const a = after.get(address);
-    const { type, name } = (a ?? b)!;
-    if (!b) changes.push({ address, type, name, action: 'create', attributes: diffAttributes(undefined, a!.body) });
+    const { kind, type, name } = (a ?? b)!;
+    const isSensitive = (path: string) => isSensitiveAttribute(kind, type, path);
+    if (!b) changes.push({ address, type, name, action: 'create', attributes: diffAttributes(undefined, a!.body, '', isSensitive) });
     else if (!a) changes.push({ address, type, name, action: 'delete', attributes: [] });
     else {
-      const attributes = diffAttributes(b.body, a.body);
+      const attributes = diffAttributes(b.body, a.body, '', isSensitive);
       if (attributes.length > 0) changes.push({ address, type, name, action: 'update', attributes });
     }
   }
@@ -111,11 +113,25 @@ function diffOutputs(base: TerraformJson | undefined, head: TerraformJson | unde
   return out;
 }
 
+/** Names of the variables declared `sensitive: true` on either side: a side that drops the flag still hides the other's default. */
+function sensitiveVariables(base: TerraformJson | undefined, head: TerraformJson | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const doc of [base, head])
+    for (const [name, declaration] of Object.entries(asObject(doc?.variable)))
+      if (asObject(declaration).sensitive === true) names.add(name);
+  return names;
+}
+
 /** The difference of one stack; a missing side means the stack is added or removed. */
 export function diffStack(stack: string, base: TerraformJson | undefined, head: TerraformJson | undefined): StackDiff {
   const resources = diffResources(base, head);
   const outputs = diffOutputs(base, head);
-  const settings = SETTINGS_BLOCKS.flatMap((block) => diffAttributes(base?.[block], head?.[block], block));
+  const variables = sensitiveVariables(base, head);
+  const isSensitiveSetting = (path: string) => {
+    const [block, name, attribute] = pathParts(path);
+    return hasSecretName(path) || (block === 'variable' && variables.has(name) && attribute === 'default');
+  };
+  const settings = SETTINGS_BLOCKS.flatMap((block) => diffAttributes(base?.[block], head?.[block], block, isSensitiveSetting));
   const status = !base ? 'added' : !head ? 'removed' : resources.length + outputs.length + settings.length > 0 ? 'changed' : 'unchanged';
   return { stack, status, resources, outputs, settings };
 }
