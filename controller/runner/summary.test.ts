@@ -81,6 +81,42 @@ describe('summarizePlan', () => {
     expect(summary.resources[1].attributes).toContainEqual(expect.objectContaining({ path: 'arn', unknownAfter: true }));
   });
 
+  test('GIVEN values terraform leaves unmarked (Lambda environment, a plan without sensitivity) WHEN summarized THEN the synth diff rules mask them too', () => {
+    const s = summarizePlan('commerce-dev', {
+      resource_changes: [
+        {
+          address: 'aws_lambda_function.fn',
+          type: 'aws_lambda_function',
+          name: 'fn',
+          mode: 'managed',
+          change: {
+            actions: ['update'],
+            before: { memory_size: 128, environment: [{ variables: { STRIPE_WEBHOOK: 'whsec-old-value' } }] },
+            after: { memory_size: 256, environment: [{ variables: { STRIPE_WEBHOOK: 'whsec-new-value' } }] },
+          },
+        },
+        {
+          address: 'aws_ssm_parameter.db',
+          type: 'aws_ssm_parameter',
+          name: 'db',
+          mode: 'managed',
+          change: { actions: ['create'], before: null, after: { name: '/app/db', value: 'ssm-plain-value' } },
+        },
+      ],
+    });
+    expect(s.resources.map((r) => r.attributes.map((a) => [a.path, a.before, a.after]))).toEqual([
+      [
+        ['environment[0].variables.STRIPE_WEBHOOK', SENSITIVE, SENSITIVE],
+        ['memory_size', 128, 256],
+      ],
+      [
+        ['name', undefined, '/app/db'],
+        ['value', undefined, SENSITIVE],
+      ],
+    ]);
+    expect(JSON.stringify(s)).not.toMatch(/whsec-old-value|whsec-new-value|ssm-plain-value/);
+  });
+
   test('GIVEN output changes WHEN summarized THEN they are listed with their action', () => {
     expect(summary.outputs).toEqual([
       { name: 'url', action: 'create' },

@@ -8,6 +8,7 @@ import {
   type PlanSummary,
   type ResourceChange,
 } from '../core/ports/plan-report.js';
+import { isSensitiveAttribute, type BlockKind } from '../secrets/sensitive.js';
 
 interface RawChange {
   actions: string[];
@@ -68,7 +69,11 @@ function maskAt(mask: unknown, path: string): boolean {
   return false;
 }
 
-function attributeChanges(change: RawChange): AttributeChange[] {
+/**
+ * Terraform's `before_sensitive`/`after_sensitive` say what the provider marks sensitive; the synth diff's
+ * rules (the providers' table, secret-looking names, environment variables, app settings) mask on top.
+ */
+function attributeChanges(change: RawChange, kind: BlockKind, type: string): AttributeChange[] {
   const before = flatten(change.before ?? undefined, '', new Map());
   const after = flatten(change.after ?? undefined, '', new Map());
   const unknownPaths = flatten(change.after_unknown ?? {}, '', new Map());
@@ -80,7 +85,8 @@ function attributeChanges(change: RawChange): AttributeChange[] {
     const b = before.get(path);
     const a = unknownAfter ? undefined : after.get(path);
     if (!unknownAfter && JSON.stringify(b) === JSON.stringify(a)) continue;
-    const sensitive = maskAt(change.before_sensitive, path) || maskAt(change.after_sensitive, path);
+    const sensitive =
+      maskAt(change.before_sensitive, path) || maskAt(change.after_sensitive, path) || isSensitiveAttribute(kind, type, path);
     result.push({
       path,
       before: b === undefined ? undefined : sensitive ? SENSITIVE : b,
@@ -112,7 +118,7 @@ export function summarizePlan(stack: string, planJson: unknown): PlanSummary {
       type: rc.type,
       name: rc.name,
       action,
-      attributes: action === 'read' ? [] : attributeChanges(rc.change),
+      attributes: action === 'read' ? [] : attributeChanges(rc.change, rc.mode === 'data' ? 'data' : 'resource', rc.type),
     });
   }
   const outputs = Object.entries(plan.output_changes ?? {}).map(([name, c]) => ({ name, action: toAction(c.actions) }));
