@@ -1,9 +1,10 @@
 // Parses and validates environment files from text, so the CLI (files on disk) and the
 // controller (files read at a pull request's base through the contents API) share one path.
 // Every problem is collected; nothing is thrown half-way.
-import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
 import { z } from 'zod';
+import { MAX_PATH_LENGTH, cut, oneLine, quote } from './file-limits.js';
 import { environmentSchema, type Environment } from './schema.js';
+import { readYaml } from './yaml-read.js';
 
 export interface ConfigProblem {
   /** File name as given (e.g. `prod.yaml`). */
@@ -41,19 +42,10 @@ export class ConfigError extends Error {
   }
 }
 
+/** One line, however hostile the file name or value: controls escaped, cut at MAX_PROBLEM_LENGTH. */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
-  return p.path ? `${where}: ${p.path}: ${p.message}` : `${where}: ${p.message}`;
-}
-
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  // Walk as deep as the document goes; an unknown key's line is its parent's (or the key's own).
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range) return counter.linePos(range[0]).line;
-  }
-  return undefined;
+  return oneLine(p.path ? `${where}: ${cut(p.path, MAX_PATH_LENGTH)}: ${p.message}` : `${where}: ${p.message}`);
 }
 
 /** Keys allowed where an object schema sits at `path`, for "unknown key" messages. */
@@ -81,13 +73,17 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
+/** Unknown keys named in one problem; the rest are counted. */
+const SHOWN_UNKNOWN_KEYS = 5;
+
 function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeys(issue.path);
-    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return `unknown key ${keys}` + (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
+    const shown = issue.keys.slice(0, SHOWN_UNKNOWN_KEYS).map((k) => quote(k, 40));
+    const more = issue.keys.length > SHOWN_UNKNOWN_KEYS ? ` and ${issue.keys.length - SHOWN_UNKNOWN_KEYS} more` : '';
+    return `unknown key ${shown.join(', ')}${more}` + (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
   }
-  const got = received === undefined ? 'nothing' : JSON.stringify(received);
+  const got = received === undefined ? 'nothing' : quote(received);
   if (issue.code === 'invalid_value') {
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${got})`;
   }
@@ -110,18 +106,9 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 
 /** Parses one environment file. Returns the environment, or every problem found in it. */
 export function parseEnvironmentFile(input: EnvironmentFile): { environment?: Environment; problems: ConfigProblem[] } {
-  const counter = new LineCounter();
-  const doc = parseDocument(input.text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const problems: ConfigProblem[] = [];
-  for (const err of doc.errors) {
-    const line = err.linePos?.[0]?.line ?? counter.linePos(err.pos[0]).line;
-    problems.push({ file: input.file, path: '', line, message: `YAML syntax error: ${err.message.split('\n')[0]}` });
-  }
-  if (problems.length > 0) return { problems };
-  if (!isMap(doc.contents) && !isSeq(doc.contents) && doc.contents !== null) {
-    // fall through: the schema reports "expected object"
-  }
-  const data: unknown = doc.toJS();
+  const { yaml, problems } = readYaml(input.file, input.text);
+  if (!yaml) return { problems };
+  const data = yaml.data;
   const result = environmentSchema.safeParse(data ?? undefined);
   if (result.success) return { environment: result.data, problems };
   for (const issue of result.error.issues) {
@@ -129,7 +116,7 @@ export function parseEnvironmentFile(input: EnvironmentFile): { environment?: En
       file: input.file,
       path: issue.path.map(String).join('.'),
       // An unknown key's line is the key's own, not its parent's.
-      line: lineOf(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path),
+      line: issue.code === 'unrecognized_keys' ? yaml.lineOf([...issue.path, issue.keys[0]], true) : yaml.lineOf(issue.path),
       message: describeIssue(issue, valueAt(data, issue.path)),
     });
   }
@@ -250,8 +237,14 @@ export function crossFileProblems(parsed: readonly ParsedEnvironment[], otherNam
   return problems;
 }
 
-/** Validates a set of environment files: each on its own, then across files. */
-export function validateEnvironmentFiles(files: readonly EnvironmentFile[]): {
+/**
+ * Validates a set of environment files: each on its own, then across files. `unreadable` names files
+ * that could not be read (their problems are reported by the reader): they still name an environment.
+ */
+export function validateEnvironmentFiles(
+  files: readonly EnvironmentFile[],
+  unreadable: readonly string[] = [],
+): {
   environments: ParsedEnvironment[];
   problems: ConfigProblem[];
 } {
@@ -262,8 +255,9 @@ export function validateEnvironmentFiles(files: readonly EnvironmentFile[]): {
     problems.push(...r.problems);
     if (r.environment) environments.push({ file: f.file, environment: r.environment });
   }
-  if (files.length === 0) problems.push({ file: '(environments)', path: '', message: 'no environment files (*.yaml) found' });
-  const failed = files.filter((f) => !environments.some((e) => e.file === f.file)).map((f) => fileStem(f.file));
+  if (files.length === 0 && unreadable.length === 0)
+    problems.push({ file: '(environments)', path: '', message: 'no environment files (*.yaml) found' });
+  const failed = [...files.filter((f) => !environments.some((e) => e.file === f.file)).map((f) => f.file), ...unreadable].map(fileStem);
   problems.push(...crossFileProblems(environments, failed));
   return { environments, problems };
 }

@@ -1,6 +1,5 @@
-import { formatProblem, validateEnvironmentFiles } from '../../environments/config.js';
-import { DEFAULT_ENV_DIR, readEnvironmentFiles } from '../../environments/load.js';
-import { ConfigError } from '../../environments/config.js';
+import { ConfigError, formatProblem } from '../../environments/config.js';
+import { DEFAULT_ENV_DIR, validateEnvironmentDirectory } from '../../environments/load.js';
 import { stringFlag, type Command } from './command.js';
 
 export const validateCommand: Command = {
@@ -11,9 +10,9 @@ export const validateCommand: Command = {
   options: { dir: { type: 'string' } },
   async run(args, io) {
     const dir = stringFlag(args, 'dir') ?? DEFAULT_ENV_DIR;
-    let files;
+    let validated;
     try {
-      files = readEnvironmentFiles(dir);
+      validated = validateEnvironmentDirectory(dir);
     } catch (e) {
       if (e instanceof ConfigError) {
         e.problems.forEach((p) => io.err(formatProblem(p)));
@@ -21,7 +20,7 @@ export const validateCommand: Command = {
       }
       throw e;
     }
-    const { environments, problems } = validateEnvironmentFiles(files);
+    const { environments, problems } = validated;
     if (problems.length > 0) {
       problems.forEach((p) => io.err(formatProblem(p)));
       io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}`);

@@ -1,0 +1,135 @@
+// Reading an environment file's YAML with bounded work: the limits on tokens, nesting, aliases and
+// what they expand to, unique keys, and the time a file just under every limit takes.
+import { readFileSync } from 'node:fs';
+import { billionLaughs } from '../test/billion-laughs.js';
+import { formatProblem, validateEnvironmentFiles } from './config.js';
+import { MAX_ENVIRONMENT_FILE_BYTES, MAX_ENVIRONMENT_FILE_LINES } from './file-limits.js';
+import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_TOKENS, readYaml } from './yaml-read.js';
+
+/** CPU milliseconds since `start` (the machine may be busy with other work: wall time would measure that too). */
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
+const problemsOf = (text: string) => readYaml('x.yaml', text).problems.map(formatProblem);
+const prod = readFileSync(new URL('./prod.yaml', import.meta.url), 'utf8');
+
+describe('readYaml limits', () => {
+  test('GIVEN one key more than the token limit allows WHEN read THEN one line names the line where the limit was crossed', () => {
+    const text = Array.from({ length: Math.ceil((MAX_YAML_TOKENS + 1) / 3) }, (_, i) => `k${i}: v\n`).join('');
+    expect(problemsOf(text)).toEqual(['x.yaml:1667: has more than 5,000 keys, values and indicators (allowed: at most 5,000)']);
+  });
+
+  test('GIVEN a flow list on one line with more tokens than allowed WHEN read THEN refused on that line', () => {
+    expect(problemsOf(`a: 1\nb: [${'1,'.repeat(MAX_YAML_TOKENS)}]\n`)).toEqual([
+      'x.yaml:2: has more than 5,000 keys, values and indicators (allowed: at most 5,000)',
+    ]);
+  });
+
+  test.each([
+    ['flow lists', '['.repeat(50_000)],
+    ['compact block lists', '- '.repeat(50_000) + 'x\n'],
+    ['indented maps', Array.from({ length: 40 }, (_, i) => `${' '.repeat(i)}k:\n`).join('')],
+  ])('GIVEN %s nested deeper than allowed WHEN read THEN one line, no stack overflow', (_shape, text) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^x\.yaml:\d+: (\S+: )?nests maps and lists more than 32 deep \(allowed: at most 32 levels\)$/);
+  });
+
+  test(`GIVEN maps nested exactly ${MAX_YAML_DEPTH} deep WHEN read THEN accepted`, () => {
+    const text = Array.from({ length: MAX_YAML_DEPTH }, (_, i) => `${' '.repeat(i)}k${i}:${i === MAX_YAML_DEPTH - 1 ? ' v' : ''}\n`).join(
+      '',
+    );
+    expect(problemsOf(text)).toEqual([]);
+  });
+
+  test('GIVEN more aliases than allowed WHEN read THEN one line names the limit', () => {
+    const text = 'a: &a 1\n' + Array.from({ length: MAX_YAML_ALIASES + 1 }, (_, i) => `b${i}: *a\n`).join('');
+    expect(problemsOf(text)).toEqual(['x.yaml:102: has more than 100 aliases (allowed: at most 100 *name references)']);
+  });
+
+  test('GIVEN a billion-laughs alias bomb WHEN read THEN refused at the alias that crosses the limit, at once', () => {
+    const cpu = process.cpuUsage();
+    expect(problemsOf(billionLaughs())).toEqual([
+      'x.yaml:4: d.4: expands to more than 5,000 keys and values through aliases (allowed: at most 5,000)',
+    ]);
+    expect(cpuMs(cpu)).toBeLessThan(1000);
+  });
+
+  test('GIVEN an alias inside the node it names, and one before its anchor WHEN read THEN each is one line', () => {
+    expect(problemsOf('a: &a [1, *a]\nb: *c\nc: &c 2\n')).toEqual([
+      'x.yaml:1: a.1: alias *a is inside the node it names (allowed: aliases to earlier nodes)',
+      'x.yaml:2: b: alias *c has no anchor &c before it',
+    ]);
+  });
+
+  test('GIVEN aliases used the ordinary way WHEN read THEN the data holds the expanded values', () => {
+    expect(readYaml('x.yaml', 'base: &t { owner: me }\nother: *t\n').yaml?.data).toEqual({ base: { owner: 'me' }, other: { owner: 'me' } });
+  });
+});
+
+describe('readYaml structure', () => {
+  test('GIVEN duplicate keys WHEN read THEN each duplicate names its path and the first line', () => {
+    expect(problemsOf('name: a\ntags:\n  owner: x\n  owner: y\nname: b\n')).toEqual([
+      'x.yaml:4: tags.owner: duplicate key "owner" (allowed: each key once; first at line 3)',
+      'x.yaml:5: name: duplicate key "name" (allowed: each key once; first at line 1)',
+    ]);
+  });
+
+  test('GIVEN 1,500 duplicates of one key WHEN read THEN every one is reported in linear time', () => {
+    const cpu = process.cpuUsage();
+    const problems = problemsOf('name: a\n'.repeat(1501));
+    expect(problems).toHaveLength(1500);
+    expect(problems[1499]).toBe('x.yaml:1501: name: duplicate key "name" (allowed: each key once; first at line 1)');
+    expect(cpuMs(cpu)).toBeLessThan(1000);
+  });
+
+  test('GIVEN a list as a key WHEN read THEN refused', () => {
+    expect(problemsOf('? [a, b]\n: c\n')).toEqual(['x.yaml:1: a key must be plain text (allowed: names, not lists, maps or aliases)']);
+  });
+
+  test('GIVEN two YAML documents WHEN read THEN the second is refused on its line', () => {
+    expect(problemsOf('name: a\n---\nname: b\n')).toEqual(['x.yaml:2: holds a second YAML document (allowed: one document per file)']);
+  });
+
+  test('GIVEN a value on a later line than its key WHEN a line is asked THEN the line of the value, of the key for keys, of the parent value for unknown paths', () => {
+    const yaml = readYaml('x.yaml', '# c\nname: a\ntags:\n  owner:\n    me\n').yaml!;
+    expect([yaml.lineOf(['tags', 'owner']), yaml.lineOf(['tags', 'owner'], true), yaml.lineOf(['tags', 'nope']), yaml.lineOf([])]).toEqual([
+      5, 4, 4, 2,
+    ]);
+  });
+});
+
+describe('validation time just under every limit', () => {
+  /** `count` lines from `line`, each padded so the file ends just under the size limit. */
+  function upToLimit(head: string, count: number, line: (i: number, pad: string) => string, tail = ''): string {
+    const fixed = Buffer.byteLength(head + tail + Array.from({ length: count }, (_, i) => line(i, '')).join(''));
+    const pad = 'v'.repeat(Math.floor((MAX_ENVIRONMENT_FILE_BYTES - 100 - fixed) / count));
+    return head + Array.from({ length: count }, (_, i) => line(i, pad)).join('') + tail;
+  }
+  const tags = prod.indexOf('tags:\n') + 'tags:\n'.length;
+  const shapes: Record<string, string> = {
+    // 1,500 valid tags: every key and value goes through the schema.
+    'valid tags': upToLimit(prod.slice(0, tags), 1500, (i, pad) => `  t${i}: ${pad}\n`, prod.slice(tags)),
+    // 1,100 tags that are maps: one problem each.
+    'invalid tags': upToLimit(prod.slice(0, tags), 1100, (i, pad) => `  t${i}: {} # ${pad}\n`, prod.slice(tags)),
+    'unknown keys': upToLimit(prod, 1500, (i, pad) => `u${i}: ${pad}\n`),
+    'duplicate keys': upToLimit('', 1600, (_i, pad) => `name: ${pad}\n`),
+    'one flow map': upToLimit('x: {', 1200, (i, pad) => `f${i}: ${pad}, `, '}\n'),
+    'comment lines': upToLimit(prod, MAX_ENVIRONMENT_FILE_LINES - 100, (_i, pad) => `# ${pad}\n`),
+    'one quoted string': upToLimit(prod + 'x: "', 1, (_i, pad) => pad, '"\n'),
+    'one block string': upToLimit(prod + 'x: |\n', MAX_ENVIRONMENT_FILE_LINES - 100, (_i, pad) => `  ${pad}\n`),
+  };
+
+  test.each(Object.keys(shapes))('GIVEN %s just under the limits WHEN validated THEN well under a second of CPU', (shape) => {
+    const text = shapes[shape];
+    expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_ENVIRONMENT_FILE_BYTES * 0.98);
+
+    const cpu = process.cpuUsage();
+    const { problems } = validateEnvironmentFiles([{ file: 'prod.yaml', text }]);
+    const ms = cpuMs(cpu);
+
+    expect(problems.map(formatProblem).join('\n')).not.toMatch(/more than/); // under every limit
+    expect(ms).toBeLessThan(1000);
+  });
+});
