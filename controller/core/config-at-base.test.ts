@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { OctokitGitHubClient } from '../github/client.js';
-import { loadCodeownersAt, loadEnvironmentsAt, MAX_ENVIRONMENT_FILES } from './config-at-base.js';
+import { MAX_ENVIRONMENT_FILES } from '../../environments/file-limits.js';
+import { loadCodeownersAt, loadEnvironmentsAt } from './config-at-base.js';
 
 const API = 'https://ghe.example.test/api/v3';
 const REPO = '/repos/acme/infra';
@@ -87,6 +88,14 @@ describe('loadEnvironmentsAt', () => {
     serve({});
     const result = await loadEnvironmentsAt(client(), BASE);
     expect(result.ok ? '' : result.text).toBe('(environments): no environment files (*.yaml) found');
+  });
+
+  test('GIVEN an environment file over the size limit in the listing WHEN loaded THEN it is refused by its size and never fetched', async () => {
+    serve({ 'dev.yaml': shippedText('dev.yaml') }, [{ ...fileEntry('huge.yaml'), size: 265_000_000 }]);
+    const result = await loadEnvironmentsAt(client(), BASE);
+    expect(result.ok ? [] : result.problems).toEqual([
+      { file: 'environments/huge.yaml', path: '', message: 'is 265,000,000 bytes (allowed: at most 131,072 bytes)' },
+    ]);
   });
 
   test('GIVEN a symlinked environment file WHEN loaded THEN it is refused by name', async () => {

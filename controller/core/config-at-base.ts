@@ -2,12 +2,11 @@
 // so a pull request cannot loosen the rules it is judged by. Bad configuration comes back as data
 // (the app turns it into a failing check); only transport errors (GitHub down, 5xx) are thrown.
 import { formatProblem, validateEnvironmentFiles, type ConfigProblem, type ParsedEnvironment } from '../../environments/config.js';
+import { MAX_ENVIRONMENT_FILE_BYTES, MAX_ENVIRONMENT_FILES, tooLargeProblem } from '../../environments/file-limits.js';
 import type { Environment } from '../../environments/schema.js';
 import { ContentTypeError, type RepoGitHub } from './ports/github.js';
 
 export const DEFAULT_ENVIRONMENTS_DIR = 'environments';
-/** More files than this is a mistake (or an attempt to make the controller fetch a lot). */
-export const MAX_ENVIRONMENT_FILES = 50;
 
 export type LoadedEnvironments =
   | { readonly ok: true; readonly environments: Environment[]; readonly files: ParsedEnvironment[] }
@@ -47,7 +46,10 @@ export async function loadEnvironmentsAt(
   const problems: ConfigProblem[] = yaml
     .filter((e) => e.type !== 'file')
     .map((e) => ({ file: e.path, path: '', message: `is a ${e.type}; environment files must be regular files` }));
-  const regular = yaml.filter((e) => e.type === 'file');
+  // the same size limit as on disk, applied from the listing so an oversized file is never fetched
+  const oversized = yaml.filter((e) => e.type === 'file' && (e.size ?? 0) > MAX_ENVIRONMENT_FILE_BYTES);
+  problems.push(...oversized.map((e) => tooLargeProblem(e.path, e.size ?? 0)));
+  const regular = yaml.filter((e) => e.type === 'file' && !oversized.includes(e));
   if (regular.length > MAX_ENVIRONMENT_FILES) {
     return failed([
       { file: dir, path: '', message: `holds ${regular.length} environment files at ${ref} (at most ${MAX_ENVIRONMENT_FILES})` },

@@ -81,7 +81,12 @@ export class OctokitGitHubClient implements RepoGitHub {
       throw e;
     }
     if (!Array.isArray(data)) throw new ContentTypeError(path, ref, data.type, 'directory');
-    return data.map((e) => ({ name: e.name, path: e.path, type: e.type as DirectoryEntry['type'] }));
+    return data.map((e) => ({
+      name: e.name,
+      path: e.path,
+      type: e.type as DirectoryEntry['type'],
+      ...(e.type === 'file' ? { size: e.size } : {}),
+    }));
   }
 
   async compareCommits(base: string, head: string): Promise<CompareResult> {

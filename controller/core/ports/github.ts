@@ -21,6 +21,8 @@ export interface DirectoryEntry {
   readonly name: string;
   readonly path: string;
   readonly type: 'file' | 'dir' | 'symlink' | 'submodule';
+  /** Bytes, for files: what is too large is refused before it is fetched. */
+  readonly size?: number;
 }
 
 export interface CompareCommit {
