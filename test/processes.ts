@@ -29,3 +29,13 @@ export function pidsWithArgument(marker: string): number[] {
   }
   return pids;
 }
+
+/** Waits up to `ms` for a process with the argument `marker` to appear; its host pid, or undefined. */
+export async function waitForArgument(marker: string, ms = 10_000): Promise<number | undefined> {
+  for (let waited = 0; waited < ms; waited += 50) {
+    const [pid] = pidsWithArgument(marker);
+    if (pid !== undefined) return pid;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}

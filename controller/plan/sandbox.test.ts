@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pidsWithArgument, waitGone } from '../../test/processes.js';
+import { waitForArgument, waitGone } from '../../test/processes.js';
 import { isDeniedVariable, lastLine, runSandboxed, sandboxEnv } from './sandbox.js';
 
 const SECRETS = {
@@ -105,15 +105,14 @@ describe('runSandboxed', () => {
     const pending = runSandboxed(process.execPath, ['-e', script], {
       cwd: dir,
       env: sandboxEnv({ home: dir }),
-      timeoutMs: 1500,
+      timeoutMs: 6000,
       killGraceMs: 500,
     });
-    await new Promise((r) => setTimeout(r, 1000));
-    const [grandchild] = pidsWithArgument(marker);
+    const grandchild = await waitForArgument(marker, 5000);
     expect(grandchild).toBeGreaterThan(0);
     const result = await pending;
     expect(result.timedOut).toBe(true);
-    expect(await waitGone(grandchild)).toBe(true);
+    expect(await waitGone(grandchild!)).toBe(true);
   });
 
   test('GIVEN a running command WHEN its signal aborts THEN it is stopped and marked aborted', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pidsWithArgument, waitGone } from '../../test/processes.js';
+import { waitForArgument, waitGone } from '../../test/processes.js';
 import { runCommand, type RunCommandOptions } from './run.js';
 
 const NODE = process.execPath;
@@ -56,7 +56,7 @@ describe('runCommand', () => {
     const result = await runCommand('sh', ['-c', 'yes 0123456789abcdef | head -c 1073741824; echo; echo last line'], {
       ...base,
       logLimit: 1000,
-      timeoutMs: 60_000,
+      timeoutMs: 100_000,
     });
     const after = process.memoryUsage();
     expect(result.exitCode).toBe(0);
@@ -94,32 +94,31 @@ describe('runCommand', () => {
     const marker = `grandchild-${process.pid}-${Date.now()}`;
     const script = `require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '${marker}'], { stdio: 'ignore' });
       console.log('started'); setInterval(() => {}, 1000);`;
-    const pending = runCommand(NODE, ['-e', script], { ...base, timeoutMs: 1500, killGraceMs: 500 });
-    await new Promise((r) => setTimeout(r, 1000));
-    const [grandchild] = pidsWithArgument(marker);
+    const pending = runCommand(NODE, ['-e', script], { ...base, timeoutMs: 6000, killGraceMs: 500 });
+    const grandchild = await waitForArgument(marker, 5000);
     expect(grandchild).toBeGreaterThan(0);
     const result = await pending;
     expect(result.timedOut).toBe(true);
-    expect(result.durationMs).toBeLessThan(5000);
-    expect(await waitGone(grandchild)).toBe(true);
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(await waitGone(grandchild!)).toBe(true);
   });
 
   test('GIVEN a command that handles SIGTERM WHEN it times out THEN it gets SIGTERM first and may finish within the grace period', async () => {
     const script =
       "process.on('SIGTERM', () => { console.log('graceful stop'); process.exit(0); }); console.log('ready'); setInterval(() => {}, 1000)";
-    const result = await runCommand(NODE, ['-e', script], { ...base, timeoutMs: 1000, killGraceMs: 10_000 });
+    const result = await runCommand(NODE, ['-e', script], { ...base, timeoutMs: 4000, killGraceMs: 10_000 });
     expect(result).toMatchObject({ timedOut: true, exitCode: 0 });
     expect(result.log).toBe('ready\ngraceful stop\n');
-    expect(result.durationMs).toBeLessThan(5000);
+    expect(result.durationMs).toBeLessThan(9000); // not the 14 s a SIGKILL after the grace period would take
   });
 
   test('GIVEN a command that ignores SIGTERM WHEN it times out THEN SIGKILL follows after the grace period', async () => {
     const script = "process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)";
-    const result = await runCommand(NODE, ['-e', script], { ...base, timeoutMs: 1000, killGraceMs: 700 });
+    const result = await runCommand(NODE, ['-e', script], { ...base, timeoutMs: 4000, killGraceMs: 700 });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode === null || result.exitCode === 128 + 9).toBe(true);
     expect(result.log).toBe('ready\nignored\n');
-    expect(result.durationMs).toBeGreaterThanOrEqual(1600);
+    expect(result.durationMs).toBeGreaterThanOrEqual(4700);
   });
 
   test('GIVEN a running command WHEN its signal aborts THEN it is stopped and marked aborted', async () => {
