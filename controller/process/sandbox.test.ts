@@ -242,7 +242,7 @@ sandboxed('pull request code attacking the sandbox', () => {
     secretsDir = mkdtempSync(join(tmpdir(), 'gitops-secrets-'));
     const { tree, cache, out } = jobLayout(root);
     const attackScript = join(tree, 'attack.mjs');
-    writeFileSync(attackScript, readFileSync(new URL('../../test/sandbox-attack.mjs', import.meta.url)));
+    writeFileSync(attackScript, readFileSync(new URL('../../test/fixtures/sandbox-attack.mjs', import.meta.url)));
     // The controller's files: its key outside every job, another job's key, a key planted in this job's own tree, the store.
     const files: Record<string, string> = {
       'key file outside the mounts': join(secretsDir, 'app.private-key.pem'),
