@@ -1,15 +1,7 @@
 // What the runner keeps of a child's output: a bounded tail of stdout and stderr interleaved (redacted
 // when read) and, when asked, stdout apart up to a byte limit. Memory stays bounded whatever the child prints.
 import { StringDecoder } from 'node:string_decoder';
-
-/** Secrets shorter than this are not redacted: replacing every "a" or "12" would make a log unreadable. */
-const MIN_SECRET_LENGTH = 4;
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= MIN_SECRET_LENGTH) out = out.split(s).join('***');
-  return out;
-}
+import { SecretMasker, secretForms } from '../secrets/mask.js';
 
 /** The last `limit` characters of everything appended, with every secret replaced by `***`. */
 export class LogTail {
@@ -18,14 +10,19 @@ export class LogTail {
   private total = 0;
   private cut = false;
   private readonly keepBytes: number;
+  private readonly masker: SecretMasker;
+  /** Every form in which a secret is masked (as given, JSON-escaped, a PEM's lines, …). */
+  private readonly forms: string[];
 
   constructor(
     private readonly limit: number,
-    private readonly secrets: readonly string[] = [],
+    secrets: readonly string[] = [],
   ) {
+    this.masker = new SecretMasker(secrets);
+    this.forms = secrets.flatMap(secretForms);
     // A secret can straddle the point where the tail is cut: keep enough before it to recognise it.
     // Chunks stay undecoded until read (a UTF-8 character is at most 4 bytes): printing 1 GiB costs no string work.
-    this.keepBytes = 4 * (limit + Math.max(0, ...secrets.map((s) => s.length)));
+    this.keepBytes = 4 * (limit + Math.max(0, ...this.forms.map((s) => s.length)));
   }
 
   /** Appends a chunk of one stream (`source`): chunks of one source are decoded together, so split characters survive. */
@@ -52,28 +49,32 @@ export class LogTail {
       if (!decoder) decoders.set(source, (decoder = new StringDecoder('utf8')));
       text += decoder.write(bytes);
     }
-    if (this.cut) text = withoutSecretEnds(text, this.secrets);
-    return redact(text, this.secrets).slice(-this.limit);
+    if (this.cut) text = withoutSecretEnds(text, this.forms);
+    return this.masker.mask(text).slice(-this.limit);
   }
 }
 
-/** `text` without a leading end of a secret (what is left of one cut where the tail begins). */
+/**
+ * `text` without a leading end of a secret (what is left of one cut where the tail begins). Such a remnant is
+ * shorter than the longest secret, so no more than that is dropped, however often the text repeats a secret's end.
+ */
 function withoutSecretEnds(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (let dropped = true; dropped;) {
-    dropped = false;
+  const most = Math.max(0, ...secrets.map((s) => s.length)) - 1;
+  let dropped = 0;
+  let again = true;
+  while (again && dropped < most) {
+    again = false;
     for (const s of secrets) {
-      if (s.length < MIN_SECRET_LENGTH) continue;
-      for (let n = s.length - 1; n > 0; n--) {
-        if (out.startsWith(s.slice(-n))) {
-          out = out.slice(n);
-          dropped = true;
-          break;
+      for (let n = Math.min(s.length - 1, most - dropped); n > 0 && !again; n--) {
+        if (text.startsWith(s.slice(-n), dropped)) {
+          dropped += n;
+          again = true;
         }
       }
+      if (again) break;
     }
   }
-  return out;
+  return text.slice(dropped);
 }
 
 /** One stream kept whole up to `limit` bytes; `overflowed` once it passed them (what was kept is then incomplete). */

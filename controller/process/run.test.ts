@@ -77,8 +77,8 @@ describe('runCommand', () => {
   test('GIVEN secrets WHEN the child prints them, one split across writes and one cut by the tail THEN the log shows *** only', async () => {
     const secret = 'super-secret-value-123';
     const script = "process.stdout.write('a super-secret'); setTimeout(() => process.stderr.write('-value-123 b, a table\\n'), 50)";
-    const result = await runCommand(NODE, ['-e', script], { ...base, secrets: [secret, 'ab'] });
-    // Secrets shorter than 4 characters are left alone: they would turn every word containing them into ***.
+    const result = await runCommand(NODE, ['-e', script], { ...base, secrets: [secret, 'table'] });
+    // Values shorter than 6 characters are left alone (SecretMasker): they would turn ordinary words into ***.
     expect(result.log).toBe('a *** b, a table\n');
     // The tail starts inside a secret: neither the secret nor its visible end may remain.
     const cut = await runCommand(NODE, ['-e', `console.log('${secret}'.repeat(3000) + ' end')`], {

@@ -3,8 +3,6 @@
 // stdout kept apart for `show -json`, and one redacted log.
 import { runCommand } from '../process/run.js';
 
-export { redact } from '../process/output.js';
-
 /** stdout kept for `terraform show -json` / `output -json`: a larger plan is refused rather than filling the heap. */
 export const STDOUT_LIMIT_BYTES = 64 * 1024 * 1024;
 /** Characters of the combined log kept (its tail). */
