@@ -89,10 +89,10 @@ export function prepareOutputDir(dir: string, host: SandboxHost): string {
   return dir;
 }
 
-export type SandboxRunOptions = Omit<RunCommandOptions, 'cwd' | 'env' | 'lifetime'>;
+export type InSandboxOptions = Omit<RunCommandOptions, 'cwd' | 'env' | 'lifetime'>;
 
 /** Runs `spec` in the sandbox. bwrap ties its namespace to the controller itself; a stop (timeout, abort) kills the whole sandbox. */
-export function runInSandbox(spec: SandboxSpec, host: SandboxHost, opts: SandboxRunOptions): Promise<CommandResult> {
+export function runInSandbox(spec: SandboxSpec, host: SandboxHost, opts: InSandboxOptions): Promise<CommandResult> {
   const line = bubblewrapCommand(spec, host);
   return runCommand(line.command, line.args, { ...opts, cwd: '/', env: line.env, lifetime: false });
 }
