@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForArgument, waitGone } from '../../test/processes.js';
 import { isDeniedVariable, lastLine, runSandboxed, sandboxEnv } from './sandbox.js';
 
 const SECRETS = {
@@ -17,15 +18,6 @@ const SECRETS = {
   TF_VAR_db_password: 'pw',
   NODE_OPTIONS: '--require /opt/agent.js',
 };
-
-/** Alive and not a zombie waiting for a reaper. */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 let dir: string;
 beforeEach(() => {
@@ -106,19 +98,21 @@ describe('runSandboxed', () => {
   });
 
   test('GIVEN a command that starts a grandchild and hangs WHEN the timeout passes THEN the whole process group is stopped', async () => {
-    const pidFile = join(dir, 'grandchild.pid');
-    const script = `const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-      require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); setInterval(() => {}, 1000);`;
-    const result = await runSandboxed(process.execPath, ['-e', script], {
+    // The grandchild is found by an argument: in a PID namespace the command knows only its own pids.
+    const marker = `sandbox-grandchild-${process.pid}-${Date.now()}`;
+    const script = `require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '${marker}'], { stdio: 'ignore' });
+      setInterval(() => {}, 1000);`;
+    const pending = runSandboxed(process.execPath, ['-e', script], {
       cwd: dir,
       env: sandboxEnv({ home: dir }),
-      timeoutMs: 1500,
+      timeoutMs: 6000,
       killGraceMs: 500,
     });
+    const grandchild = await waitForArgument(marker, 5000);
+    expect(grandchild).toBeGreaterThan(0);
+    const result = await pending;
     expect(result.timedOut).toBe(true);
-    const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    for (let i = 0; i < 20 && isRunning(grandchild); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(isRunning(grandchild)).toBe(false);
+    expect(await waitGone(grandchild!)).toBe(true);
   });
 
   test('GIVEN a running command WHEN its signal aborts THEN it is stopped and marked aborted', async () => {

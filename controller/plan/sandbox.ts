@@ -1,7 +1,7 @@
 // Runs the pull request's code (dependency install, synth) in a child process whose environment is
 // built from an allow-list: none of the controller's credentials can be read from it.
 // This scrubs the environment only; file system and network isolation need a separate user or container.
-import { spawn } from 'node:child_process';
+import { runCommand, type CommandResult, type RunCommandOptions } from '../process/run.js';
 
 /** Variables copied from the controller's environment when set. */
 export const INHERITED_VARIABLES: readonly string[] = ['PATH', 'LANG', 'LC_ALL', 'TZ'];
@@ -61,77 +61,11 @@ export function sandboxEnv(opts: SandboxEnvOptions): Record<string, string> {
   return { ...env, ...(opts.extra ?? {}) };
 }
 
-export interface SandboxRunOptions {
-  readonly cwd: string;
-  /** The complete environment of the child (build it with sandboxEnv). */
-  readonly env: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-  /** Characters of combined output kept (the tail). @default 16000 */
-  readonly logLimit?: number;
-  /** Between SIGTERM and SIGKILL of the process group. @default 5000 */
-  readonly killGraceMs?: number;
-}
+export type SandboxRunOptions = RunCommandOptions;
+export type SandboxResult = CommandResult;
 
-export interface SandboxResult {
-  readonly exitCode: number | null;
-  /** The tail of stdout and stderr, interleaved as they arrived. */
-  readonly log: string;
-  readonly timedOut: boolean;
-  readonly aborted: boolean;
-  readonly durationMs: number;
-}
-
-/** Spawns `command args` in its own process group (so a timeout stops its children too). Never rejects for a failing command. */
-export function runSandboxed(command: string, args: readonly string[], opts: SandboxRunOptions): Promise<SandboxResult> {
-  const limit = opts.logLimit ?? 16_000;
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let log = '';
-    let timedOut = false;
-    let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const signalGroup = (sig: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, sig);
-      } catch {
-        // the group is already gone
-      }
-    };
-    const stop = () => {
-      signalGroup('SIGTERM');
-      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), opts.killGraceMs ?? 5000);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, opts.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const collect = (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (log.length > 2 * limit) log = log.slice(-limit);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      reject(new Error(`cannot run ${command}: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve({ exitCode: code, log: log.slice(-limit), timedOut, aborted, durationMs: Math.round(performance.now() - started) });
-    });
-  });
-}
+/** Runs the command with the one process runner (see runCommand). Never rejects for a failing command. */
+export const runSandboxed: (command: string, args: readonly string[], opts: SandboxRunOptions) => Promise<SandboxResult> = runCommand;
 
 /** The last meaningful line of a log, for a one-line reason. */
 export function lastLine(log: string): string | undefined {

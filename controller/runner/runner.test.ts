@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformStack, LocalBackend } from 'cdktf';
 import { ReleaseRecord } from '../../modules/release/release-record.js';
+import { pidsWithArgument } from '../../test/processes.js';
 import { TerraformRunner } from './runner.js';
 import { TerraformAbortedError, TerraformApplyError, TerraformError, TerraformInitError, TerraformTimeoutError } from './errors.js';
 
@@ -81,12 +82,16 @@ describe('TerraformRunner against the real terraform binary', () => {
     expect((error as TerraformError).stage).toBe('apply');
   });
 
-  test('GIVEN a running apply WHEN its signal aborts THEN a TerraformAbortedError is raised', async () => {
+  test('GIVEN a running apply WHEN its signal aborts THEN terraform gets SIGTERM, shuts down gracefully, and its provisioner is gone', async () => {
     const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
-    const plan = await runner.plan(execStack('cancelled', 'sleep 30'));
+    const seconds = `30.${process.pid}`; // a sleep this test can find among the machine's processes
+    const plan = await runner.plan(execStack('cancelled', `sleep ${seconds}`));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 500);
-    await expect(runner.apply(plan, { signal: controller.signal })).rejects.toBeInstanceOf(TerraformAbortedError);
+    setTimeout(() => controller.abort(), 1500);
+    const error = (await runner.apply(plan, { signal: controller.signal }).catch((e: unknown) => e)) as TerraformAbortedError;
+    expect(error).toBeInstanceOf(TerraformAbortedError);
+    expect(error.logTail).toContain('Gracefully shutting down');
+    expect(pidsWithArgument(seconds)).toEqual([]);
   });
 
   test('GIVEN apply credentials and secrets in the controller env WHEN a provisioner prints the env THEN only the credentials reach it, redacted in the log', async () => {
@@ -112,6 +117,14 @@ describe('TerraformRunner against the real terraform binary', () => {
     expect(error).toBeInstanceOf(TerraformApplyError);
     expect(error.reason).toMatch(/local-exec provisioner error/);
     expect(error.exitCode).toBe(1);
+  });
+
+  test('GIVEN a terraform binary that does not exist WHEN planned THEN a TerraformError names it and the PATH searched', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-'), terraformBin: 'terraform-missing' });
+    const error = (await runner.plan(synthRelease('ccccccc')).catch((e: unknown) => e)) as TerraformError;
+    expect(error).toBeInstanceOf(TerraformError);
+    expect(error.stage).toBe('init');
+    expect(error.reason).toBe(`cannot run terraform-missing: not found on PATH ${process.env.PATH}`);
   });
 
   test('GIVEN a bad stack name, job id and a missing stack dir WHEN planned THEN one error lists all three', async () => {

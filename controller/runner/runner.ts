@@ -14,7 +14,7 @@ import {
   TerraformTimeoutError,
   type TerraformStage,
 } from './errors.js';
-import { runProcess, type ProcessResult } from './process.js';
+import { runProcess, STDOUT_LIMIT_BYTES, type ProcessResult } from './process.js';
 import { summarizePlan } from './summary.js';
 import type { ApplyResult, PlanResult, RunOptions, StackDir, StackRunner } from '../core/ports/terraform.js';
 
@@ -86,11 +86,14 @@ export class TerraformRunner implements StackRunner {
     try {
       result = await runProcess(this.bin, args, { cwd, env: this.environment(extraEnv), timeoutMs: this.timeoutMs, signal, secrets });
     } catch (e) {
-      throw new TerraformError(stack, stage, `cannot run ${this.bin}: ${(e as Error).message}`, null, '');
+      throw new TerraformError(stack, stage, (e as Error).message, null, '');
     }
     const tail = result.log.slice(-4000);
     if (result.aborted) throw new TerraformAbortedError(stack, stage, 'cancelled (superseded or shut down)', result.exitCode, tail);
     if (result.timedOut) throw new TerraformTimeoutError(stack, stage, `timed out after ${this.timeoutMs} ms`, result.exitCode, tail);
+    if (result.stdoutOverflow) {
+      throw new TerraformError(stack, stage, `printed more than ${STDOUT_LIMIT_BYTES / 1024 / 1024} MiB on stdout`, result.exitCode, tail);
+    }
     return result;
   }
 
