@@ -8,7 +8,7 @@ import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route/index.js';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
 import { Apigatewayv2VpcLink } from '@cdktf/provider-aws/lib/apigatewayv2-vpc-link/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log-format.js';

@@ -5,7 +5,7 @@ import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { LambdaFunction as AwsLambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { awsAccountContext } from '../security/account.js';
 import { type ResourceAccess, ServiceRole } from '../security/iam.js';

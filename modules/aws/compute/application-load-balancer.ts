@@ -5,7 +5,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import type { SecureBucket } from '../data/s3-bucket.js';
 import { SecurityGroup, type SecurityGroupRule } from '../network/security-group.js';
 import { checkKeys } from './checks.js';

@@ -7,7 +7,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { SecurityGroup, type SecurityGroupRule } from '../network/security-group.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { awsAccountContext } from '../security/account.js';

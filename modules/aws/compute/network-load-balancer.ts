@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import type { SecureBucket } from '../data/s3-bucket.js';
 import { DEFAULT_TLS_POLICY, TLS12_POLICIES } from './application-load-balancer.js';
 import {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration/index.js';
-import { isUnresolved } from '../core/validation.js';
+import { isUnresolved } from '../../core/validation.js';
 
 export interface BucketReplicationProps {
   /** ARN of the destination bucket (versioned, usually in another region). */

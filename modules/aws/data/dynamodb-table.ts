@@ -1,7 +1,7 @@
 // A DynamoDB table: on-demand, KMS-encrypted, point-in-time recovery, protected from deletion.
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export type AttributeType = 'S' | 'N' | 'B';
 export interface TableKey {

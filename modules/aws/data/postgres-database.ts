@@ -5,7 +5,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
-import { PropProblems, isUnresolved } from '../core/validation.js';
+import { PropProblems, isUnresolved } from '../../core/validation.js';
 import { ClientSecurityGroup, clientProblems } from './client-security-group.js';
 import { type PostgresSettings, buildAuroraCluster, buildRdsInstance } from './postgres-engines.js';
 

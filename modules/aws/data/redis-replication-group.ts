@@ -10,7 +10,7 @@ import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/dat
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group/index.js';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
-import { PropProblems, isUnresolved } from '../core/validation.js';
+import { PropProblems, isUnresolved } from '../../core/validation.js';
 import { Secret } from '../security/secret.js';
 import { ClientSecurityGroup, clientProblems } from './client-security-group.js';
 

@@ -10,7 +10,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { type IamStatementJson, type PolicyStatement, statementProblems, toIamJson } from './policy-statement.js';
 import { BucketReplication, type BucketReplicationProps, replicationProblems } from './bucket-replication.js';
 

@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate/index.js';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
-import { PropProblems } from '../core/validation.js';
-import { DNS_NAME } from '../connectivity/failover-record-validation.js';
+import { PropProblems } from '../../core/validation.js';
+import { DNS_NAME } from '../../core/dns-name.js';
 
 export interface DnsValidatedCertificateProps {
   /** e.g. `www.example.com` or `*.example.com`. */

@@ -6,7 +6,7 @@ import { GlobalacceleratorAccelerator } from '@cdktf/provider-aws/lib/globalacce
 import { GlobalacceleratorListener } from '@cdktf/provider-aws/lib/globalaccelerator-listener/index.js';
 import { GlobalacceleratorEndpointGroup } from '@cdktf/provider-aws/lib/globalaccelerator-endpoint-group/index.js';
 import { ShieldProtection } from '@cdktf/provider-aws/lib/shield-protection/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export interface AcceleratorEndpointGroup {
   /** ARNs of application load balancers in this region. */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl/index.js';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association/index.js';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { checkUsEast1Provider, inUsEast1 } from './us-east-1.js';
 

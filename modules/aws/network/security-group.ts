@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { SecurityGroup as AwsSecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
-import { PropProblems } from '../core/validation.js';
-import { canonicalIpv4Cidr, isAnyAddress, parseIpv4Cidr } from './cidr.js';
+import { PropProblems } from '../../core/validation.js';
+import { canonicalIpv4Cidr, isAnyAddress, parseIpv4Cidr } from '../../core/cidr.js';
 
 export type SecurityGroupProtocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | '-1';
 const PROTOCOLS: readonly SecurityGroupProtocol[] = ['tcp', 'udp', 'icmp', 'icmpv6', '-1'];

@@ -1,9 +1,9 @@
 // Every problem with a Vpc's props, reported together with the bad value and what is allowed.
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
-import { canonicalIpv4Cidr, isAnyAddress, parseIpv4Cidr } from './cidr.js';
+import { canonicalIpv4Cidr, isAnyAddress, parseIpv4Cidr } from '../../core/cidr.js';
 import type { VpcProps } from './vpc.js';
 import type { GatewayEndpointService } from './vpc-endpoints.js';
 

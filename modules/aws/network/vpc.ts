@@ -15,7 +15,7 @@ import { VpcFlowLog } from './flow-log.js';
 import { VpcEndpoints, type GatewayEndpointService } from './vpc-endpoints.js';
 import { SubnetNetworkAcls } from './network-acls.js';
 import { DEFAULT_GATEWAY_ENDPOINTS, validateVpcProps } from './vpc-validation.js';
-import { cidrSubnet } from './cidr.js';
+import { cidrSubnet } from '../../core/cidr-subnet.js';
 
 export type NatGatewayMode = 'single' | 'perAz' | 'none';
 export type SubnetTier = 'public' | 'private' | 'isolated';

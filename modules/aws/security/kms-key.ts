@@ -4,7 +4,7 @@
 import { Construct } from 'constructs';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key/index.js';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { awsAccountContext, type AwsAccountContext } from './account.js';
 import { policyDocument, type PolicyStatement } from './policy-document.js';
 

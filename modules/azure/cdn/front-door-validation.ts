@@ -1,6 +1,6 @@
 // Prop checks for FrontDoor: sku features, origins, custom domains and the WAF.
 import type { Construct } from 'constructs';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import type { FrontDoorProps } from './front-door.js';
 

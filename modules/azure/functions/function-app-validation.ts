@@ -1,6 +1,6 @@
 // Prop checks for FunctionApp: plan and network compatibility, runtime, and app settings without secrets.
 import type { Construct } from 'constructs';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement } from '../core/placement.js';
 import { appSettingProblems, usesKeyVaultReferences } from './app-settings.js';

@@ -5,7 +5,7 @@ import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-name
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue/index.js';
 import { ServicebusSubscription } from '@cdktf/provider-azurerm/lib/servicebus-subscription/index.js';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 import type { PrivateLinkOptions } from '../network/private-endpoint.js';
 import { PrivateEndpoint } from '../network/private-endpoint.js';

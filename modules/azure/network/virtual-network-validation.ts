@@ -1,7 +1,7 @@
 // Prop checks for VirtualNetwork: address space, subnet CIDRs, delegations and the gateway subnet.
 import type { Construct } from 'constructs';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
-import { contains, overlaps, parseCidr, type CidrRange } from '../core/cidr.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
+import { contains, overlaps, parseCidr, type CidrRange } from '../../core/cidr.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement } from '../core/placement.js';
 import { inboundRuleProblems, type InboundRule } from './nsg-rules.js';

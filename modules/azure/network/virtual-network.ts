@@ -9,7 +9,7 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet/index.js';
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association/index.js';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association/index.js';
 import { VirtualNetwork as AzureVirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import type { Placement } from '../core/placement.js';
 import type { InboundRule } from './nsg-rules.js';
 import {

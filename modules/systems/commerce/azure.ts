@@ -4,7 +4,7 @@ import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
-import { carve } from '../../azure/core/cidr.js';
+import { carve } from '../../core/cidr.js';
 import { RedisCache } from '../../azure/data/redis-cache.js';
 import { SqlServer, type SqlAdministrator } from '../../azure/data/sql-server.js';
 import { StorageAccount } from '../../azure/data/storage-account.js';
