@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
-import type { RestApiProps } from './rest-api.js';
+import type { RestApiProps } from './rest-api-props.js';
 import { checkRoutes, type ParsedRoute } from './routes.js';
 
 /** Validates `props`; returns the parsed routes by key. */

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { PropProblems } from '../../core/validation.js';
 import { isIpv4 } from '../../core/cidr.js';
 import { DNS_NAME } from '../../core/dns-name.js';
-import type { FailoverRecordProps } from './failover-record.js';
+import type { FailoverRecordProps } from './failover-record-props.js';
 
 export const HEALTH_CHECK_REGIONS = [
   'us-east-1',

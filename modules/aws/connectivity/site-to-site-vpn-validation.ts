@@ -4,13 +4,11 @@ import type { Construct } from 'constructs';
 import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
 import { canonicalIpv4Cidr, isAnyAddress, isIpv4 } from '../../core/cidr.js';
-import type { SiteToSiteVpnProps } from './site-to-site-vpn.js';
+import type { ResolvedSiteToSiteVpnProps } from './site-to-site-vpn-props.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-type Resolved = SiteToSiteVpnProps & Required<Pick<SiteToSiteVpnProps, 'routing' | 'customerGatewayBgpAsn' | 'name' | 'routeTables'>>;
-
-export function validateVpnProps(construct: Construct, props: Resolved): void {
+export function validateVpnProps(construct: Construct, props: ResolvedSiteToSiteVpnProps): void {
   const p = new PropProblems(construct, 'SiteToSiteVpn');
   p.satisfies('customerGatewayIp', props.customerGatewayIp, isIpv4, 'an IPv4 address like 203.0.113.10');
   p.range('customerGatewayBgpAsn', props.customerGatewayBgpAsn, 1, 4294967294);

@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import { isUnresolved, PropProblems } from '../../core/validation.js';
 import { overlaps, parseCidr } from '../../core/cidr.js';
-import type { CommerceAzureProps } from './azure.js';
+import type { CommerceAzureProps } from './azure-props.js';
 
 const ZONE_REDUNDANT_SQL = /^(P\d+|GP_|BC_|HS_)/;
 
