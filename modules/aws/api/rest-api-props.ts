@@ -23,7 +23,7 @@ export type RestAuthorizer =
     }
   | {
       readonly type: 'COGNITO_USER_POOLS';
-      readonly userPoolArns: string[];
+      readonly userPoolArns: readonly string[];
       /** @default 'method.request.header.Authorization' */
       readonly identitySource?: string;
     };
@@ -45,7 +45,7 @@ export interface RestRoute {
   /** Key of `authorizers`. @default the API's defaultAuthorizer */
   readonly authorizer?: string;
   /** OAuth scopes (Cognito authorizers only). @default none: any valid ID or access token */
-  readonly authorizationScopes?: string[];
+  readonly authorizationScopes?: readonly string[];
   /** The only way to leave a method unauthenticated (`authorizationType: 'NONE'`). @default false */
   readonly allowUnauthenticated?: boolean;
 }
@@ -57,7 +57,7 @@ export interface RestApiProps {
   /** @default 'REGIONAL' */
   readonly endpointType?: 'REGIONAL' | 'PRIVATE';
   /** PRIVATE only (and required there): the execute-api interface endpoints that may call the API. */
-  readonly vpcEndpointIds?: string[];
+  readonly vpcEndpointIds?: readonly string[];
   /** Methods by `METHOD /path`, e.g. `'GET /orders/{id}'`. */
   readonly routes: Record<string, RestRoute>;
   /** Authorizers by name. @default none (then every route needs allowUnauthenticated) */

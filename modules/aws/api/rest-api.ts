@@ -46,7 +46,10 @@ export class RestApi extends Construct {
     this.api = new ApiGatewayRestApi(this, 'api', {
       name: props.name,
       description: props.description,
-      endpointConfiguration: { types: [endpointType], vpcEndpointIds: endpointType === 'PRIVATE' ? props.vpcEndpointIds : undefined },
+      endpointConfiguration: {
+        types: [endpointType],
+        vpcEndpointIds: endpointType === 'PRIVATE' && props.vpcEndpointIds ? [...props.vpcEndpointIds] : undefined,
+      },
     });
     this.id = this.api.id;
     this.executionArn = this.api.executionArn;
@@ -89,7 +92,7 @@ export class RestApi extends Construct {
         httpMethod: route.method,
         authorization,
         authorizerId: authorizer === undefined ? undefined : this.authorizerIds[authorizer],
-        authorizationScopes: spec.authorizationScopes,
+        authorizationScopes: spec.authorizationScopes && [...spec.authorizationScopes],
         requestParameters: route.params.length > 0 ? pathParams : undefined,
       });
       const integration = this.createIntegration(key, route, spec, method);
@@ -164,7 +167,7 @@ export class RestApi extends Construct {
         restApiId: this.api.id,
         name,
         type: 'COGNITO_USER_POOLS',
-        providerArns: authorizer.userPoolArns,
+        providerArns: [...authorizer.userPoolArns],
         identitySource: authorizer.identitySource ?? 'method.request.header.Authorization',
       });
     }
@@ -208,7 +211,7 @@ export class RestApi extends Construct {
   }
 
   /** Only the listed VPC endpoints may invoke; everything else is denied explicitly. */
-  private privatePolicy(vpcEndpointIds: string[]): string {
+  private privatePolicy(vpcEndpointIds: readonly string[]): string {
     const everything = `${this.api.executionArn}/*`;
     return policyDocument([
       {

@@ -42,9 +42,9 @@ export interface ListenerRoute {
   /** Key of the target group that receives matching requests. */
   readonly targetGroup: string;
   /** e.g. `['/api/*']`. At least one of pathPatterns / hostHeaders. */
-  readonly pathPatterns?: string[];
+  readonly pathPatterns?: readonly string[];
   /** e.g. `['api.example.com']`. */
-  readonly hostHeaders?: string[];
+  readonly hostHeaders?: readonly string[];
 }
 
 export interface ApplicationLoadBalancerProps {
@@ -54,7 +54,7 @@ export interface ApplicationLoadBalancerProps {
   /** The VPC's CIDR: the load balancer may reach targets in it on their target group ports only. */
   readonly vpcCidr: string;
   /** Private subnets (internal) or public subnets (internet-facing), in at least two AZs. */
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** @default false: internal, reachable only from the VPC and networks routed to it */
   readonly internetFacing?: boolean;
   /** ACM certificate for the HTTPS listener. */
@@ -138,7 +138,7 @@ export class ApplicationLoadBalancer extends Construct {
       name: props.name,
       loadBalancerType: 'application',
       internal: !(props.internetFacing ?? false),
-      subnets: props.subnetIds,
+      subnets: [...props.subnetIds],
       securityGroups: [this.securityGroupId],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: deletionProtection,
@@ -182,8 +182,8 @@ export class ApplicationLoadBalancer extends Construct {
         priority: route.priority,
         action: [{ type: 'forward', targetGroupArn: this.targetGroupArns[route.targetGroup] }],
         condition: [
-          ...(route.pathPatterns ? [{ pathPattern: { values: route.pathPatterns } }] : []),
-          ...(route.hostHeaders ? [{ hostHeader: { values: route.hostHeaders } }] : []),
+          ...(route.pathPatterns ? [{ pathPattern: { values: [...route.pathPatterns] } }] : []),
+          ...(route.hostHeaders ? [{ hostHeader: { values: [...route.hostHeaders] } }] : []),
         ],
         tags: { Name: `${props.name}-${name}` },
       });

@@ -1,7 +1,7 @@
 // The props of FailoverRecord: an on-premises primary, a load balancer as secondary, the health check.
 export interface FailoverPrimary {
   /** IPv4 addresses of the on-premises endpoint (A records). Give this or `domainName`. */
-  readonly ipAddresses?: string[];
+  readonly ipAddresses?: readonly string[];
   /** DNS name of the on-premises endpoint (CNAME records). Give this or `ipAddresses`. */
   readonly domainName?: string;
 }
@@ -26,7 +26,7 @@ export interface FailoverHealthCheckOptions {
   /** The response body must contain this (HTTPS_STR_MATCH). @default the status code alone decides */
   readonly searchString?: string;
   /** Checker regions (at least 3). @default Route 53's default set */
-  readonly regions?: string[];
+  readonly regions?: readonly string[];
 }
 
 export interface FailoverRecordProps {

@@ -33,7 +33,7 @@ export class FailoverRecord extends Construct {
       failureThreshold: check.failureThreshold ?? 3,
       requestInterval: check.requestInterval ?? 30,
       searchString: check.searchString,
-      regions: check.regions,
+      regions: check.regions && [...check.regions],
       enableSni: true,
     };
 
@@ -77,7 +77,7 @@ export class FailoverRecord extends Construct {
       name: props.recordName,
       type: isCname ? 'CNAME' : 'A',
       ttl,
-      records: isCname ? [props.primary.domainName!] : props.primary.ipAddresses,
+      records: isCname ? [props.primary.domainName!] : [...(props.primary.ipAddresses ?? [])],
       setIdentifier: 'primary',
       failoverRoutingPolicy: { type: 'PRIMARY' },
       healthCheckId: this.healthCheck.id,

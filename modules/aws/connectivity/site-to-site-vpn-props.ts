@@ -7,7 +7,7 @@ export interface SiteToSiteVpnProps {
   /** BGP ASN of the on-premises device (AWS asks for one even with static routing). @default 65000 */
   readonly customerGatewayBgpAsn?: number;
   /** Networks on premises, e.g. `['192.168.0.0/16']`. Pass the same list to `Vpc.privateNetworkCidrs` so the NACLs admit them. */
-  readonly onPremisesCidrs: string[];
+  readonly onPremisesCidrs: readonly string[];
   /** `bgp` fails over between the two tunnels by itself; `static` needs no BGP on the device. @default 'bgp' */
   readonly routing?: VpnRouting;
   /** Attach to this VPC through a new virtual private gateway. Give exactly one of `vpcId` and `transitGatewayId`. */

@@ -21,7 +21,7 @@ interface InternalProps extends BucketReplicationProps {
   readonly sourceBucketName: string;
   readonly sourceBucketArn: string;
   readonly sourceKmsKeyArn?: string;
-  readonly dependsOn: ITerraformDependable[];
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -78,7 +78,7 @@ export class BucketReplication extends Construct {
           },
         },
       ],
-      dependsOn: props.dependsOn,
+      dependsOn: props.dependsOn && [...props.dependsOn],
     });
   }
 

@@ -36,7 +36,7 @@ export interface SecureBucketProps {
   /** @default true */
   readonly versioned?: boolean;
   /** Extra lifecycle rules, added to the built-in ones. @default none */
-  readonly lifecycleRules?: BucketLifecycleRule[];
+  readonly lifecycleRules?: readonly BucketLifecycleRule[];
   /** Days before noncurrent versions are deleted (built-in rule `expire-noncurrent-versions`). @default 90 when versioned */
   readonly noncurrentVersionExpirationDays?: number;
   /** Days before incomplete multipart uploads are aborted (built-in rule `abort-incomplete-multipart-uploads`). @default 7 */

@@ -10,7 +10,7 @@ import { PropProblems } from '../../core/validation.js';
 
 export interface AcceleratorEndpointGroup {
   /** ARNs of application load balancers in this region. */
-  readonly albArns: string[];
+  readonly albArns: readonly string[];
   /** Share of the region's traffic sent to it (0-100). @default 100 */
   readonly trafficDialPercentage?: number;
 }

@@ -13,7 +13,7 @@ export interface S3OriginDistributionProps {
   /** The private bucket served; the distribution adds its read permission to the bucket policy. */
   readonly originBucket: SecureBucket;
   /** Alternate domain names, e.g. `['www.example.com']`. Need `certificateArn` or `hostedZoneId`. @default none (served on *.cloudfront.net) */
-  readonly domainNames?: string[];
+  readonly domainNames?: readonly string[];
   /** Route 53 zone of `domainNames`: a certificate is issued and validated there, and A/AAAA aliases are created. @default no DNS records */
   readonly hostedZoneId?: string;
   /** An issued ACM certificate in us-east-1 covering `domainNames`. @default issued in `hostedZoneId` */
@@ -41,7 +41,7 @@ export interface S3OriginDistributionProps {
   /** @default 'PriceClass_100' (North America and Europe edge locations) */
   readonly priceClass?: PriceClass;
   /** Serve only to (`whitelist`) or refuse (`blacklist`) these ISO 3166-1 alpha-2 countries. @default no restriction */
-  readonly geoRestriction?: { readonly type: 'whitelist' | 'blacklist'; readonly locations: string[] };
+  readonly geoRestriction?: { readonly type: 'whitelist' | 'blacklist'; readonly locations: readonly string[] };
   /** @default HSTS two years with subdomains, nosniff, DENY, strict-origin-when-cross-origin */
   readonly securityHeaders?: SecurityHeadersOptions;
   /** @default CACHING_OPTIMIZED_POLICY_ID */

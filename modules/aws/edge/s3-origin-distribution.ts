@@ -91,7 +91,7 @@ export class S3OriginDistribution extends Construct {
     this.distribution = new CloudfrontDistribution(this, 'distribution', {
       enabled: true,
       comment: `${name}: private S3 origin`,
-      aliases: domainNames.length > 0 ? domainNames : undefined,
+      aliases: domainNames.length > 0 ? [...domainNames] : undefined,
       defaultRootObject: props.defaultRootObject ?? 'index.html',
       httpVersion: 'http2and3',
       isIpv6Enabled: true,
@@ -113,7 +113,7 @@ export class S3OriginDistribution extends Construct {
       loggingConfig: { bucket: this.logBucket.bucket.bucketDomainName, includeCookies: false, prefix: `cloudfront/${name}/` },
       restrictions: {
         geoRestriction: props.geoRestriction
-          ? { restrictionType: props.geoRestriction.type, locations: props.geoRestriction.locations }
+          ? { restrictionType: props.geoRestriction.type, locations: [...props.geoRestriction.locations] }
           : { restrictionType: 'none', locations: [] },
       },
     });
@@ -146,7 +146,7 @@ export class S3OriginDistribution extends Construct {
     });
   }
 
-  private createAliasRecords(zoneId: string, domainNames: string[]): void {
+  private createAliasRecords(zoneId: string, domainNames: readonly string[]): void {
     for (const domain of domainNames) {
       for (const type of ['A', 'AAAA'] as const) {
         this.aliasRecords[`${domain}/${type}`] = new Route53Record(this, `alias-${domain}-${type}`, {

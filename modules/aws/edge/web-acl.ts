@@ -29,7 +29,7 @@ export interface WebAclProps {
   /** Add the AWSManagedRulesSQLiRuleSet group. @default false */
   readonly sqlInjectionRules?: boolean;
   /** Rules of AWSManagedRulesCommonRuleSet to count instead of block (e.g. `SizeRestrictions_BODY` for uploads). @default none */
-  readonly commonRuleSetCountRules?: string[];
+  readonly commonRuleSetCountRules?: readonly string[];
   /** `false` turns logging off. @default logs to a new CloudWatch log group kept 365 days */
   readonly logging?: false | WebAclLoggingOptions;
   /** CLOUDFRONT scope: the us-east-1 aliased AwsProvider. @default resources set `region = "us-east-1"` (CLOUDFRONT) or use the scope's provider (REGIONAL) */
@@ -117,7 +117,7 @@ function visibility(metricName: string) {
   return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-function managedGroup(name: string, priority: number, countRules: string[] = []): Wafv2WebAclRule {
+function managedGroup(name: string, priority: number, countRules: readonly string[] = []): Wafv2WebAclRule {
   return {
     name,
     priority,

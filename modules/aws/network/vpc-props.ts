@@ -7,7 +7,7 @@ export interface VpcProps {
   /** IPv4 CIDR of the VPC, /16 to /23 with the default subnet size (e.g. `10.0.0.0/16`). */
   readonly cidr: string;
   /** AZ names of one region, e.g. `['eu-west-1a', 'eu-west-1b']`; subnets are keyed by these names. */
-  readonly availabilityZones: string[];
+  readonly availabilityZones: readonly string[];
   /** `perAz` survives the loss of an AZ; `single` saves cost; `none` leaves private subnets without internet egress. @default 'perAz' */
   readonly natGateways?: NatGatewayMode;
   /** Retention of the flow-log group (a CloudWatch Logs retention value). @default 365 */
@@ -15,9 +15,9 @@ export interface VpcProps {
   /** @default the CloudWatch Logs service key */
   readonly flowLogKmsKeyArn?: string;
   /** Gateway endpoints, routed from the private and isolated subnets. @default ['s3', 'dynamodb'] */
-  readonly gatewayEndpoints?: GatewayEndpointService[];
+  readonly gatewayEndpoints?: readonly GatewayEndpointService[];
   /** Interface endpoint service short names (e.g. `execute-api`, `ecr.api`, `ecr.dkr`, `logs`). @default none (each costs per hour per AZ) */
-  readonly interfaceEndpoints?: string[];
+  readonly interfaceEndpoints?: readonly string[];
   /** Prefix of resource names and `Name` tags. @default the construct id */
   readonly name?: string;
   /**
@@ -27,7 +27,7 @@ export interface VpcProps {
    */
   readonly subnetNewBits?: number;
   /** Networks outside the VPC (on-premises over VPN, peered VPCs) that private subnets accept traffic from. @default none */
-  readonly privateNetworkCidrs?: string[];
+  readonly privateNetworkCidrs?: readonly string[];
 }
 
 /** Gateway endpoints cost nothing, so every VPC gets them unless told otherwise. */

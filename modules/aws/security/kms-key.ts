@@ -20,7 +20,7 @@ export interface KmsKeyProps {
    * log groups and CloudTrail to this account's trails (by encryption context).
    * @default none (only IAM principals of this account, through their IAM policies)
    */
-  readonly servicePrincipals?: string[];
+  readonly servicePrincipals?: readonly string[];
   /** Days between automatic rotations (90-2560). @default 365 */
   readonly rotationPeriodInDays?: number;
 }
