@@ -7,7 +7,7 @@ import { ApplicationLoadBalancer } from './application-load-balancer.js';
 import { EcsCluster } from './ecs-cluster.js';
 import { EcrRepository } from './ecr-repository.js';
 import { FargateService, type FargateServiceProps } from './fargate-service.js';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 
 const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/payments/web:1.4.2';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:payments/db-AbCdEf';

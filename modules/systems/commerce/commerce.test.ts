@@ -7,7 +7,15 @@ import { isTaggableType } from '../../policy/taggable.js';
 import { commerceSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
 import { errorOf } from '../../../test/error-of.js';
-import { envNamed, ofType, one as only, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
+import {
+  envNamed,
+  ofType,
+  one as only,
+  synthesizeSystem,
+  typeCounts,
+  type Resource,
+  type SynthesizedStack,
+} from '../../../test/modules/system-synth.js';
 import { AZURE_DH_GROUP_NUMBERS } from './interconnect.js';
 import { CHANGE_CAPTURE, COMMERCE_SERVICES, commerceSystem, CommerceStack, SERVICE_SPECS } from './index.js';
 

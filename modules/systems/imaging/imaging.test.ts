@@ -2,7 +2,15 @@ import { Testing } from 'cdktf';
 import { carveCidr } from '../../../environments/app.js';
 import { imagingSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
-import { envNamed, ofType, one, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
+import {
+  envNamed,
+  ofType,
+  one,
+  synthesizeSystem,
+  typeCounts,
+  type Resource,
+  type SynthesizedStack,
+} from '../../../test/modules/system-synth.js';
 import { imagingSystem, ImagingStack, replicaBucketName } from './index.js';
 
 interface Synthesized extends SynthesizedStack {

@@ -3,7 +3,7 @@ import { carveCidr } from '../../../environments/app.js';
 import type { Environment } from '../../../environments/schema.js';
 import { ingestSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
-import { envNamed, ofType, synthesizeSystem, typeCounts, type SynthesizedStack } from '../testing.js';
+import { envNamed, ofType, synthesizeSystem, typeCounts, type SynthesizedStack } from '../../../test/modules/system-synth.js';
 import { ingestSystem, IngestStack } from './index.js';
 
 type Synthesized = SynthesizedStack;

@@ -1,10 +1,10 @@
-// Test helpers for the systems: the app built from the real environment files with one system, each
+// For the system tests: the app built from the real environment files with one system, each
 // of its stacks synthesized, and readers for the resources in them.
 import { Testing } from 'cdktf';
 import { buildApp, type StackInfo } from '../../environments/app.js';
 import { loadEnvironments } from '../../environments/load.js';
 import type { Environment } from '../../environments/schema.js';
-import type { SystemDefinition } from './types.js';
+import type { SystemDefinition } from '../../modules/systems/types.js';
 
 export type Resource = Record<string, unknown>;
 
