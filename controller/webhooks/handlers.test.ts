@@ -144,6 +144,16 @@ function mockApprovalsReads(api: nock.Scope, reviews: unknown[] = []): void {
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Mocks one check run creation and keeps what was posted. */
+function captureCheckRun(api: nock.Scope): { check?: Body } {
+  const posted: { check?: Body } = {};
+  api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
+    posted.check = body as Body;
+    return { id: 1 };
+  });
+  return posted;
+}
+
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -213,20 +223,16 @@ describe('webhook handlers', () => {
     const api = nock(API);
     mockPolicyReads(api);
     mockCurrentPullRequest(api);
-    let check: Body | undefined;
-    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-      check = body as Body;
-      return { id: 1 };
-    });
+    const posted = captureCheckRun(api);
     await receive('pull_request', 'delivery-3', payload('pull_request', 'opened', { head: 'feature/y', base: 'main' }));
     expect(errors).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(check).toMatchObject({
+    expect(posted.check).toMatchObject({
       name: 'gitops/branch-policy',
       conclusion: 'failure',
       output: { title: 'feature/y → main is not allowed' },
     });
-    expect(check?.output.text).toContain('`release/* → main`');
+    expect(posted.check?.output.text).toContain('`release/* → main`');
     expect(planner.requests).toHaveLength(0);
   });
 
@@ -248,17 +254,13 @@ describe('webhook handlers', () => {
     const api = nock(API);
     mockPolicyReads(api);
     mockCurrentPullRequest(api);
-    let check: Body | undefined;
-    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-      check = body as Body;
-      return { id: 1 };
-    });
+    const posted = captureCheckRun(api);
     const body = payload('pull_request', 'edited', { base: 'main' });
     body.changes = { base: { ref: { from: 'dev' }, sha: { from: BASE } } };
     await receive('pull_request', 'delivery-9', body);
     expect(errors).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(check).toMatchObject({ name: 'gitops/branch-policy', conclusion: 'failure' });
+    expect(posted.check).toMatchObject({ name: 'gitops/branch-policy', conclusion: 'failure' });
   });
 
   test('GIVEN two pushes to one pull request WHEN the second arrives while the first job runs THEN the first job is aborted as superseded and they never overlap', async () => {
@@ -303,16 +305,12 @@ describe('webhook handlers', () => {
     mockPolicyReads(api);
     mockApprovalsReads(api, [{ user: { login: 'bob' }, state: 'APPROVED', commit_id: HEAD, submitted_at: '2025-01-01T00:00:00Z' }]);
     api.get(`${REPO}/collaborators/bob/permission`).reply(200, { permission: 'read', role_name: 'read', user: { login: 'bob' } });
-    let check: Body | undefined;
-    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-      check = body as Body;
-      return { id: 1 };
-    });
+    const posted = captureCheckRun(api);
     await receive('pull_request_review', 'delivery-5', payload('pull_request_review', 'submitted', { head: 'release/r1', base: 'uat' }));
     expect(errors).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(check).toMatchObject({ name: 'gitops/approvals/uat', conclusion: 'failure' });
-    expect(check?.output.text).toContain('`bob`: has read permission');
+    expect(posted.check).toMatchObject({ name: 'gitops/approvals/uat', conclusion: 'failure' });
+    expect(posted.check?.output.text).toContain('`bob`: has read permission');
   });
 
   test('GIVEN a /plan comment from a read-only user WHEN received THEN exactly one reply says so and nothing else happens', async () => {
