@@ -1,8 +1,10 @@
 // Handlers through Probot: payloads from @octokit/webhooks-examples, GitHub mocked with nock
 // (every request the flows make is listed; an unexpected one fails the job and the test).
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
@@ -297,6 +299,52 @@ describe('webhook handlers', () => {
     ]);
     expect((seen[0].signal.reason as Error).message).toBe('superseded by plan of 2222222');
     expect(maxRunning).toBe(1);
+  });
+
+  test("GIVEN a controller killed while a delivery's job ran WHEN the next one starts THEN that delivery's redelivery runs, a finished one stays ignored, and the job's session knows its installation", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-handlers-'));
+    const file = join(dir, 'gitops.sqlite');
+    /** One controller process: its store, queue and handlers; `hold` keeps plan jobs running. */
+    const controllerProcess = (id: string, hold: boolean) => {
+      const store = new SqliteStore(file, { controllerId: id });
+      const queue = new JobQueue();
+      const plans: (number | undefined)[] = [];
+      const reviews: string[] = [];
+      const core: ControllerCore = {
+        async pullRequestChanged(session) {
+          plans.push(session.installationId);
+          if (hold) await new Promise(() => undefined);
+        },
+        reviewChanged: async (_session, pr) => void reviews.push(pr.headSha),
+        commentCreated: async () => ({ action: 'ignored' }),
+      };
+      const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
+      registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+      const receive = (id: string, name: string, body: Record<string, unknown>) => probot.receive({ id, name, payload: body } as never);
+      return { store, queue, plans, reviews, receive };
+    };
+    try {
+      const killed = controllerProcess('killed', true);
+      await killed.receive('d-review', 'pull_request_review', payload('pull_request_review', 'submitted'));
+      await killed.receive('d-push', 'pull_request', payload('pull_request', 'synchronize'));
+      while (killed.plans.length === 0 || killed.queue.size > 1) await new Promise((r) => setImmediate(r));
+      expect(killed.plans).toEqual([2]);
+
+      const next = controllerProcess('next', false);
+      expect(await next.store.releaseAbandonedDeliveries()).toBe(1);
+      await next.receive('d-push', 'pull_request', payload('pull_request', 'synchronize'));
+      await next.receive('d-review', 'pull_request_review', payload('pull_request_review', 'submitted'));
+      await next.queue.onIdle();
+      await new Promise((r) => setImmediate(r));
+      expect(next.plans).toEqual([2]);
+      expect(next.reviews).toEqual([]);
+      // the redelivered job ended: a third process has nothing to release
+      const third = new SqliteStore(file, { controllerId: 'third' });
+      expect(await third.releaseAbandonedDeliveries()).toBe(0);
+      [killed.store, next.store, third].forEach((s) => s.close());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('GIVEN pull_request_review.submitted on release/r1 → uat by a read-only user WHEN received THEN the approvals check fails and does not count them', async () => {
