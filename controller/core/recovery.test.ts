@@ -7,6 +7,7 @@ import { FakePlanner } from '../../test/doubles/fake-planner.js';
 import { runPlan } from './plan-check.js';
 import type { PullRequestInfo } from './ports/github.js';
 import type { PullRequestRef } from './ports/session.js';
+import type { NewPlan } from './ports/store.js';
 import { RESTART_REASON, recoverPlans, type RecoveryDeps } from './recovery.js';
 
 let dir: string;
@@ -42,6 +43,19 @@ const openPull = (over: Partial<PullRequestInfo> = {}): PullRequestInfo => ({
   ...over,
 });
 
+/** A plan record as runPlan saves it while running, written straight to the store. */
+const runningPlan = (over: Partial<NewPlan> = {}): NewPlan => ({
+  repo: 'acme/infra',
+  pr: 7,
+  environment: 'dev',
+  headSha: sha('a'),
+  baseSha: sha('b'),
+  status: 'running',
+  installationId: 42,
+  cloneUrl: 'https://github.example/acme/infra.git',
+  ...over,
+});
+
 /**
  * A controller process that is killed while it plans: runPlan starts (checks in progress, record
  * running) and never gets further. Its store is left as the process left it.
@@ -66,8 +80,9 @@ function recovery(gh: FakeGitHub, over: Partial<RecoveryDeps> = {}) {
   const replans: PullRequestRef[] = [];
   const sessionsFor: string[] = [];
   const session = sessionOf(gh);
+  const store = storeOf('restarted');
   const deps: RecoveryDeps = {
-    store: storeOf('restarted'),
+    store,
     sessionFor: async (installationId, owner, repo) => {
       sessionsFor.push(`${installationId} ${owner}/${repo}`);
       return session;
@@ -76,7 +91,7 @@ function recovery(gh: FakeGitHub, over: Partial<RecoveryDeps> = {}) {
     log: session.log,
     ...over,
   };
-  return { deps, replans, sessionsFor, logs: session.logs, run: () => recoverPlans(deps) };
+  return { store, deps, replans, sessionsFor, logs: session.logs, run: () => recoverPlans(deps) };
 }
 
 describe('recoverPlans', () => {
@@ -86,7 +101,7 @@ describe('recoverPlans', () => {
     await killedDuringPlan(gh);
     expect(gh.checkRuns.map((c) => `${c.name} ${c.status}`)).toEqual(['gitops/plan/dev in_progress', 'gitops/policy/dev in_progress']);
     gh.writes.length = 0;
-    const { run, replans, sessionsFor, deps } = recovery(gh);
+    const { run, replans, sessionsFor, store } = recovery(gh);
 
     const [recovered] = await run();
 
@@ -100,11 +115,10 @@ describe('recoverPlans', () => {
       summary: 'The plan of aaaaaaa for dev was stopped: the controller restarted while it ran. A new plan of the pull request is queued.',
     });
     expect(gh.check('gitops/policy/dev')?.title).toBe('Stopped: controller restarted; planning again');
-    expect(deps.store).toBeInstanceOf(SqliteStore);
-    expect((deps.store as SqliteStore).latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: RESTART_REASON });
+    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: RESTART_REASON });
     expect(replans).toEqual([pullRequest({ headSha: sha('c') })]);
     expect(recovered).toEqual({ planId: 1, repo: 'acme/infra', pr: 7, environment: 'dev', checksCompleted: true, replanned: true });
-    expect(await deps.store.abandonedPlans()).toEqual([]);
+    expect(await store.abandonedPlans()).toEqual([]);
   });
 
   test('GIVEN a head whose plan a restart already interrupted WHEN it is interrupted again THEN its checks fail and it is not planned again on its own', async () => {
@@ -139,16 +153,7 @@ describe('recoverPlans', () => {
   test('GIVEN a plan killed before its check existed WHEN recovered THEN a completed check is created on its head', async () => {
     const gh = new FakeGitHub();
     gh.pulls.set(7, openPull());
-    storeOf('stopped').savePlan({
-      repo: 'acme/infra',
-      pr: 7,
-      environment: 'dev',
-      headSha: sha('a'),
-      baseSha: sha('b'),
-      status: 'running',
-      installationId: 42,
-      cloneUrl: 'https://github.example/acme/infra.git',
-    });
+    storeOf('stopped').savePlan(runningPlan());
     const { run, replans } = recovery(gh);
     await run();
     expect(gh.writes).toEqual(['createCheckRun gitops/plan/dev completed cancelled']);
@@ -159,7 +164,7 @@ describe('recoverPlans', () => {
   test('GIVEN a running plan saved before the upgrade (no installation recorded) WHEN recovered THEN it is marked failed, GitHub is not called and a warning says why', async () => {
     const gh = new FakeGitHub();
     const stopped = storeOf('stopped');
-    const id = stopped.savePlan({ repo: 'acme/infra', pr: 7, environment: 'dev', headSha: sha('a'), baseSha: sha('b'), status: 'running' });
+    const id = stopped.savePlan(runningPlan({ installationId: undefined, cloneUrl: undefined }));
     const { run, sessionsFor, logs } = recovery(gh);
     expect(await run()).toEqual([{ planId: id, repo: 'acme/infra', pr: 7, environment: 'dev', checksCompleted: false, replanned: false }]);
     expect(sessionsFor).toEqual([]);
@@ -208,16 +213,7 @@ describe('recoverPlans', () => {
     const gh = new FakeGitHub();
     gh.pulls.set(7, openPull());
     await killedDuringPlan(gh);
-    storeOf('stopped').savePlan({
-      repo: 'acme/infra',
-      pr: 7,
-      environment: 'uat',
-      headSha: sha('a'),
-      baseSha: sha('b'),
-      status: 'running',
-      installationId: 42,
-      cloneUrl: 'https://github.example/acme/infra.git',
-    });
+    storeOf('stopped').savePlan(runningPlan({ environment: 'uat' }));
     const { run, replans } = recovery(gh);
     expect((await run()).map((r) => [r.environment, r.checksCompleted, r.replanned])).toEqual([
       ['dev', true, true],
@@ -228,18 +224,10 @@ describe('recoverPlans', () => {
 
   test('GIVEN a plan this controller is running WHEN recovery runs THEN it is left alone', async () => {
     const gh = new FakeGitHub();
-    const { run, deps, sessionsFor } = recovery(gh);
-    const mine = (deps.store as SqliteStore).savePlan({
-      repo: 'acme/infra',
-      pr: 7,
-      environment: 'dev',
-      headSha: sha('a'),
-      baseSha: sha('b'),
-      status: 'running',
-      installationId: 42,
-    });
+    const { run, store, sessionsFor } = recovery(gh);
+    const mine = store.savePlan(runningPlan());
     expect(await run()).toEqual([]);
     expect(sessionsFor).toEqual([]);
-    expect((deps.store as SqliteStore).getPlan(mine)?.status).toBe('running');
+    expect(store.getPlan(mine)?.status).toBe('running');
   });
 });
