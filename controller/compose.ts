@@ -152,7 +152,7 @@ export function composeController(opts: ControllerOptions): Controller {
       recovery = recoverPlans({
         store,
         sessionFor: installationSessionsOf(app, botLogin),
-        replan: (session, pr) => void queuePlan({ core, queue }, session, pr),
+        replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
         log: opts.log,
       }).catch((e: unknown) => {
         opts.log.error({ err: errorLine(e) }, 'abandoned plans could not be recovered');

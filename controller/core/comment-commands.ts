@@ -6,7 +6,7 @@ import { commandProblem, type ParsedCommand } from '../rules/commands.js';
 import { replies } from '../comment/replies.js';
 import { errorLine } from '../comment/limits.js';
 import { fullName, systemClock, type Clock, type RepoSession } from './ports/session.js';
-import { type Permission } from './ports/github.js';
+import { WRITE_PERMISSIONS, type Permission } from './ports/github.js';
 import type { ReplyLimits } from './ports/store.js';
 
 export interface CommentInput {
@@ -49,8 +49,6 @@ export interface CommandDeps {
   readonly clock?: Clock;
 }
 
-const WRITE: readonly Permission[] = ['write', 'maintain', 'admin'];
-
 /** One refusal reply per person and pull request within this window. */
 export const REFUSAL_REPLY_WINDOW_MS = 3600_000;
 
@@ -62,7 +60,7 @@ export async function runCommand(session: RepoSession, input: CommentInput, deps
   const word = `/${command.name.slice(0, 40)}`;
 
   const permission = await github.getPermission(input.sender);
-  if (!WRITE.includes(permission)) {
+  if (!WRITE_PERMISSIONS.includes(permission)) {
     const at = (deps.clock ?? systemClock).now();
     const key = { repo: fullName(input), pr: input.pr, user: input.sender, kind: 'refused' };
     if (deps.replyLimits && !(await deps.replyLimits.takeReply(key, at, REFUSAL_REPLY_WINDOW_MS))) {

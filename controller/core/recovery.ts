@@ -21,7 +21,7 @@ export interface RecoveryDeps {
   readonly store: AbandonedPlans & Pick<PlanRecords, 'updatePlan'>;
   /** A session acting as the installation, for one repository (the composition root authenticates it). */
   readonly sessionFor: (installationId: number, owner: string, repo: string) => Promise<RepoSession>;
-  /** Queues a plan of the pull request as its own job, as `/plan` does. */
+  /** Queues a plan of the pull request as its own job, as a push does. */
   readonly replan: Replan;
   readonly log: CoreLog;
 }
@@ -86,17 +86,23 @@ async function recoverPlan(plan: PlanRecord, deps: RecoveryDeps, queued: Set<str
     const key = `${plan.repo}#${plan.pr}`;
     if (next === 'replan' && now && plan.cloneUrl && !queued.has(key)) {
       queued.add(key);
-      deps.replan(session, {
-        owner,
-        repo,
-        number: plan.pr,
-        headRef: now.headRef,
-        headSha: now.headSha,
-        baseRef: now.baseRef,
-        baseSha: now.baseSha,
-        cloneUrl: plan.cloneUrl,
-        author: now.author,
-      });
+      // as after a push: no writer's `/plan` is carried over, so an outside contributor's head waits for one again
+      const trigger = {};
+      deps.replan(
+        session,
+        {
+          owner,
+          repo,
+          number: plan.pr,
+          headRef: now.headRef,
+          headSha: now.headSha,
+          baseRef: now.baseRef,
+          baseSha: now.baseSha,
+          cloneUrl: plan.cloneUrl,
+          author: now.author,
+        },
+        trigger,
+      );
       replanned = true;
     }
   } catch (e) {
