@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Probot, ProbotOctokit } from 'probot';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { pino } from 'pino';
 import { errorLine } from './comment/limits.js';
 import { ReleaseController, type ControllerCore } from './core/controller.js';
@@ -15,6 +15,8 @@ import type { Planner } from './core/ports/planner.js';
 import { recoverPlans, type RecoveredPlan } from './core/recovery.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
 import { OctokitGitHubClient } from './github/client.js';
+import { maskingGitHub } from './github/masking.js';
+import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
 import { TerraformRunner } from './runner/runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -36,6 +38,11 @@ export interface ControllerOptions extends RuntimeConfig {
   readonly core?: ControllerCore;
   /** Replaces the plan service. @default PlanService with a TerraformRunner under <workDir>/terraform */
   readonly planner?: Planner;
+  /**
+   * The secrets the process holds; installation tokens are added as they are issued. Everything written to
+   * GitHub and the store is masked with them. @default none known at start (tokens are still learnt)
+   */
+  readonly secrets?: HeldSecrets;
 }
 
 export interface Controller {
@@ -77,12 +84,14 @@ function repoSession(
   repo: string,
   installationId: number | undefined,
   botLogin: () => Promise<string | undefined>,
+  secrets: HeldSecrets,
 ): RepoSession {
   return {
-    github: new OctokitGitHubClient(octokit, owner, repo),
+    github: maskingGitHub(new OctokitGitHubClient(octokit, owner, repo), secrets),
     ...(installationId !== undefined ? { installationId } : {}),
     async authToken() {
       const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
+      secrets.add(auth.token);
       return auth.token;
     },
     botLogin,
@@ -94,10 +103,11 @@ function repoSession(
 export function sessionsOf(
   app: Probot,
   botLogin: () => Promise<string | undefined> = botLoginOf(app),
+  secrets: HeldSecrets = new HeldSecrets(),
 ): (context: RepoContext, owner: string, repo: string) => RepoSession {
   return (context, owner, repo) => {
     const installationId = 'installation' in context.payload ? context.payload.installation?.id : undefined;
-    return repoSession(context.octokit, context.log, owner, repo, installationId, botLogin);
+    return repoSession(context.octokit, context.log, owner, repo, installationId, botLogin, secrets);
   };
 }
 
@@ -105,14 +115,24 @@ export function sessionsOf(
 export function installationSessionsOf(
   app: Probot,
   botLogin: () => Promise<string | undefined> = botLoginOf(app),
+  secrets: HeldSecrets = new HeldSecrets(),
 ): (installationId: number, owner: string, repo: string) => Promise<RepoSession> {
   return async (installationId, owner, repo) =>
-    repoSession(await app.auth(installationId), app.log.child({ installation: installationId }), owner, repo, installationId, botLogin);
+    repoSession(
+      await app.auth(installationId),
+      app.log.child({ installation: installationId }),
+      owner,
+      repo,
+      installationId,
+      botLogin,
+      secrets,
+    );
 }
 
 export function composeController(opts: ControllerOptions): Controller {
   mkdirSync(opts.workDir, { recursive: true });
-  const store = new SqliteStore(opts.dbPath, { controllerId: randomUUID() });
+  const secrets = opts.secrets ?? new HeldSecrets();
+  const store = new SqliteStore(opts.dbPath, { controllerId: randomUUID(), mask: (text) => secrets.mask(text) });
   const now = Date.now();
   store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS));
   store.pruneReplies(new Date(now - REPLY_RETENTION_MS));
@@ -148,10 +168,10 @@ export function composeController(opts: ControllerOptions): Controller {
     recovered: () => recovery ?? Promise.resolve([]),
     app: (app: Probot) => {
       const botLogin = botLoginOf(app);
-      registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app, botLogin) });
+      registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app, botLogin, secrets) });
       recovery = recoverPlans({
         store,
-        sessionFor: installationSessionsOf(app, botLogin),
+        sessionFor: installationSessionsOf(app, botLogin, secrets),
         replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
         log: opts.log,
       }).catch((e: unknown) => {
@@ -165,6 +185,21 @@ export function composeController(opts: ControllerOptions): Controller {
       store.close();
     },
   };
+}
+
+/** The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets masked. */
+export function maskedLogger(level: string, secrets: HeldSecrets, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    name: 'gitops',
+    formatters: { log: (object) => secrets.maskValue(object) },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export interface ServeOptions {
@@ -186,8 +221,9 @@ export interface ServedController extends WebhookServer {
 /** `gitops serve`: the controller composed and listening; close() stops listening, then drains and closes it. */
 export async function serveController(opts: ServeOptions): Promise<ServedController> {
   const { config } = opts;
-  const log = opts.log ?? pino({ level: config.logLevel, name: 'gitops' });
-  const runtime = composeController({ ...config, log, core: opts.core, planner: opts.planner });
+  const secrets = new HeldSecrets([config.webhookSecret, config.privateKey]);
+  const log = opts.log ?? maskedLogger(config.logLevel, secrets);
+  const runtime = composeController({ ...config, log, core: opts.core, planner: opts.planner, secrets });
   let server: WebhookServer;
   try {
     server = await startWebhookServer({

@@ -36,11 +36,14 @@ export interface SqliteStoreOptions {
    * other processes' unfinished work counts as abandoned. @default a random id (one per store opened)
    */
   readonly controllerId?: string;
+  /** Applied to every free text written (plan summaries, reasons, run logs): the controller masks the secrets it holds. @default unchanged */
+  readonly mask?: (text: string) => string;
 }
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly now: () => Date;
+  private readonly mask: (text: string) => string;
   /** Who this store speaks for (SqliteStoreOptions.controllerId). */
   readonly controllerId: string;
 
@@ -50,6 +53,7 @@ export class SqliteStore implements Store {
     opts: SqliteStoreOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.mask = opts.mask ?? ((t) => t);
     this.controllerId = opts.controllerId === undefined ? randomUUID() : text('controllerId', opts.controllerId);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
@@ -124,13 +128,13 @@ export class SqliteStore implements Store {
         text('plan.headSha', plan.headSha),
         text('plan.baseSha', plan.baseSha),
         oneOf('plan.status', plan.status, PLAN_STATUSES),
-        plan.summaryJson ?? null,
+        plan.summaryJson == null ? null : this.mask(plan.summaryJson),
         optional('plan.installationId', plan.installationId, positiveInt),
         optional('plan.headRef', plan.headRef, text),
         optional('plan.baseRef', plan.baseRef, text),
         optional('plan.cloneUrl', plan.cloneUrl, text),
         optional('plan.author', plan.author, text),
-        optional('plan.reason', plan.reason, text),
+        optional('plan.reason', plan.reason === undefined ? undefined : this.mask(plan.reason), text),
         this.controllerId,
         at,
         at,
@@ -143,11 +147,11 @@ export class SqliteStore implements Store {
     const values: (string | null)[] = [oneOf('plan.status', change.status, PLAN_STATUSES), this.stamp()];
     if (change.summaryJson !== undefined) {
       set.push('summary_json = ?');
-      values.push(change.summaryJson);
+      values.push(change.summaryJson === null ? null : this.mask(change.summaryJson));
     }
     if (change.reason !== undefined) {
       set.push('reason = ?');
-      values.push(text('plan.reason', change.reason));
+      values.push(text('plan.reason', this.mask(change.reason)));
     }
     const info = this.db.prepare(`UPDATE plans SET ${set.join(', ')} WHERE id = ?`).run(...values, id);
     if (info.changes !== 1) throw new Error(`updatePlan: no plan with id ${id}`);
@@ -219,7 +223,7 @@ export class SqliteStore implements Store {
   }
 
   finishRun(id: number, result: { readonly status: RunStatus; readonly logTail?: string }): void {
-    const tail = result.logTail === undefined ? null : result.logTail.slice(-LOG_TAIL_LIMIT);
+    const tail = result.logTail === undefined ? null : this.mask(result.logTail).slice(-LOG_TAIL_LIMIT);
     const info = this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, log_tail = ? WHERE id = ?')
       .run(oneOf('run.status', result.status, RUN_STATUSES), this.stamp(), tail, id);
