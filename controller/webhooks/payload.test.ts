@@ -1,4 +1,18 @@
-import { PayloadError, pullRequestKey, pullRequestRef, repositoryOf } from './payload.js';
+import { createRequire } from 'node:module';
+import { checkPayload, HANDLED_EVENT_SCHEMAS, PayloadError, pullRequestKey, pullRequestRef, repositoryOf } from './payload.js';
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
+/** GitHub's own examples of an event, as an App receives them (with the installation). */
+const examplesOf = (event: string) =>
+  examples.find((e) => e.name === event)!.examples.map((x) => ({ installation: { id: 2 }, ...structuredClone(x) }) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+const messageOf = (run: () => void) => {
+  try {
+    run();
+    return 'accepted';
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
 
 const repository = { name: 'infra', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/infra.git' };
 const pull_request = {
@@ -37,5 +51,66 @@ describe('payload', () => {
 
   test('GIVEN a repository WHEN keyed THEN one pull request has one serialization key', () => {
     expect(pullRequestKey(repositoryOf('issue_comment', { repository }), 7)).toBe('acme/infra#7');
+  });
+
+  test.each(Object.keys(HANDLED_EVENT_SCHEMAS))(
+    "GIVEN every example of %s in GitHub's webhook examples WHEN checked THEN each is accepted",
+    (event) => {
+      const all = examplesOf(event);
+      expect(all.length).toBeGreaterThan(0);
+      expect(all.map((x) => `${x.action}: ${messageOf(() => checkPayload(event, x))}`)).toEqual(all.map((x) => `${x.action}: accepted`));
+    },
+  );
+
+  const pullRequest = () => examplesOf('pull_request')[0]!;
+  const comment = () => examplesOf('issue_comment')[0]!;
+  test.each([
+    [
+      'pull_request',
+      () => ({ ...pullRequest(), pull_request: { ...pullRequest().pull_request, head: undefined } }),
+      'pull_request payload has no pull_request.head',
+    ],
+    ['pull_request', () => ({ ...pullRequest(), installation: undefined }), 'pull_request payload has no installation'],
+    ['pull_request', () => ({ ...pullRequest(), action: '' }), 'pull_request payload has no action'],
+    [
+      'pull_request',
+      () => ({ ...pullRequest(), pull_request: { ...pullRequest().pull_request, number: '7' } }),
+      'pull_request payload: pull_request.number is invalid (expected number, received string)',
+    ],
+    [
+      'pull_request',
+      () => ({ ...pullRequest(), pull_request: { ...pullRequest().pull_request, head: { ref: 'x', sha: 'HEAD~1' } } }),
+      'pull_request payload: pull_request.head.sha is invalid (must be a commit id of 40 or 64 lowercase hex digits)',
+    ],
+    [
+      'pull_request_review',
+      () => ({ ...examplesOf('pull_request_review')[0], pull_request: undefined }),
+      'pull_request_review payload has no pull_request',
+    ],
+    [
+      'issue_comment',
+      () => ({ ...comment(), comment: { ...comment().comment, body: undefined } }),
+      'issue_comment payload has no comment.body',
+    ],
+    [
+      'issue_comment',
+      () => ({ ...comment(), issue: { ...comment().issue, number: 0 } }),
+      'issue_comment payload: issue.number is invalid (Too small: expected number to be >0)',
+    ],
+    [
+      'issue_comment',
+      () => ({ ...comment(), repository: { ...comment().repository, owner: null } }),
+      'issue_comment payload has no repository.owner',
+    ],
+    ['issue_comment', () => 'MARKER', 'issue_comment payload is invalid (expected object, received string)'],
+  ])(
+    'GIVEN a %s payload with a field missing or malformed WHEN checked THEN one line names the event and the field, and quotes no value',
+    (event, payload, message) => {
+      expect(messageOf(() => checkPayload(event, payload()))).toBe(message);
+    },
+  );
+
+  test('GIVEN an event the controller does not handle WHEN checked THEN its payload is not looked at', () => {
+    expect(messageOf(() => checkPayload('push', {}))).toBe('accepted');
   });
 });

@@ -1,58 +1,94 @@
-// Webhook payloads → the plain shapes the core works with. Only fields GitHub always sends are
-// read; a payload without them is refused with a line naming the missing field.
+// Webhook payloads: the shape of every field the controller reads, checked once at the intake
+// (webhooks/intake.ts) before any handler runs, and the plain shapes the core works with. A payload
+// that lacks a field, or has one of the wrong kind, is refused with one line naming the event and
+// the field's path; the line never quotes the payload.
+import { z } from 'zod';
 import type { PullRequestRef } from '../core/ports/session.js';
 
-interface RepositoryPayload {
-  readonly name: string;
-  readonly owner: { readonly login: string };
-  readonly clone_url: string;
-}
+const name = z.string().min(1);
+/** A commit id: SHA-1, or SHA-256 for repositories in that object format. */
+const sha = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a commit id of 40 or 64 lowercase hex digits');
+const id = z.number().int().positive();
 
-interface PullRequestPayload {
-  readonly number: number;
-  readonly state?: string;
-  readonly user?: { readonly login: string } | null;
-  readonly head: { readonly ref: string; readonly sha: string };
-  readonly base: { readonly ref: string; readonly sha: string };
-}
+const repositorySchema = z.object({ name, owner: z.object({ login: name }), clone_url: name });
+
+const pullRequestSchema = z.object({
+  number: id,
+  user: z.object({ login: z.string() }).nullish(),
+  head: z.object({ ref: name, sha }),
+  base: z.object({ ref: name, sha }),
+});
+
+/** What pullRequestRef reads: the repository and the pull request's number, refs and SHAs. */
+const pullRequestRefSchema = z.object({ repository: repositorySchema, pull_request: pullRequestSchema });
+
+/** Fields every event the controller handles carries: the action, and the installation Probot authenticates as. */
+const eventSchema = z.object({ action: name, installation: z.object({ id }), repository: repositorySchema });
+const pullRequestEventSchema = eventSchema.extend({ pull_request: pullRequestSchema.extend({ state: name }) });
+
+/** Per handled event, the fields its handler (webhooks/handlers.ts) reads. Other events are not checked. */
+export const HANDLED_EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  pull_request: pullRequestEventSchema,
+  pull_request_review: pullRequestEventSchema,
+  issue_comment: eventSchema.extend({
+    issue: z.object({ number: id, state: name, pull_request: z.object({}).nullish() }),
+    comment: z.object({ id, body: z.string(), user: z.object({ login: name, type: name }).nullish() }),
+  }),
+};
 
 export class PayloadError extends Error {
-  constructor(event: string, field: string) {
-    super(`${event} payload has no ${field}`);
+  /** @param problem what is wrong with a field that is present; none means the field is missing. */
+  constructor(
+    readonly event: string,
+    readonly field: string,
+    problem?: string,
+  ) {
+    const what = field === '' ? `${event} payload` : `${event} payload: ${field}`;
+    super(problem === undefined ? `${event} payload has no ${field}` : `${what} is invalid (${problem})`);
     this.name = 'PayloadError';
   }
 }
 
-function need<T>(value: T | undefined | null, event: string, field: string): T {
-  if (value === undefined || value === null || value === '') throw new PayloadError(event, field);
+function valueAt(payload: unknown, path: readonly PropertyKey[]): unknown {
+  let value = payload;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 
-export function repositoryOf(
-  event: string,
-  payload: { repository?: RepositoryPayload },
-): { owner: string; repo: string; cloneUrl: string } {
-  const r = need(payload.repository, event, 'repository');
-  return {
-    owner: need(r.owner?.login, event, 'repository.owner.login'),
-    repo: need(r.name, event, 'repository.name'),
-    cloneUrl: need(r.clone_url, event, 'repository.clone_url'),
-  };
+/** The payload as T, or a PayloadError naming the first field that is missing or malformed. */
+function parse<T>(schema: z.ZodType<T>, event: string, payload: unknown): T {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  const value = valueAt(payload, issue.path);
+  const missing = issue.path.length > 0 && (value === undefined || value === null || value === '');
+  // zod's messages name the expected kind, never the value, so they are safe to log.
+  throw new PayloadError(event, field, missing ? undefined : issue.message.replace(/^Invalid input: /, ''));
 }
 
-export function pullRequestRef(
-  event: string,
-  payload: { repository?: RepositoryPayload; pull_request?: PullRequestPayload },
-): PullRequestRef {
-  const repo = repositoryOf(event, payload);
-  const pr = need(payload.pull_request, event, 'pull_request');
+/** Throws a PayloadError if a handled event's payload lacks a field its handler reads. */
+export function checkPayload(event: string, payload: unknown): void {
+  const schema = HANDLED_EVENT_SCHEMAS[event];
+  if (schema) parse(schema, event, payload);
+}
+
+export function repositoryOf(event: string, payload: unknown): { owner: string; repo: string; cloneUrl: string } {
+  const { repository: r } = parse(z.object({ repository: repositorySchema }), event, payload);
+  return { owner: r.owner.login, repo: r.name, cloneUrl: r.clone_url };
+}
+
+export function pullRequestRef(event: string, payload: unknown): PullRequestRef {
+  const { repository: r, pull_request: pr } = parse(pullRequestRefSchema, event, payload);
   return {
-    ...repo,
-    number: need(pr.number, event, 'pull_request.number'),
-    headRef: need(pr.head?.ref, event, 'pull_request.head.ref'),
-    headSha: need(pr.head?.sha, event, 'pull_request.head.sha'),
-    baseRef: need(pr.base?.ref, event, 'pull_request.base.ref'),
-    baseSha: need(pr.base?.sha, event, 'pull_request.base.sha'),
+    owner: r.owner.login,
+    repo: r.name,
+    cloneUrl: r.clone_url,
+    number: pr.number,
+    headRef: pr.head.ref,
+    headSha: pr.head.sha,
+    baseRef: pr.base.ref,
+    baseSha: pr.base.sha,
     ...(pr.user?.login ? { author: pr.user.login } : {}),
   };
 }
