@@ -1,20 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TerraformRunner } from '../runner/runner.js';
-import { lockfileHash } from './deps.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
-import { createTestRemote, fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
+import { adoptProjectDependencies } from '../../test/fixtures/project-dependencies.js';
+import {
+  createTestRemote,
+  fakeInstallerScript,
+  fixtureProject,
+  git,
+  startInstallWitness,
+  type InstallWitness,
+  type TestRemote,
+} from '../../test/fixtures/test-repo.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 let root: string;
-beforeAll(() => {
+let witness: InstallWitness;
+beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'c2-service-'));
+  chmodSync(root, 0o755); // the sandbox's uid passes through to the job's work trees and outputs
+  witness = await startInstallWitness();
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(root, { recursive: true, force: true });
+  await witness.close();
+});
 
 let n = 0;
 /** A fresh work directory, remote and installer for one test. */
@@ -23,7 +37,7 @@ function setup() {
   mkdirSync(dir, { recursive: true });
   const remote = createTestRemote(join(dir, 'origin'));
   const countFile = join(dir, 'installs.log');
-  return { dir, remote, countFile, workDir: join(dir, 'work'), installer: fakeInstallerScript(dir, countFile) };
+  return { dir, remote, countFile, workDir: join(dir, 'work'), installer: fakeInstallerScript(dir, countFile, { witness }) };
 }
 
 const releaseStack = (env: string) => ({
@@ -89,7 +103,9 @@ describe('PlanService.planPullRequest with the stand-in project', () => {
     expect(added.summary?.counts).toMatchObject({ add: 1, change: 0, destroy: 0 });
     expect(old.unavailableReason).toMatch(/^the stack is removed at head/);
     expect(release.summary?.resources[0].attributes).toContainEqual(expect.objectContaining({ path: 'input.commit_sha', after: headSha }));
-    expect(existsSync(release.planFile!)).toBe(true);
+    // The saved plans (sensitive values in clear) went with the job.
+    expect(release.planFile).toBeUndefined();
+    expect(execFileSync('find', [dir, '-name', '*.tfplan'], { encoding: 'utf8' })).toBe('');
     expect(readFileSync(countFile, 'utf8').trim().split('\n')).toHaveLength(1);
     expect(jobDirs(workDir)).toEqual([]);
     const cacheRepo = join(workDir, 'repos', readdirSync(join(workDir, 'repos'))[0]);
@@ -289,10 +305,8 @@ describe('PlanService.planPullRequest with this repository', () => {
     );
 
     // The dependency cache for this lockfile is this repository's own node_modules: no npm ci runs.
-    const hash = lockfileHash(readFileSync(join(src, 'package-lock.json')));
-    mkdirSync(join(workDir, 'deps', hash), { recursive: true });
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(workDir, 'deps', hash, 'node_modules'), 'dir');
-    const installer = fakeInstallerScript(dir, countFile, { fail: true });
+    const installer = fakeInstallerScript(dir, countFile, { fail: true, witness });
+    await adoptProjectDependencies(workDir, REPO_ROOT, installer);
     const runner = new TerraformRunner({ workRoot: join(dir, 'runner') });
 
     const report = await new PlanService({ workDir, installer, runner }).planPullRequest({
