@@ -1,11 +1,13 @@
 // Digests of a directory tree (a dependency cache entry), walked without following symbolic links and
-// read in small chunks, so that hashing a 700 MB node_modules never holds the event loop for long.
+// read whole when small and a MiB at a time when large, so that hashing a 700 MB node_modules never holds the
+// event loop for long.
 // The content digest covers what a program can read: names, types, modes, file bytes, link targets.
 // The stat digest covers what the kernel records of each entry, the change time (ctime) included:
-// no process can set a ctime back, so an equal stat digest means nothing was written, renamed or chmodded since.
+// no process can set a ctime back (short of setting the system clock), so an equal stat digest means nothing was
+// written, renamed or chmodded since.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type BigIntStats } from 'node:fs';
-import { chmod, lchown, lstat, readdir, readlink, rm } from 'node:fs/promises';
+import { chmod, lchown, lstat, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface TreeEntry {
@@ -16,25 +18,23 @@ export interface TreeEntry {
 }
 
 /** Files hashed at once: enough to keep the disk busy, few enough to keep memory flat. */
-const PARALLEL_FILES = 8;
+const PARALLEL_FILES = 16;
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every entry of the tree under `root`, the root first, parents before their children, names in byte order. */
 export async function listTree(root: string): Promise<TreeEntry[]> {
-  const entries: TreeEntry[] = [{ rel: '.', path: root, stat: await lstat(root, { bigint: true }) }];
-  if (!entries[0].stat.isDirectory()) throw new Error(`${root} is not a directory`);
-  const walk = async (dir: string, rel: string): Promise<void> => {
+  const top: TreeEntry = { rel: '.', path: root, stat: await lstat(root, { bigint: true }) };
+  if (!top.stat.isDirectory()) throw new Error(`${root} is not a directory`);
+  // Directories are read side by side (libuv's thread pool bounds how many at once); the order stays fixed.
+  const walk = async (dir: string, rel: string): Promise<TreeEntry[]> => {
     const names = (await readdir(dir)).sort(byName);
     const stats = await Promise.all(names.map((name) => lstat(join(dir, name), { bigint: true })));
-    for (let i = 0; i < names.length; i++) {
-      const entry = { rel: rel === '.' ? names[i] : `${rel}/${names[i]}`, path: join(dir, names[i]), stat: stats[i] };
-      entries.push(entry);
-      if (entry.stat.isDirectory()) await walk(entry.path, entry.rel);
-    }
+    const children = names.map((name, i) => ({ rel: rel === '.' ? name : `${rel}/${name}`, path: join(dir, name), stat: stats[i] }));
+    const below = await Promise.all(children.map((c) => (c.stat.isDirectory() ? walk(c.path, c.rel) : Promise.resolve([]))));
+    return children.flatMap((child, i) => [child, ...below[i]]);
   };
-  await walk(root, '.');
-  return entries;
+  return [top, ...(await walk(root, '.'))];
 }
 
 function kind(stat: BigIntStats): string {
@@ -53,10 +53,14 @@ export function statDigest(entries: readonly TreeEntry[]): string {
   return hash.digest('hex');
 }
 
-function hashFile(path: string): Promise<string> {
+/** Files up to this size are read whole; larger ones a chunk at a time (node_modules holds files of 100 MB and more). */
+const WHOLE_FILE_BYTES = 1024 * 1024;
+
+async function hashFile(path: string, size: bigint): Promise<string> {
+  if (size <= WHOLE_FILE_BYTES) return createHash('sha256').update(await readFile(path)).digest('hex');
   return new Promise((resolve, reject) => {
     const hash: Hash = createHash('sha256');
-    createReadStream(path, { highWaterMark: 1024 * 1024 })
+    createReadStream(path, { highWaterMark: WHOLE_FILE_BYTES })
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
@@ -69,7 +73,7 @@ async function contentLine({ rel, path, stat: s }: TreeEntry): Promise<string> {
     case 'd':
       return `d ${rel}\0${mode}\n`;
     case 'f':
-      return `f ${rel}\0${mode} ${s.size} ${await hashFile(path)}\n`;
+      return `f ${rel}\0${mode} ${s.size} ${await hashFile(path, s.size)}\n`;
     case 'l':
       return `l ${rel}\0${await readlink(path)}\n`;
     default:
