@@ -4,7 +4,7 @@
 // its environment is built from an allow-list: none of the controller's credentials is in it.
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SANDBOX_UID, type SandboxHost } from '../process/bubblewrap.js';
+import { SANDBOX_UID, type SandboxHost, type SandboxSpec } from '../process/bubblewrap.js';
 import { findExecutable } from '../process/executable.js';
 import { runCommand, type CommandResult, type RunCommandOptions } from '../process/run.js';
 import { inputsForProgram, prepareOutputDir, runInSandbox, type SandboxDecision, type SandboxProbe } from '../process/sandbox.js';
@@ -85,20 +85,12 @@ export function isolationOf(decision: SandboxDecision, probe: SandboxProbe): Iso
   return decision.sandboxed && probe.ok ? { sandboxed: true, host: probe.host } : UNSANDBOXED;
 }
 
-export interface PullRequestCommand {
-  /** A name looked up on `env.PATH`, or a path. */
-  readonly command: string;
-  readonly args: readonly string[];
-  /** Inside an input or the output. */
-  readonly cwd: string;
-  /** Host paths the command reads: the only ones mounted (read-only) in the sandbox, besides the system's. */
-  readonly inputs: readonly string[];
-  /** The one directory it may write (made with prepareOutput). */
-  readonly output: string;
-  /** Built with sandboxEnv (the sandbox sets its own HOME and TMPDIR). */
-  readonly env: Readonly<Record<string, string>>;
-  /** The dependency install reaches the registry; synth has no network. @default false */
-  readonly network?: boolean;
+/**
+ * What to run and what it may touch, as the sandbox takes it (only the inputs and the output are mounted, the
+ * inputs read-only; network for the dependency install only), except that `command` may be a name looked up on
+ * `env.PATH`. `env` is built with sandboxEnv; the sandbox sets its own HOME and TMPDIR.
+ */
+export interface PullRequestCommand extends Omit<SandboxSpec, 'limits'> {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
 }
@@ -117,7 +109,9 @@ export function prepareOutput(isolation: Isolation, dir: string): string {
 export function sandboxReachProblem(path: string, host: SandboxHost): string | undefined {
   if (!host.root) return undefined;
   for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const mode = statSync(dir).mode & 0o777;
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat === undefined) return `the sandbox cannot mount ${path}: ${dir} does not exist`;
+    const mode = stat.mode & 0o777;
     if ((mode & 0o001) === 0) {
       return `the sandbox (uid ${SANDBOX_UID}) cannot reach ${path}: ${dir} is mode ${mode.toString(8)} (it needs o+x, search permission for others)`;
     }

@@ -1,8 +1,7 @@
 // The plan service runs a pull request's code (dependency install, synth) only in the real sandbox: what
 // hostile synth code can reach there, the refusal where no sandbox can be made, and output too large to read.
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
@@ -11,13 +10,8 @@ import { startWebhookServer } from '../webhooks/server.js';
 import { lockfileHash } from './deps.js';
 import { SandboxRefusedError, PlanService } from './service.js';
 import { SynthError } from './synth.js';
-import {
-  createTestRemote,
-  fakeInstallerScript,
-  fixtureProject,
-  startInstallWitness,
-  type InstallWitness,
-} from '../../test/fixtures/test-repo.js';
+import { planCases } from '../../test/fixtures/plan-cases.js';
+import { fixtureProject } from '../../test/fixtures/test-repo.js';
 
 const probe = probeSandbox();
 if (!probe.ok) console.warn(`plan service sandbox tests skipped: ${probe.reason}`);
@@ -25,27 +19,8 @@ const sandboxed = probe.ok ? describe : describe.skip;
 
 const release = { resource: { terraform_data: { record: { input: { commit_sha: '@COMMIT@', dep: '@DEP@' } } } } };
 
-let root: string;
-let witness: InstallWitness;
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'gitops-isolation-'));
-  chmodSync(root, 0o755);
-  witness = await startInstallWitness();
-});
-afterAll(async () => {
-  rmSync(root, { recursive: true, force: true });
-  await witness.close();
-});
-
-let n = 0;
-function setup() {
-  const dir = join(root, `t${++n}`);
-  mkdirSync(dir, { recursive: true });
-  const countFile = join(dir, 'installs.log');
-  const installs = () => (existsSync(countFile) ? readFileSync(countFile, 'utf8').trim().split('\n').length : 0);
-  const remote = createTestRemote(join(dir, 'origin'));
-  return { dir, remote, installs, workDir: join(dir, 'work'), installer: fakeInstallerScript(dir, countFile, { witness }) };
-}
+const cases = planCases('gitops-isolation-');
+const setup = () => cases.next();
 
 interface Attempt {
   readonly attack: string;
@@ -195,7 +170,7 @@ describe('PlanService where no sandbox can be made', () => {
   });
 
   test('GIVEN GITOPS_UNSAFE_SANDBOX=yes WHEN the service is made THEN it throws naming the variable and its values', () => {
-    expect(() => new PlanService({ workDir: join(root, 'never'), sandboxProbe: noSandbox, unsafeSandbox: 'yes' })).toThrow(
+    expect(() => new PlanService({ workDir: join(cases.root(), 'never'), sandboxProbe: noSandbox, unsafeSandbox: 'yes' })).toThrow(
       'GITOPS_UNSAFE_SANDBOX must be 1 (run pull request code without a sandbox) or 0 / unset, not "yes"',
     );
   });

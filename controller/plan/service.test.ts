@@ -1,44 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TerraformRunner } from '../runner/runner.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
 import { adoptProjectDependencies } from '../../test/fixtures/project-dependencies.js';
-import {
-  createTestRemote,
-  fakeInstallerScript,
-  fixtureProject,
-  git,
-  startInstallWitness,
-  type InstallWitness,
-  type TestRemote,
-} from '../../test/fixtures/test-repo.js';
+import { planCases } from '../../test/fixtures/plan-cases.js';
+import { fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-let root: string;
-let witness: InstallWitness;
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'c2-service-'));
-  chmodSync(root, 0o755); // the sandbox's uid passes through to the job's work trees and outputs
-  witness = await startInstallWitness();
-});
-afterAll(async () => {
-  rmSync(root, { recursive: true, force: true });
-  await witness.close();
-});
-
-let n = 0;
+const cases = planCases('c2-service-');
 /** A fresh work directory, remote and installer for one test. */
-function setup() {
-  const dir = join(root, `t${++n}`);
-  mkdirSync(dir, { recursive: true });
-  const remote = createTestRemote(join(dir, 'origin'));
-  const countFile = join(dir, 'installs.log');
-  return { dir, remote, countFile, workDir: join(dir, 'work'), installer: fakeInstallerScript(dir, countFile, { witness }) };
-}
+const setup = () => cases.next();
 
 const releaseStack = (env: string) => ({
   terraform: { backend: { local: { path: `terraform.release-${env}.tfstate` } } },
@@ -305,7 +279,7 @@ describe('PlanService.planPullRequest with this repository', () => {
     );
 
     // The dependency cache for this lockfile is this repository's own node_modules: no npm ci runs.
-    const installer = fakeInstallerScript(dir, countFile, { fail: true, witness });
+    const installer = fakeInstallerScript(dir, countFile, { fail: true, witness: cases.witness() });
     await adoptProjectDependencies(workDir, REPO_ROOT, installer);
     const runner = new TerraformRunner({ workRoot: join(dir, 'runner') });
 
