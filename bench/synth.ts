@@ -62,7 +62,6 @@ export function run(runs = Number(process.env.BENCH_RUNS ?? 3)): SynthRow[] {
       { label: 'npm run synth, code cache off (GITOPS_CODE_CACHE=0)', cmd: 'npm', args: npmSynth, env: { ...env, GITOPS_CODE_CACHE: '0' } },
       runs,
     ),
-    measure({ label: 'npm run synth -- --jobs 2 (two worker processes)', cmd: 'npm', args: [...npmSynth, '--jobs', '2'], env }, runs),
     measure(
       {
         label: 'gitops synth --skip-policy (no npm, no gate)',
@@ -86,7 +85,7 @@ export function run(runs = Number(process.env.BENCH_RUNS ?? 3)): SynthRow[] {
     rssVsFast: median(m.rssMb) / median(base.rssMb),
   }));
   printTable(
-    `Synth of every stack: median of ${runs} runs each (wall = whole command incl. npm/npx; npm run synth includes the policy gate; peak RSS = largest node process, workers included)`,
+    `Synth of every stack: median of ${runs} runs each (wall = whole command incl. npm/npx; npm run synth includes the policy gate; peak RSS = largest node process, child processes included)`,
     ['case', 'wall (s)', 'peak RSS (MB)', 'wall ÷ npm run synth', 'RSS ÷ npm run synth'],
     rows.map((r) => [
       r.case,

@@ -3,8 +3,10 @@
 // parts through serveController (controller/compose.ts).
 import type { Probot } from 'probot';
 import { composeController } from './compose.js';
+import { HeldSecrets } from './secrets/held.js';
 import { readRuntimeConfig } from './webhooks/config.js';
 
 export default function gitopsApp(app: Probot): void {
-  void composeController({ ...readRuntimeConfig(process.env), log: app.log }).app(app);
+  const secrets = new HeldSecrets([process.env.WEBHOOK_SECRET, process.env.PRIVATE_KEY]);
+  void composeController({ ...readRuntimeConfig(process.env), log: app.log, secrets }).app(app);
 }

@@ -1,16 +1,22 @@
 // The composition root: the one place that builds the controller's long-lived parts (SQLite store,
 // job queue, terraform runner, plan service, the core) and the per-installation GitHub sessions, and
 // hands them to the Probot app. `gitops serve` (serveController) and `probot run` (app.ts) share it.
+// At start it takes over from the process before it: leftover job directories are removed before any
+// job runs, abandoned delivery claims released, and abandoned plans finished (core/recovery.ts).
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Probot, ProbotOctokit } from 'probot';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { pino } from 'pino';
 import { errorLine } from './comment/limits.js';
 import { ReleaseController, type ControllerCore } from './core/controller.js';
 import type { Planner } from './core/ports/planner.js';
+import { recoverPlans, type RecoveredPlan } from './core/recovery.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
 import { OctokitGitHubClient } from './github/client.js';
+import { maskingGitHub } from './github/masking.js';
+import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
 import { TerraformRunner } from './runner/runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -21,6 +27,10 @@ import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
+/** Limited replies older than this are forgotten at start (the longest limit window is an hour). */
+export const REPLY_RETENTION_MS = 24 * 3600 * 1000;
+/** The terraform runner's root under the work directory. */
+const TERRAFORM_DIR = 'terraform';
 
 export interface ControllerOptions extends RuntimeConfig {
   readonly log: CoreLog;
@@ -28,14 +38,21 @@ export interface ControllerOptions extends RuntimeConfig {
   readonly core?: ControllerCore;
   /** Replaces the plan service. @default PlanService with a TerraformRunner under <workDir>/terraform */
   readonly planner?: Planner;
+  /**
+   * The secrets the process holds; installation tokens are added as they are issued. Everything written to
+   * GitHub and the store is masked with them. @default none known at start (tokens are still learnt)
+   */
+  readonly secrets?: HeldSecrets;
 }
 
 export interface Controller {
   readonly store: SqliteStore;
   readonly queue: JobQueue;
   readonly core: ControllerCore;
-  /** The Probot app over these parts. */
+  /** The Probot app over these parts; loading it starts the recovery of abandoned plans. */
   readonly app: (app: Probot) => void;
+  /** What the recovery started by loading `app` did with each abandoned plan, once it has run; empty before `app` is loaded. */
+  recovered(): Promise<RecoveredPlan[]>;
   /** Stops accepting jobs, aborts running ones (their checks say so), waits for them, closes the store. */
   close(): Promise<void>;
 }
@@ -57,47 +74,132 @@ function botLoginOf(app: Probot): () => Promise<string | undefined> {
   };
 }
 
-/** Per-installation sessions: the event's installation-authenticated Octokit, bound to one repository. */
-export function sessionsOf(app: Probot): (context: RepoContext, owner: string, repo: string) => RepoSession {
-  const botLogin = botLoginOf(app);
-  return (context, owner, repo) => ({
-    github: new OctokitGitHubClient(context.octokit, owner, repo),
+type InstallationOctokit = RepoContext['octokit'];
+
+/** A session over an installation-authenticated Octokit, bound to one repository. */
+function repoSession(
+  octokit: InstallationOctokit,
+  log: CoreLog,
+  owner: string,
+  repo: string,
+  installationId: number | undefined,
+  botLogin: () => Promise<string | undefined>,
+  secrets: HeldSecrets,
+): RepoSession {
+  return {
+    github: maskingGitHub(new OctokitGitHubClient(octokit, owner, repo), secrets),
+    ...(installationId !== undefined ? { installationId } : {}),
     async authToken() {
-      const auth = (await context.octokit.auth({ type: 'installation' })) as { token?: string };
+      const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
+      secrets.add(auth.token);
       return auth.token;
     },
     botLogin,
-    log: context.log,
-  });
+    log,
+  };
+}
+
+/** Per-event sessions: the event's installation-authenticated Octokit, bound to one repository. */
+export function sessionsOf(
+  app: Probot,
+  botLogin: () => Promise<string | undefined> = botLoginOf(app),
+  secrets: HeldSecrets = new HeldSecrets(),
+): (context: RepoContext, owner: string, repo: string) => RepoSession {
+  return (context, owner, repo) => {
+    const installationId = 'installation' in context.payload ? context.payload.installation?.id : undefined;
+    return repoSession(context.octokit, context.log, owner, repo, installationId, botLogin, secrets);
+  };
+}
+
+/** Sessions for an installation id with no event behind them (recovery at start): the App authenticates as the installation. */
+export function installationSessionsOf(
+  app: Probot,
+  botLogin: () => Promise<string | undefined> = botLoginOf(app),
+  secrets: HeldSecrets = new HeldSecrets(),
+): (installationId: number, owner: string, repo: string) => Promise<RepoSession> {
+  return async (installationId, owner, repo) =>
+    repoSession(
+      await app.auth(installationId),
+      app.log.child({ installation: installationId }),
+      owner,
+      repo,
+      installationId,
+      botLogin,
+      secrets,
+    );
 }
 
 export function composeController(opts: ControllerOptions): Controller {
   mkdirSync(opts.workDir, { recursive: true });
-  const store = new SqliteStore(opts.dbPath);
-  store.pruneDeliveries(new Date(Date.now() - DELIVERY_RETENTION_MS));
+  const secrets = opts.secrets ?? new HeldSecrets();
+  const store = new SqliteStore(opts.dbPath, { controllerId: randomUUID(), mask: (text) => secrets.mask(text) });
+  const now = Date.now();
+  store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS));
+  store.pruneReplies(new Date(now - REPLY_RETENTION_MS));
+  void store.releaseAbandonedDeliveries().then(
+    (released) => released > 0 && opts.log.info({ released }, 'delivery claims of a stopped controller released: their redelivery runs'),
+    (e: unknown) => opts.log.error({ err: errorLine(e) }, 'abandoned delivery claims could not be released'),
+  );
   const queue = new JobQueue({
     concurrency: opts.concurrency,
     onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
   });
-  const planner =
-    opts.planner ??
-    new PlanService({
+  let planner = opts.planner;
+  if (!planner) {
+    const terraformRoot = join(opts.workDir, TERRAFORM_DIR);
+    const service = new PlanService({
       workDir: opts.workDir,
-      runner: new TerraformRunner({ workRoot: join(opts.workDir, 'terraform'), concurrency: opts.concurrency }),
+      runner: new TerraformRunner({ workRoot: terraformRoot, concurrency: opts.concurrency }),
     });
+    // before any job runs: every job directory left now belongs to a process that is gone
+    const removed = service.removeLeftovers({ terraformJobs: join(terraformRoot, 'jobs') });
+    if (removed.jobDirs + removed.workTrees + removed.terraformJobDirs > 0)
+      opts.log.info(removed, 'leftovers of a stopped controller removed');
+    planner = service;
+  }
   const core: ControllerCore =
     opts.core ??
     new ReleaseController({ store, planner, replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger) });
+  let recovery: Promise<RecoveredPlan[]> | undefined;
   return {
     store,
     queue,
     core,
-    app: (app: Probot) => registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app) }),
+    recovered: () => recovery ?? Promise.resolve([]),
+    app: (app: Probot) => {
+      const botLogin = botLoginOf(app);
+      registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app, botLogin, secrets) });
+      recovery = recoverPlans({
+        store,
+        sessionFor: installationSessionsOf(app, botLogin, secrets),
+        replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
+        log: opts.log,
+      }).catch((e: unknown) => {
+        opts.log.error({ err: errorLine(e) }, 'abandoned plans could not be recovered');
+        return [];
+      });
+    },
     async close() {
+      await recovery;
       await queue.close();
       store.close();
     },
   };
+}
+
+/** The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets masked. */
+export function maskedLogger(level: string, secrets: HeldSecrets, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    name: 'gitops',
+    formatters: { log: (object) => secrets.maskValue(object) },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export interface ServeOptions {
@@ -119,8 +221,9 @@ export interface ServedController extends WebhookServer {
 /** `gitops serve`: the controller composed and listening; close() stops listening, then drains and closes it. */
 export async function serveController(opts: ServeOptions): Promise<ServedController> {
   const { config } = opts;
-  const log = opts.log ?? pino({ level: config.logLevel, name: 'gitops' });
-  const runtime = composeController({ ...config, log, core: opts.core, planner: opts.planner });
+  const secrets = new HeldSecrets([config.webhookSecret, config.privateKey]);
+  const log = opts.log ?? maskedLogger(config.logLevel, secrets);
+  const runtime = composeController({ ...config, log, core: opts.core, planner: opts.planner, secrets });
   let server: WebhookServer;
   try {
     server = await startWebhookServer({

@@ -5,7 +5,7 @@ import { AccountStack } from '../modules/account/account-stack.js';
 import { ReleaseRecord } from '../modules/release/release-record.js';
 import type { SystemDefinition, SystemContext } from '../modules/systems/types.js';
 import type { SystemName } from '../modules/systems/settings.js';
-import { cidrRange } from './config.js';
+import { cidrBlock, subBlock } from '../modules/core/cidr.js';
 import type { Environment, Region } from './schema.js';
 
 export interface StackInfo {
@@ -29,14 +29,12 @@ export interface BuildOptions {
   readonly only?: readonly string[];
 }
 
-/** The `index`-th block of `newPrefix` bits inside `cidr` (like Terraform's cidrsubnet). */
+/** The `index`-th block of `newPrefix` bits inside `cidr` (like Terraform's cidrsubnet); host bits in `cidr` are ignored. */
 export function carveCidr(cidr: string, newPrefix: number, index: number): string {
-  const [start, end] = cidrRange(cidr);
-  const size = 2 ** (32 - newPrefix);
-  const first = start + index * size;
-  if (first + size - 1 > end) throw new Error(`block ${index} of /${newPrefix} does not fit in ${cidr}`);
-  const ip = [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join('.');
-  return `${ip}/${newPrefix}`;
+  const block = cidrBlock(cidr);
+  const carved = block && subBlock(block, newPrefix, index);
+  if (carved === undefined) throw new Error(`block ${index} of /${newPrefix} does not fit in ${cidr}`);
+  return carved;
 }
 
 export function stackName(system: string, env: string, region?: string): string {

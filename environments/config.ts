@@ -2,6 +2,7 @@
 // controller (files read at a pull request's base through the contents API) share one path.
 // Every problem is collected; nothing is thrown half-way.
 import { z } from 'zod';
+import { cidrBlock, overlaps } from '../modules/core/cidr.js';
 import { MAX_PATH_LENGTH, cut, oneLine, quote } from './file-limits.js';
 import { environmentSchema, type Environment } from './schema.js';
 import { readYaml } from './yaml-read.js';
@@ -123,22 +124,10 @@ export function parseEnvironmentFile(input: EnvironmentFile): { environment?: En
   return { problems };
 }
 
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-/** [first, last] address of a CIDR block, as integers. */
-export function cidrRange(cidr: string): [number, number] {
-  const [ip, bits] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  const start = Math.floor(ipv4ToInt(ip) / size) * size;
-  return [start, start + size - 1];
-}
-
-function overlaps(a: string, b: string): boolean {
-  const [a0, a1] = cidrRange(a);
-  const [b0, b1] = cidrRange(b);
-  return a0 <= b1 && b0 <= a1;
+/** True when two environment networks share an address (host bits in a CIDR are ignored). */
+function networksOverlap(a: string, b: string): boolean {
+  const [blockA, blockB] = [cidrBlock(a), cidrBlock(b)];
+  return blockA !== undefined && blockB !== undefined && overlaps(blockA, blockB);
 }
 
 function fileStem(file: string): string {
@@ -225,7 +214,7 @@ export function crossFileProblems(parsed: readonly ParsedEnvironment[], otherNam
   }
   for (let i = 0; i < sites.length; i++) {
     for (let j = i + 1; j < sites.length; j++) {
-      if (overlaps(sites[i].cidr, sites[j].cidr)) {
+      if (networksOverlap(sites[i].cidr, sites[j].cidr)) {
         problems.push({
           file: sites[j].file,
           path: sites[j].path,

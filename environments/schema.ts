@@ -1,6 +1,7 @@
 // The schema of one environment file (environments/<name>.yaml). Strict everywhere: an unknown
 // key is an error, so a typo never silently turns a setting off.
 import { z } from 'zod';
+import { cidrBlock } from '../modules/core/cidr.js';
 import { systemSettings } from '../modules/systems/settings.js';
 import { policyRuleIds } from '../modules/policy/rules/index.js';
 
@@ -18,7 +19,8 @@ const region = z.strictObject({
   /** Azure location of this site (for systems on Azure). */
   azure: azureLocation.optional(),
   /** Address space of the environment in this region (a /16 is carved into one /20 per system). */
-  cidr: z.cidrv4().refine((c) => Number(c.split('/')[1]) <= 16, 'must be a CIDR block of /16 or larger'),
+  // A malformed CIDR gets cidrv4's message alone.
+  cidr: z.cidrv4().refine((c) => (cidrBlock(c)?.prefix ?? 0) <= 16, 'must be a CIDR block of /16 or larger'),
 });
 export type Region = z.infer<typeof region>;
 

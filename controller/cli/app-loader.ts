@@ -1,5 +1,5 @@
 // The CDKTF app (cdktf itself and every provider class the systems use) loads only when a command
-// builds stacks: `gitops synth` with workers, `validate` and `check-branch` never pay for it.
+// builds stacks: `validate` and `check-branch` never pay for it.
 import type { App } from 'cdktf';
 import type { SynthOptions, SynthesizedStackInfo } from '../../environments/synth.js';
 

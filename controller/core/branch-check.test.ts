@@ -54,8 +54,19 @@ describe('checkBranchRules', () => {
     expect(outcome).toEqual({ ok: false });
     const check = gh.check('gitops/branch-policy');
     expect(check).toMatchObject({ conclusion: 'failure', title: 'Invalid branch name' });
-    expect(check?.summary).toBe('head: branch name "feature/$(reboot)" contains "$" (shell metacharacters $;&|<>`\'"(){}! are refused)');
+    // escaped for Markdown: the name comes from the payload
+    expect(check?.summary).toBe(
+      'head: branch name &quot;feature/$(reboot)&quot; contains &quot;$&quot; (shell metacharacters $;&amp;&#124;&lt;&gt;&#96;&#39;&quot;(){}! are refused)',
+    );
     expect(gh.writes).toEqual(['createCheckRun gitops/branch-policy completed failure']);
+  });
+
+  test('GIVEN a head named like an HTML image WHEN checked THEN the refusal names it without a tag GitHub would render', async () => {
+    const gh = new FakeGitHub();
+    await checkBranchRules(sessionOf(gh), pullRequest({ headRef: 'feature/<img/src=https://evil.example/x.png>' }));
+    const summary = gh.check('gitops/branch-policy')?.summary ?? '';
+    expect(summary).toContain('feature/&lt;img/src=https://evil.example/x.png&gt;');
+    expect(summary).not.toContain('<img');
   });
 
   test('GIVEN invalid environment files at the base WHEN checked THEN the check fails with every problem as its text', async () => {

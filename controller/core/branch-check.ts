@@ -2,6 +2,7 @@
 // read at the BASE commit, and the "based on the trunk" rule via the compare API. Every failure
 // is a failing check whose text says what to do; nothing here throws on bad input.
 import { formatProblem } from '../../environments/config.js';
+import { escapeText } from '../comment/escape.js';
 import type { Environment } from '../../environments/schema.js';
 import { loadEnvironmentsAt } from './config-at-base.js';
 import { evaluateBranchRules, type BranchVerdict } from '../rules/branch-rules.js';
@@ -88,7 +89,8 @@ export async function checkBranchRules(session: RepoSession, pr: PullRequestRef,
     await report(github, pr, {
       ok: false,
       title: 'Invalid branch name',
-      summary: nameProblems.map(([side, problem]) => `${side}: ${problem}`).join('\n'),
+      // the names come from the payload: escaped, so a name cannot inject Markdown or HTML into the check
+      summary: nameProblems.map(([side, problem]) => `${side}: ${escapeText(problem)}`).join('\n'),
     });
     return { ok: false };
   }

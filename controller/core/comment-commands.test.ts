@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { parseCommand } from '../rules/commands.js';
-import { runCommand, type CommandDeps, type CommentInput } from './comment-commands.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { REFUSAL_REPLY_WINDOW_MS, runCommand, type CommandDeps, type CommentInput } from './comment-commands.js';
 import { FakeGitHub, sessionOf } from '../../test/doubles/fake-github.js';
 
 const input = (body: string, sender = 'carol', senderType = 'User'): CommentInput => ({
@@ -30,7 +31,7 @@ describe('runCommand', () => {
   test('GIVEN /plan from a read-only user WHEN run THEN one reply says write permission is needed and nothing else happens', async () => {
     const gh = repo();
     const outcome = await runCommand(sessionOf(gh), input('/plan', 'bob'), noUnlock);
-    expect(outcome).toEqual({ action: 'refused', permission: 'read' });
+    expect(outcome).toEqual({ action: 'refused', permission: 'read', replied: true });
     expect(gh.writes).toEqual(['createComment #7']);
     expect(gh.comments[0].body).toBe('@bob `/plan` needs write permission on acme/infra; you have read. Nothing was done.');
   });
@@ -101,5 +102,64 @@ describe('runCommand', () => {
       },
     });
     expect(gh.comments[0].body).toBe('@carol `/unlock` failed: this pull request targets no environment; name one: /unlock <env>');
+  });
+
+  describe('refusal replies are limited', () => {
+    function limited(gh: FakeGitHub) {
+      const store = new SqliteStore(':memory:');
+      let now = Date.parse('2025-06-01T12:00:00Z');
+      const session = sessionOf(gh);
+      const deps: CommandDeps = { ...noUnlock, replyLimits: store, clock: { now: () => new Date(now) } };
+      return {
+        session,
+        run: (body: string, sender = 'bob', pr = 7) => runCommand(session, { ...input(body, sender), pr }, deps),
+        advance: (ms: number) => (now += ms),
+        close: () => store.close(),
+      };
+    }
+
+    test('GIVEN a reader WHEN they post /plan 30 times within the hour THEN one reply is written and the rest are logged only', async () => {
+      const gh = repo();
+      const { run, session, close } = limited(gh);
+      const outcomes = [];
+      for (let i = 0; i < 30; i++) outcomes.push(await run('/plan'));
+      close();
+      expect(gh.writes).toEqual(['createComment #7']);
+      expect(outcomes[0]).toEqual({ action: 'refused', permission: 'read', replied: true });
+      expect(outcomes.slice(1).every((o) => o.action === 'refused' && !o.replied)).toBe(true);
+      expect(session.logs.filter((l) => l.includes('command refused again within the hour; no reply'))).toHaveLength(29);
+    });
+
+    test('GIVEN a refused reader WHEN the hour has passed THEN they get one more reply', async () => {
+      const gh = repo();
+      const { run, advance, close } = limited(gh);
+      await run('/plan');
+      advance(REFUSAL_REPLY_WINDOW_MS - 1);
+      await run('/help');
+      advance(1);
+      await run('/plan');
+      close();
+      expect(gh.writes).toEqual(['createComment #7', 'createComment #7']);
+    });
+
+    test('GIVEN a refused reader WHEN another reader, or the same reader on another pull request, is refused THEN each gets their own reply', async () => {
+      const gh = repo();
+      gh.permissions.set('eve', 'none');
+      const { run, close } = limited(gh);
+      await run('/plan');
+      await run('/plan', 'eve');
+      await run('/plan', 'bob', 8);
+      close();
+      expect(gh.writes).toEqual(['createComment #7', 'createComment #7', 'createComment #8']);
+    });
+
+    test('GIVEN a writer WHEN they post /help twice THEN both are answered (only refusals are limited)', async () => {
+      const gh = repo();
+      const { run, close } = limited(gh);
+      await run('/help', 'carol');
+      await run('/help', 'carol');
+      close();
+      expect(gh.writes).toEqual(['createComment #7', 'createComment #7']);
+    });
   });
 });

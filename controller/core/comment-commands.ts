@@ -1,11 +1,13 @@
 // Comment commands on a pull request (`/plan`, `/unlock`, `/help`), parsed once by the webhook
-// handler. Only people with write permission may run them; anyone else gets one reply saying so,
-// and nothing else happens. `/plan` queues a fresh plan through the injected re-plan.
+// handler. Only people with write permission may run them; anyone else gets a reply saying so (one
+// per person, pull request and hour: thirty refused comments do not make thirty replies), and
+// nothing else happens. `/plan` queues a fresh plan through the injected re-plan.
 import { commandProblem, type ParsedCommand } from '../rules/commands.js';
 import { replies } from '../comment/replies.js';
 import { errorLine } from '../comment/limits.js';
-import { fullName, type RepoSession } from './ports/session.js';
-import { type Permission } from './ports/github.js';
+import { fullName, systemClock, type Clock, type RepoSession } from './ports/session.js';
+import { WRITE_PERMISSIONS, type Permission } from './ports/github.js';
+import type { ReplyLimits } from './ports/store.js';
 
 export interface CommentInput {
   readonly owner: string;
@@ -23,7 +25,8 @@ export interface CommentInput {
 /** What became of the comment: `plan` means a fresh plan of the pull request was queued. */
 export type CommandOutcome =
   | { readonly action: 'ignored' }
-  | { readonly action: 'refused'; readonly permission: Permission }
+  /** `replied` is false when this person was already refused on this pull request within the hour. */
+  | { readonly action: 'refused'; readonly permission: Permission; readonly replied: boolean }
   | { readonly action: 'replied'; readonly command: string }
   | { readonly action: 'plan' }
   | { readonly action: 'unlocked'; readonly result: UnlockResult };
@@ -40,9 +43,14 @@ export interface CommandDeps {
   plan(session: RepoSession, input: CommentInput): Promise<void>;
   /** Releases the lock of `environment` (default: the pull request's target) if this pull request holds it. */
   unlock(session: RepoSession, input: CommentInput, environment: string | undefined): Promise<UnlockResult>;
+  /** Where refusal replies are counted (the store, shared by replicas). @default every refusal is answered */
+  readonly replyLimits?: ReplyLimits;
+  /** @default systemClock */
+  readonly clock?: Clock;
 }
 
-const WRITE: readonly Permission[] = ['write', 'maintain', 'admin'];
+/** One refusal reply per person and pull request within this window. */
+export const REFUSAL_REPLY_WINDOW_MS = 3600_000;
 
 export async function runCommand(session: RepoSession, input: CommentInput, deps: CommandDeps): Promise<CommandOutcome> {
   if (input.senderType === 'Bot') return { action: 'ignored' };
@@ -52,9 +60,18 @@ export async function runCommand(session: RepoSession, input: CommentInput, deps
   const word = `/${command.name.slice(0, 40)}`;
 
   const permission = await github.getPermission(input.sender);
-  if (!WRITE.includes(permission)) {
+  if (!WRITE_PERMISSIONS.includes(permission)) {
+    const at = (deps.clock ?? systemClock).now();
+    const key = { repo: fullName(input), pr: input.pr, user: input.sender, kind: 'refused' };
+    if (deps.replyLimits && !(await deps.replyLimits.takeReply(key, at, REFUSAL_REPLY_WINDOW_MS))) {
+      session.log.info(
+        { pr: input.pr, sender: input.sender, command: word, permission },
+        'command refused again within the hour; no reply',
+      );
+      return { action: 'refused', permission, replied: false };
+    }
     await github.createComment(input.pr, replies.refused({ sender: input.sender, command: word, repository: fullName(input), permission }));
-    return { action: 'refused', permission };
+    return { action: 'refused', permission, replied: true };
   }
 
   const problem = commandProblem(command);

@@ -11,8 +11,8 @@ import { runCommand, type CommandOutcome, type CommentInput, type UnlockResult }
 import { loadEnvironmentsAt } from './config-at-base.js';
 import { runPlan, type PlanDeps } from './plan-check.js';
 import { currentPullRequest, mayRunCode, waitForWriter, type PlanTrigger } from './plan-gate.js';
-import type { PullRequestRef, RepoSession } from './ports/session.js';
-import type { Locks, PlanRecords } from './ports/store.js';
+import type { Clock, PullRequestRef, RepoSession } from './ports/session.js';
+import type { Locks, PlanRecords, ReplyLimits } from './ports/store.js';
 
 export interface ControllerCore {
   /**
@@ -30,7 +30,9 @@ export interface ControllerCore {
 export type Replan = (session: RepoSession, pr: PullRequestRef, trigger: PlanTrigger) => void;
 
 export interface ReleaseControllerOptions extends PlanDeps {
-  readonly store: PlanRecords & Pick<Locks, 'getLock' | 'releaseLock'>;
+  readonly store: PlanRecords & Pick<Locks, 'getLock' | 'releaseLock'> & ReplyLimits;
+  /** The time refusal replies are counted at. @default systemClock */
+  readonly clock?: Clock;
   /** How `/plan` queues a plan; the composition root queues it like a push would. */
   readonly replan: Replan;
   /** Environment files inside the repository. @default environments */
@@ -69,6 +71,8 @@ export class ReleaseController implements ControllerCore {
     return runCommand(session, input, {
       plan: (s, i) => this.replan(s, i),
       unlock: (s, i, env) => this.unlock(s, i, env),
+      replyLimits: this.opts.store,
+      clock: this.opts.clock,
     });
   }
 

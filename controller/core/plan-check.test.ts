@@ -119,6 +119,40 @@ describe('runPlan', () => {
     expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('superseded');
   });
 
+  test('GIVEN a session of installation 42 WHEN a plan with a policy check is running THEN its record already holds what a restarted controller needs', async () => {
+    const { gh, store, session, deps, planner } = setup();
+    Object.assign(planner, { synthesizes: true, hold: true });
+    const controller = new AbortController();
+    const running = runPlan({ ...session, installationId: 42 }, pullRequest(), 'dev', controller.signal, deps, {
+      policy: { level: 'error', waivers: [] },
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+      status: 'running',
+      installationId: 42,
+      headRef: 'feature/x',
+      baseRef: 'dev',
+      cloneUrl: 'https://github.example/acme/infra.git',
+      author: 'alice',
+      planCheckId: gh.check('gitops/plan/dev')?.id,
+      policyCheckId: gh.check('gitops/policy/dev')?.id,
+    });
+    controller.abort(new SupersededError('plan of ccccccc'));
+    await running;
+    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'superseded', reason: 'superseded by the plan of ccccccc' });
+  });
+
+  test('GIVEN the planner fails WHEN planned THEN the record keeps the reason', async () => {
+    const { store, session, deps, planner } = setup();
+    planner.failWith = Object.assign(new Error('x'), { reason: 'synth exited with 1' });
+    await runPlan(session, pullRequest(), 'dev', live(), deps);
+    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+      status: 'failed',
+      reason: 'synth exited with 1',
+      installationId: null,
+    });
+  });
+
   test('GIVEN a plan superseded before it started WHEN run THEN it only records a cancelled check on the old head and never plans', async () => {
     const { gh, store, session, deps, planner } = setup();
     const controller = new AbortController();

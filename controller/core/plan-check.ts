@@ -2,7 +2,8 @@
 // in the store, the planner, and the one sticky comment (found by its marker, edited in place).
 // With the environment's policy settings (read at the base) the same job runs the `gitops/policy/<env>`
 // check on the synth output. A newer push aborts the signal: the plan stops, and its checks and record
-// say "superseded".
+// say "superseded". The record holds what a restarted controller needs to complete the checks of a plan
+// this process did not finish and to plan again (core/recovery.ts): installation, refs, check run ids.
 import type { PolicySettings } from '../../modules/policy/engine.js';
 import { repositoryWebUrl } from '../comment/escape.js';
 import { errorLine, fitText, fitTitle } from '../comment/limits.js';
@@ -98,7 +99,18 @@ export async function runPlan(
 ): Promise<PlanOutcome> {
   const { github, log } = session;
   const name = planCheckName(environment);
-  const record = { repo: fullName(pr), pr: pr.number, environment, headSha: pr.headSha, baseSha: pr.baseSha };
+  const record = {
+    repo: fullName(pr),
+    pr: pr.number,
+    environment,
+    headSha: pr.headSha,
+    baseSha: pr.baseSha,
+    headRef: pr.headRef,
+    baseRef: pr.baseRef,
+    cloneUrl: pr.cloneUrl,
+    ...(pr.author ? { author: pr.author } : {}),
+    ...(session.installationId !== undefined ? { installationId: session.installationId } : {}),
+  };
   const planner = deps.planner;
   const policySettings = options.policy && planner.synthesizes ? options.policy : undefined;
 
@@ -123,7 +135,7 @@ export async function runPlan(
         summary: `The policy of ${shortSha(pr.headSha)} was not checked: ${by}.`,
       });
     }
-    deps.store.savePlan({ ...record, status: 'superseded' });
+    deps.store.savePlan({ ...record, status: 'superseded', reason: by });
     return { status: 'superseded', by };
   }
 
@@ -138,7 +150,9 @@ export async function runPlan(
     title: `Planning ${environment} at ${shortSha(pr.headSha)}`,
     summary: `Synthesizing ${shortSha(pr.headSha)} and its base ${shortSha(pr.baseSha)}, then planning the affected stacks of ${environment}.`,
   });
+  deps.store.recordPlanChecks(planId, { planCheckId: checkId });
   const policyCheck = policySettings ? await PolicyCheck.start(github, pr, environment, policySettings, String(planId)) : undefined;
+  if (policyCheck) deps.store.recordPlanChecks(planId, { policyCheckId: policyCheck.id });
   let policy: PolicyCheckOutcome | undefined;
   let policyCompleted = false;
 
@@ -191,7 +205,7 @@ export async function runPlan(
   } catch (e) {
     if (signal.aborted) {
       const by = supersededBy(signal);
-      deps.store.updatePlan(planId, { status: 'superseded' });
+      deps.store.updatePlan(planId, { status: 'superseded', reason: by });
       if (policyCheck && !policyCompleted) await logFailure(log, 'policy check could not be cancelled', () => policyCheck.cancel(by));
       await github.updateCheckRun(checkId, {
         status: 'completed',
@@ -204,7 +218,7 @@ export async function runPlan(
     // Runner and install errors carry a clean one-line `reason`; anything else gives its first line.
     const reason = (e as { reason?: string }).reason ?? errorLine(e);
     log.error({ pr: pr.number, environment, head: pr.headSha, err: errorLine(e) }, 'plan failed');
-    deps.store.updatePlan(planId, { status: 'failed' });
+    deps.store.updatePlan(planId, { status: 'failed', reason });
     if (policyCheck && !policyCompleted) {
       // evaluated before a later write failed: the policy result stands; otherwise there was no synth output
       const evaluated = policy;

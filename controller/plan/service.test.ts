@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { TerraformRunner } from '../runner/runner.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
+import { WorkTrees } from './worktrees.js';
 import { adoptProjectDependencies } from '../../test/fixtures/project-dependencies.js';
 import { planCases } from '../../test/fixtures/plan-cases.js';
 import { fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
@@ -301,5 +302,38 @@ describe('PlanService.planPullRequest with this repository', () => {
     expect(release?.summary?.resources[0]).toMatchObject({ address: 'terraform_data.record_release_F658472A', action: 'create' });
     expect(release?.summary?.resources[0].attributes).toContainEqual(expect.objectContaining({ path: 'input.commit_sha', after: headSha }));
     expect(report.stacks.every((s) => s.name.endsWith('-dev') || s.name.includes('-dev-'))).toBe(true);
+  });
+});
+
+describe('PlanService.removeLeftovers', () => {
+  test('GIVEN the work directory of a controller killed mid-plan WHEN the next one removes leftovers THEN job directories, work tree records and terraform job directories are gone, and the cache stays', async () => {
+    const { remote, workDir, dir } = setup();
+    const sha = remote.commit(fixtureProject({ environments: { dev: { 'release-dev': releaseStack('dev') } } }));
+    // what a killed plan leaves: a work tree in its job directory, synth output, a terraform job directory
+    const trees = new WorkTrees({ workDir });
+    const tree = await trees.checkout({ repoUrl: remote.url, sha, dir: join(workDir, 'jobs', 'killed-job', 'head') });
+    mkdirSync(join(workDir, 'jobs', 'killed-job', 'out-head', 'stacks'), { recursive: true });
+    const terraformJobs = join(dir, 'terraform', 'jobs');
+    mkdirSync(join(terraformJobs, 'release-dev', 'killed-job'), { recursive: true });
+    mkdirSync(join(dir, 'terraform', 'state'), { recursive: true });
+    expect(git(tree.repoDir, 'worktree', 'list')).toContain(tree.dir);
+
+    const removed = new PlanService({ workDir }).removeLeftovers({ terraformJobs });
+
+    expect(removed).toEqual({ jobDirs: 1, workTrees: 1, terraformJobDirs: 1 });
+    expect(jobDirs(workDir)).toEqual([]);
+    expect(git(tree.repoDir, 'worktree', 'list')).not.toContain(tree.dir);
+    expect(existsSync(terraformJobs)).toBe(false);
+    expect(existsSync(join(dir, 'terraform', 'state'))).toBe(true);
+    expect(git(tree.repoDir, 'cat-file', '-t', sha)).toBe('commit');
+  });
+
+  test('GIVEN a work directory that was never used WHEN leftovers are removed THEN nothing is found and nothing fails', () => {
+    const { workDir, dir } = setup();
+    expect(new PlanService({ workDir }).removeLeftovers({ terraformJobs: join(dir, 'terraform', 'jobs') })).toEqual({
+      jobDirs: 0,
+      workTrees: 0,
+      terraformJobDirs: 0,
+    });
   });
 });

@@ -1,7 +1,8 @@
 // Plans a pull request for one environment: check out base and head, link dependencies, synth both in
 // the sandbox, diff the stacks, and run terraform plan on each affected stack of the head.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { probeSandbox, sandboxDecision, type SandboxDecision, type SandboxProbe } from '../process/sandbox.js';
 import { TerraformAbortedError, TerraformError } from '../runner/errors.js';
@@ -54,6 +55,19 @@ export interface PlanServiceOptions {
   readonly synthOutputLimits?: SynthOutputLimits;
 }
 
+/** What removeLeftovers found and removed. */
+export interface Leftovers {
+  /** Job directories (work trees, synth output) under <workDir>/jobs. */
+  readonly jobDirs: number;
+  /** Work trees the cached clones still listed. */
+  readonly workTrees: number;
+  /** The terraform runner's per-stack job directories (copies of the stacks, saved plan files). */
+  readonly terraformJobDirs: number;
+}
+
+/** Names in a directory; none when it does not exist. */
+const entries = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
+
 const REMOVED_REASON = 'the stack is removed at head: a removed stack is not planned (its resources stay until its state is destroyed)';
 const NO_RUNNER_REASON = 'no terraform runner is configured';
 
@@ -86,6 +100,43 @@ export class PlanService implements Planner {
       isolation: this.isolation ?? UNSANDBOXED, // unused when refused: no plan gets as far as an install
       timeoutMs: opts.installTimeoutMs,
     });
+  }
+
+  /**
+   * Removes what jobs of a controller that stopped without finishing them left behind: job directories,
+   * the cached clones' records of their work trees, and the terraform runner's job directories under
+   * `terraformJobs`. Call it at start, before any job runs: it removes every job directory there is.
+   */
+  removeLeftovers(opts: { readonly terraformJobs?: string } = {}): Leftovers {
+    const jobsDir = join(this.workDir, 'jobs');
+    const jobDirs = entries(jobsDir).length;
+    rmSync(jobsDir, { recursive: true, force: true });
+    let workTrees = 0;
+    const reposDir = join(this.workDir, 'repos');
+    for (const clone of entries(reposDir).map((name) => join(reposDir, name))) {
+      const listed = () => entries(join(clone, 'worktrees')).length;
+      const before = listed();
+      if (before === 0) continue;
+      try {
+        execFileSync('git', ['worktree', 'prune'], {
+          cwd: clone,
+          // the controller's own HOME, as for every git command of the work trees: the sandbox's HOME is written by pull request code
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GIT_CONFIG_NOSYSTEM: '1', LANG: 'C' },
+          stdio: 'ignore',
+          timeout: 60_000,
+        });
+      } catch {
+        // a clone git cannot read is fetched into again by the next job; its stale records do no harm
+      }
+      workTrees += before - listed();
+    }
+    let terraformJobDirs = 0;
+    if (opts.terraformJobs !== undefined) {
+      const root = resolve(opts.terraformJobs);
+      for (const stack of entries(root)) terraformJobDirs += entries(join(root, stack)).length;
+      rmSync(root, { recursive: true, force: true });
+    }
+    return { jobDirs, workTrees, terraformJobDirs };
   }
 
   /** The plan's report alone (what `gitops` and the tests read). */

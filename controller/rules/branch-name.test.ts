@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { MAX_BRANCH_NAME_LENGTH, SHELL_METACHARACTERS, validateBranchName } from './branch-name.js';
+import { INVISIBLE_CHARACTER, MAX_BRANCH_NAME_LENGTH, quoteBranchName, SHELL_METACHARACTERS, validateBranchName } from './branch-name.js';
 
 /** Git itself as the oracle: does it accept refs/heads/<name>? */
 function gitAccepts(name: string): boolean {
@@ -83,6 +83,7 @@ describe('validateBranchName', () => {
         expect(SHELL_METACHARACTERS.some((c) => name.includes(c))).toBe(false);
         expect(name).not.toContain('..');
         expect([...name].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === ' ')).toBe(false);
+        expect(name).not.toMatch(INVISIBLE_CHARACTER);
         expect(name.length).toBeGreaterThan(0);
         expect(name.length).toBeLessThanOrEqual(MAX_BRANCH_NAME_LENGTH);
       }),
@@ -98,6 +99,92 @@ describe('validateBranchName', () => {
         expect(gitAccepts(name)).toBe(true);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  test.each<[string, string]>([
+    ['U+202A LEFT-TO-RIGHT EMBEDDING', '\u202A'],
+    ['U+202B RIGHT-TO-LEFT EMBEDDING', '\u202B'],
+    ['U+202C POP DIRECTIONAL FORMATTING', '\u202C'],
+    ['U+202D LEFT-TO-RIGHT OVERRIDE', '\u202D'],
+    ['U+202E RIGHT-TO-LEFT OVERRIDE', '\u202E'],
+    ['U+2066 LEFT-TO-RIGHT ISOLATE', '\u2066'],
+    ['U+2067 RIGHT-TO-LEFT ISOLATE', '\u2067'],
+    ['U+2068 FIRST STRONG ISOLATE', '\u2068'],
+    ['U+2069 POP DIRECTIONAL ISOLATE', '\u2069'],
+    ['U+200E LEFT-TO-RIGHT MARK', '\u200E'],
+    ['U+200F RIGHT-TO-LEFT MARK', '\u200F'],
+    ['U+061C ARABIC LETTER MARK', '\u061C'],
+    ['U+200B ZERO WIDTH SPACE', '\u200B'],
+    ['U+200C ZERO WIDTH NON-JOINER', '\u200C'],
+    ['U+200D ZERO WIDTH JOINER', '\u200D'],
+    ['U+2060 WORD JOINER', '\u2060'],
+    ['U+FEFF ZERO WIDTH NO-BREAK SPACE', '\uFEFF'],
+    ['U+0085 NEXT LINE', '\u0085'],
+    ['U+2028 LINE SEPARATOR', '\u2028'],
+    ['U+2029 PARAGRAPH SEPARATOR', '\u2029'],
+    ['U+009B, a control character', '\u009B'],
+    ['U+00A0 NO-BREAK SPACE', '\u00A0'],
+    ['U+3000 IDEOGRAPHIC SPACE', '\u3000'],
+    ['U+00AD SOFT HYPHEN', '\u00AD'],
+    ['U+E0001, a format character', '\u{E0001}'],
+    ['U+FE0F, an invisible character', '\uFE0F'],
+    ['U+D800, a lone surrogate', '\uD800'],
+  ])('GIVEN a name containing %s WHEN validated THEN it is refused naming it, and the message holds no such character', (named, c) => {
+    const problem = validateBranchName(`feature/fix${c}txt.exe`);
+    const shown = quoteBranchName(`feature/fix${c}txt.exe`);
+    expect(problem).toBe(`branch name ${shown} contains ${named} (invisible or direction-changing characters are not allowed)`);
+    expect(shown).toMatch(/^"feature\/fix\\u(\{e0001\}|[0-9a-f]{4})txt\.exe"$/);
+    expect(problem).not.toMatch(INVISIBLE_CHARACTER);
+  });
+
+  test('GIVEN the right-to-left override WHEN validated THEN the message names it by code point and shows the name escaped', () => {
+    expect(validateBranchName('feature/fix\u202Etxt.exe')).toBe(
+      'branch name "feature/fix\\u202etxt.exe" contains U+202E RIGHT-TO-LEFT OVERRIDE (invisible or direction-changing characters are not allowed)',
+    );
+  });
+
+  test('GIVEN a name refused for its length that also hides a bidi override WHEN validated THEN the shortened name is shown escaped', () => {
+    const problem = validateBranchName('\u202E' + 'a'.repeat(300));
+    expect(problem).toMatch(/^branch name "\\u202ea{79}…" is 301 characters long/);
+    expect(problem).not.toMatch(INVISIBLE_CHARACTER);
+  });
+
+  const unsafeCharacter = fc.oneof(
+    fc.constantFrom('\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C'),
+    fc.constantFrom('\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u0085', '\u2028', '\u2029'),
+    fc
+      .integer({ min: 0, max: 0x10ffff })
+      .map((code) => String.fromCodePoint(code))
+      .filter((c) => INVISIBLE_CHARACTER.test(c)),
+  );
+  const validName = fc.constantFrom('main', 'feature/login', 'release/2024.06', 'hotfix/CVE-2024-1234', 'a');
+
+  test('GIVEN any name with an invisible, control, separator or non-ASCII space character WHEN validated THEN it is refused and the message never carries such a character', () => {
+    fc.assert(
+      fc.property(validName, unsafeCharacter, fc.nat(), fc.string({ unit: 'binary', maxLength: 20 }), (name, c, at, rest) => {
+        const i = at % (name.length + 1);
+        for (const candidate of [name.slice(0, i) + c + name.slice(i), name + c + rest, c + rest]) {
+          const problem = validateBranchName(candidate);
+          expect(problem).toBeDefined();
+          expect(problem).not.toMatch(INVISIBLE_CHARACTER);
+          expect(problem).not.toContain(c);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('GIVEN arbitrary strings WHEN validated THEN no message carries a control, invisible or direction-changing character', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (name) => {
+        const problem = validateBranchName(name);
+        if (problem === undefined) return;
+        // eslint-disable-next-line no-control-regex
+        expect(problem).not.toMatch(/[\u0000-\u001f\u007f]/);
+        expect(problem).not.toMatch(INVISIBLE_CHARACTER);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

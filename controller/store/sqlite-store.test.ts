@@ -5,15 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { LOG_TAIL_LIMIT, type NewPlan } from '../core/ports/store.js';
-import { MIGRATIONS, SqliteStore } from './sqlite-store.js';
+import { MIGRATIONS } from './migrations.js';
+import { SqliteStore } from './sqlite-store.js';
 
 let dir: string;
 let file: string;
 const open: SqliteStore[] = [];
 let clock = Date.parse('2025-06-01T12:00:00Z');
 const now = () => new Date(clock);
-function store(): SqliteStore {
-  const s = new SqliteStore(file, { now });
+/** A store on the shared file, speaking for controller process `controllerId`. */
+function store(controllerId?: string): SqliteStore {
+  const s = new SqliteStore(file, { now, controllerId });
   open.push(s);
   return s;
 }
@@ -49,7 +51,7 @@ describe('SqliteStore schema', () => {
       .pluck()
       .all();
     raw.close();
-    expect(tables).toEqual(['deliveries', 'locks', 'plans', 'runs']);
+    expect(tables).toEqual(['deliveries', 'locks', 'plans', 'replies', 'runs']);
   });
 
   test('GIVEN a file with data WHEN reopened THEN migrations do not run again and the data is still there', () => {
@@ -138,6 +140,25 @@ describe('SqliteStore deliveries', () => {
     expect(s.claimDelivery('new', 'push')).toBe(false);
   });
 
+  test('GIVEN deliveries claimed by a controller that stopped WHEN the next one releases abandoned claims THEN only the unfinished ones of other processes are forgotten', async () => {
+    const before = store('before');
+    before.claimDelivery('finished', 'pull_request.opened');
+    await before.finishDelivery('finished');
+    before.claimDelivery('abandoned', 'pull_request.synchronize');
+    before.close();
+    const next = store('next');
+    next.claimDelivery('mine', 'issue_comment.created');
+    expect(await next.releaseAbandonedDeliveries()).toBe(1);
+    expect(next.claimDelivery('abandoned', 'pull_request.synchronize')).toBe(true);
+    expect(next.claimDelivery('finished', 'pull_request.opened')).toBe(false);
+    expect(next.claimDelivery('mine', 'issue_comment.created')).toBe(false);
+    expect(await next.releaseAbandonedDeliveries()).toBe(0);
+  });
+
+  test('GIVEN an unknown delivery id WHEN marked done THEN nothing happens (it may have been pruned)', async () => {
+    await expect(store().finishDelivery('never-claimed')).resolves.toBeUndefined();
+  });
+
   test.each([
     ['', 'push', 'delivery id must be a non-empty string (got "")'],
     ['d', '  ', 'event must be a non-empty string (got "  ")'],
@@ -161,6 +182,14 @@ describe('SqliteStore plans', () => {
       baseSha: 'b1',
       status: 'planned',
       summaryJson: '{"add":1}',
+      installationId: null,
+      headRef: null,
+      baseRef: null,
+      cloneUrl: null,
+      author: null,
+      planCheckId: null,
+      policyCheckId: null,
+      reason: null,
       createdAt: '2025-06-01T12:00:00.000Z',
       updatedAt: '2025-06-01T12:01:00.000Z',
     });
@@ -199,6 +228,110 @@ describe('SqliteStore plans', () => {
 
   test('GIVEN an unknown plan id WHEN updated THEN it throws naming the id', () => {
     expect(() => store().updatePlan(404, { status: 'planned' })).toThrow('updatePlan: no plan with id 404');
+    expect(() => store().recordPlanChecks(404, { planCheckId: 1 })).toThrow('recordPlanChecks: no plan with id 404');
+  });
+
+  test('GIVEN a plan with what recovery needs WHEN its checks are recorded one at a time and it fails THEN the record holds all of it', () => {
+    const s = store();
+    const id = s.savePlan(
+      plan({
+        installationId: 42,
+        headRef: 'feature/x',
+        baseRef: 'dev',
+        cloneUrl: 'https://github.example/acme/infra.git',
+        author: 'alice',
+      }),
+    );
+    s.recordPlanChecks(id, { planCheckId: 1001 });
+    s.recordPlanChecks(id, { policyCheckId: 1002 });
+    s.updatePlan(id, { status: 'failed', reason: 'terraform init failed' });
+    expect(s.getPlan(id)).toMatchObject({
+      installationId: 42,
+      headRef: 'feature/x',
+      baseRef: 'dev',
+      cloneUrl: 'https://github.example/acme/infra.git',
+      author: 'alice',
+      planCheckId: 1001,
+      policyCheckId: 1002,
+      status: 'failed',
+      reason: 'terraform init failed',
+    });
+  });
+
+  test.each<[Partial<NewPlan>, string]>([
+    [{ installationId: -1 }, 'plan.installationId must be a positive integer (got -1)'],
+    [{ headRef: '' }, 'plan.headRef must be a non-empty string (got "")'],
+    [{ cloneUrl: ' ' }, 'plan.cloneUrl must be a non-empty string (got " ")'],
+  ])('GIVEN the bad recovery field %p WHEN saved THEN it throws naming it', (over, message) => {
+    expect(() => store().savePlan(plan(over))).toThrow(message);
+  });
+
+  test("GIVEN plans of a stopped controller and of this one WHEN abandoned plans are listed THEN only the other process's pending and running ones come, oldest first", async () => {
+    const before = store('before');
+    const running = before.savePlan(plan({ status: 'running' }));
+    before.savePlan(plan({ pr: 8, status: 'planned' }));
+    const pending = before.savePlan(plan({ pr: 9, status: 'pending' }));
+    const next = store('next');
+    next.savePlan(plan({ pr: 10, status: 'running' }));
+    expect((await next.abandonedPlans()).map((p) => p.id)).toEqual([running, pending]);
+    expect(await before.abandonedPlans()).toHaveLength(1);
+  });
+
+  test("GIVEN plans of several heads WHEN the plans of one head are asked for THEN only that head's plans of the pull request and environment come, oldest first", async () => {
+    const s = store();
+    const first = s.savePlan(plan({ headSha: 'h1', status: 'failed', reason: 'controller restarted' }));
+    s.savePlan(plan({ headSha: 'h2' }));
+    s.savePlan(plan({ headSha: 'h1', environment: 'uat' }));
+    const second = s.savePlan(plan({ headSha: 'h1' }));
+    expect((await s.plansOfHead('acme/infra', 7, 'prod', 'h1')).map((p) => [p.id, p.reason])).toEqual([
+      [first, 'controller restarted'],
+      [second, null],
+    ]);
+  });
+});
+
+describe('SqliteStore reply limits', () => {
+  const key = { repo: 'acme/infra', pr: 7, user: 'mallory', kind: 'refused' };
+  const HOUR = 3600_000;
+  const at = (ms: number) => new Date(Date.parse('2025-06-01T12:00:00Z') + ms);
+
+  test('GIVEN a reply taken WHEN the same person asks again within the window THEN no reply; WHEN the window has passed THEN one more', async () => {
+    const s = store();
+    expect(await s.takeReply(key, at(0), HOUR)).toBe(true);
+    expect(await s.takeReply(key, at(1000), HOUR)).toBe(false);
+    expect(await s.takeReply(key, at(HOUR - 1), HOUR)).toBe(false);
+    expect(await s.takeReply(key, at(HOUR), HOUR)).toBe(true);
+    expect(await s.takeReply(key, at(HOUR + 1000), HOUR)).toBe(false);
+  });
+
+  test('GIVEN one person refused WHEN another person, pull request or kind asks THEN each gets its own reply', async () => {
+    const s = store();
+    await s.takeReply(key, at(0), HOUR);
+    expect(await s.takeReply({ ...key, user: 'eve' }, at(1), HOUR)).toBe(true);
+    expect(await s.takeReply({ ...key, pr: 8 }, at(2), HOUR)).toBe(true);
+    expect(await s.takeReply({ ...key, kind: 'other' }, at(3), HOUR)).toBe(true);
+  });
+
+  test('GIVEN two replicas on one file WHEN both take the same reply THEN exactly one gets it', async () => {
+    const [a, b] = [store('a'), store('b')];
+    const taken = await Promise.all([a.takeReply(key, at(0), HOUR), b.takeReply(key, at(0), HOUR)]);
+    expect(taken.sort()).toEqual([false, true]);
+  });
+
+  test('GIVEN old and recent replies WHEN pruned THEN only the old ones are forgotten', async () => {
+    const s = store();
+    await s.takeReply(key, at(0), HOUR);
+    await s.takeReply({ ...key, user: 'eve' }, at(2 * HOUR), HOUR);
+    expect(s.pruneReplies(at(HOUR))).toBe(1);
+    expect(await s.takeReply(key, at(2 * HOUR), HOUR)).toBe(true);
+  });
+
+  test.each<[() => Promise<boolean>, string]>([
+    [() => store().takeReply({ ...key, user: '' }, at(0), HOUR), 'reply user must be a non-empty string (got "")'],
+    [() => store().takeReply({ ...key, pr: 0 }, at(0), HOUR), 'reply pr must be a positive integer (got 0)'],
+    [() => store().takeReply(key, at(0), 0), 'reply window must be a positive number of ms (got 0)'],
+  ])('GIVEN bad reply input #%# WHEN taken THEN it throws naming the field', async (act, message) => {
+    await expect(act()).rejects.toThrow(message);
   });
 });
 

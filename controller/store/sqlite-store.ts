@@ -1,6 +1,7 @@
-// The controller's embedded state: webhook deliveries already handled, plans and their status per
-// pull request and environment, plan/apply runs, and environment locks (the core's store ports).
-// GitHub stays the public record; this file is what lets a restarted controller carry on.
+// The controller's embedded state: webhook deliveries (claimed, then done), plans and their status per
+// pull request and environment, plan/apply runs, environment locks and limited replies (the core's
+// store ports). GitHub stays the public record; this file is what lets a restarted controller carry on.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,144 +11,41 @@ import {
   PLAN_STATUSES,
   RUN_KINDS,
   RUN_STATUSES,
-  type RunKind,
   type LockRecord,
   type NewPlan,
   type NewRun,
+  type PlanChange,
+  type PlanChecks,
   type PlanRecord,
-  type PlanStatus,
+  type ReplyKey,
   type RunFilter,
   type RunRecord,
   type RunStatus,
   type Store,
 } from '../core/ports/store.js';
-
-/** Schema versions, in order; `PRAGMA user_version` is how many have run. Append, never edit. */
-export const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE deliveries (
-     id TEXT PRIMARY KEY,
-     event TEXT NOT NULL,
-     received_at TEXT NOT NULL
-   );
-   CREATE INDEX deliveries_received_at ON deliveries (received_at);
-   CREATE TABLE plans (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     repo TEXT NOT NULL,
-     pr INTEGER NOT NULL,
-     environment TEXT NOT NULL,
-     head_sha TEXT NOT NULL,
-     base_sha TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'planned', 'unavailable', 'failed', 'superseded')),
-     summary_json TEXT,
-     created_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE INDEX plans_by_pr ON plans (repo, pr, environment, id);
-   CREATE TABLE runs (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     repo TEXT NOT NULL,
-     kind TEXT NOT NULL CHECK (kind IN ('plan', 'apply')),
-     environment TEXT NOT NULL,
-     stack TEXT NOT NULL,
-     sha TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'timed_out', 'unavailable')),
-     started_at TEXT NOT NULL,
-     finished_at TEXT,
-     log_tail TEXT
-   );
-   CREATE INDEX runs_by_env ON runs (repo, environment, id);
-   CREATE TABLE locks (
-     environment TEXT PRIMARY KEY,
-     holder TEXT NOT NULL,
-     pr INTEGER,
-     acquired_at TEXT NOT NULL
-   );`,
-];
+import { MIGRATIONS } from './migrations.js';
+import { oneOf, optional, positiveInt, text, toLock, toPlan, toRun, type LockRow, type PlanRow, type RunRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** Clock for timestamps. @default () => new Date() */
   readonly now?: () => Date;
   /** How long to wait for another connection's write lock, in ms. @default 5000 */
   readonly busyTimeoutMs?: number;
+  /**
+   * The controller process this store speaks for: its delivery claims and plans carry it, and only
+   * other processes' unfinished work counts as abandoned. @default a random id (one per store opened)
+   */
+  readonly controllerId?: string;
+  /** Applied to every free text written (plan summaries, reasons, run logs): the controller masks the secrets it holds. @default unchanged */
+  readonly mask?: (text: string) => string;
 }
-
-function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new TypeError(`${field} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-  return value as T;
-}
-
-function text(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new TypeError(`${field} must be a non-empty string (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function positiveInt(field: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1)
-    throw new TypeError(`${field} must be a positive integer (got ${JSON.stringify(value)})`);
-  return value as number;
-}
-
-interface PlanRow {
-  id: number;
-  repo: string;
-  pr: number;
-  environment: string;
-  head_sha: string;
-  base_sha: string;
-  status: PlanStatus;
-  summary_json: string | null;
-  created_at: string;
-  updated_at: string;
-}
-interface RunRow {
-  id: number;
-  repo: string;
-  kind: RunKind;
-  environment: string;
-  stack: string;
-  sha: string;
-  status: RunStatus;
-  started_at: string;
-  finished_at: string | null;
-  log_tail: string | null;
-}
-interface LockRow {
-  environment: string;
-  holder: string;
-  pr: number | null;
-  acquired_at: string;
-}
-
-const toPlan = (r: PlanRow): PlanRecord => ({
-  id: r.id,
-  repo: r.repo,
-  pr: r.pr,
-  environment: r.environment,
-  headSha: r.head_sha,
-  baseSha: r.base_sha,
-  status: r.status,
-  summaryJson: r.summary_json,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-const toRun = (r: RunRow): RunRecord => ({
-  id: r.id,
-  repo: r.repo,
-  kind: r.kind,
-  environment: r.environment,
-  stack: r.stack,
-  sha: r.sha,
-  status: r.status,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-  logTail: r.log_tail,
-});
-const toLock = (r: LockRow): LockRecord => ({ environment: r.environment, holder: r.holder, pr: r.pr, acquiredAt: r.acquired_at });
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly now: () => Date;
+  private readonly mask: (text: string) => string;
+  /** Who this store speaks for (SqliteStoreOptions.controllerId). */
+  readonly controllerId: string;
 
   /** Opens (creating it and its directory if needed) the SQLite file at `path` and brings its schema up to date. */
   constructor(
@@ -155,6 +53,8 @@ export class SqliteStore implements Store {
     opts: SqliteStoreOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.mask = opts.mask ?? ((t) => t);
+    this.controllerId = opts.controllerId === undefined ? randomUUID() : text('controllerId', opts.controllerId);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     try {
@@ -196,9 +96,17 @@ export class SqliteStore implements Store {
 
   claimDelivery(id: string, event: string): boolean {
     const info = this.db
-      .prepare('INSERT OR IGNORE INTO deliveries (id, event, received_at) VALUES (?, ?, ?)')
-      .run(text('delivery id', id), text('event', event), this.stamp());
+      .prepare("INSERT OR IGNORE INTO deliveries (id, event, received_at, status, claimed_by) VALUES (?, ?, ?, 'claimed', ?)")
+      .run(text('delivery id', id), text('event', event), this.stamp(), this.controllerId);
     return info.changes === 1;
+  }
+
+  async finishDelivery(id: string): Promise<void> {
+    this.db.prepare("UPDATE deliveries SET status = 'done' WHERE id = ?").run(id);
+  }
+
+  async releaseAbandonedDeliveries(): Promise<number> {
+    return this.db.prepare("DELETE FROM deliveries WHERE status = 'claimed' AND claimed_by IS NOT ?").run(this.controllerId).changes;
   }
 
   pruneDeliveries(before: Date): number {
@@ -209,8 +117,9 @@ export class SqliteStore implements Store {
     const at = this.stamp();
     const info = this.db
       .prepare(
-        `INSERT INTO plans (repo, pr, environment, head_sha, base_sha, status, summary_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO plans (repo, pr, environment, head_sha, base_sha, status, summary_json, installation_id, head_ref,
+                            base_ref, clone_url, author, reason, started_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         text('plan.repo', plan.repo),
@@ -219,22 +128,62 @@ export class SqliteStore implements Store {
         text('plan.headSha', plan.headSha),
         text('plan.baseSha', plan.baseSha),
         oneOf('plan.status', plan.status, PLAN_STATUSES),
-        plan.summaryJson ?? null,
+        plan.summaryJson == null ? null : this.mask(plan.summaryJson),
+        optional('plan.installationId', plan.installationId, positiveInt),
+        optional('plan.headRef', plan.headRef, text),
+        optional('plan.baseRef', plan.baseRef, text),
+        optional('plan.cloneUrl', plan.cloneUrl, text),
+        optional('plan.author', plan.author, text),
+        optional('plan.reason', plan.reason === undefined ? undefined : this.mask(plan.reason), text),
+        this.controllerId,
         at,
         at,
       );
     return Number(info.lastInsertRowid);
   }
 
-  updatePlan(id: number, change: { readonly status: PlanStatus; readonly summaryJson?: string | null }): void {
-    const status = oneOf('plan.status', change.status, PLAN_STATUSES);
-    const info =
-      change.summaryJson === undefined
-        ? this.db.prepare('UPDATE plans SET status = ?, updated_at = ? WHERE id = ?').run(status, this.stamp(), id)
-        : this.db
-            .prepare('UPDATE plans SET status = ?, summary_json = ?, updated_at = ? WHERE id = ?')
-            .run(status, change.summaryJson, this.stamp(), id);
+  updatePlan(id: number, change: PlanChange): void {
+    const set = ['status = ?', 'updated_at = ?'];
+    const values: (string | null)[] = [oneOf('plan.status', change.status, PLAN_STATUSES), this.stamp()];
+    if (change.summaryJson !== undefined) {
+      set.push('summary_json = ?');
+      values.push(change.summaryJson === null ? null : this.mask(change.summaryJson));
+    }
+    if (change.reason !== undefined) {
+      set.push('reason = ?');
+      values.push(text('plan.reason', this.mask(change.reason)));
+    }
+    const info = this.db.prepare(`UPDATE plans SET ${set.join(', ')} WHERE id = ?`).run(...values, id);
     if (info.changes !== 1) throw new Error(`updatePlan: no plan with id ${id}`);
+  }
+
+  recordPlanChecks(id: number, checks: PlanChecks): void {
+    const info = this.db
+      .prepare(
+        `UPDATE plans SET plan_check_id = COALESCE(?, plan_check_id), policy_check_id = COALESCE(?, policy_check_id), updated_at = ?
+         WHERE id = ?`,
+      )
+      .run(
+        optional('planCheckId', checks.planCheckId, positiveInt),
+        optional('policyCheckId', checks.policyCheckId, positiveInt),
+        this.stamp(),
+        id,
+      );
+    if (info.changes !== 1) throw new Error(`recordPlanChecks: no plan with id ${id}`);
+  }
+
+  async abandonedPlans(): Promise<PlanRecord[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM plans WHERE status IN ('pending', 'running') AND started_by IS NOT ? ORDER BY id")
+      .all(this.controllerId) as PlanRow[];
+    return rows.map(toPlan);
+  }
+
+  async plansOfHead(repo: string, pr: number, environment: string, headSha: string): Promise<PlanRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM plans WHERE repo = ? AND pr = ? AND environment = ? AND head_sha = ? ORDER BY id')
+      .all(repo, pr, environment, headSha) as PlanRow[];
+    return rows.map(toPlan);
   }
 
   supersedePlans(repo: string, pr: number, environment: string, exceptId: number): number {
@@ -274,7 +223,7 @@ export class SqliteStore implements Store {
   }
 
   finishRun(id: number, result: { readonly status: RunStatus; readonly logTail?: string }): void {
-    const tail = result.logTail === undefined ? null : result.logTail.slice(-LOG_TAIL_LIMIT);
+    const tail = result.logTail === undefined ? null : this.mask(result.logTail).slice(-LOG_TAIL_LIMIT);
     const info = this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, log_tail = ? WHERE id = ?')
       .run(oneOf('run.status', result.status, RUN_STATUSES), this.stamp(), tail, id);
@@ -330,6 +279,29 @@ export class SqliteStore implements Store {
   getLock(environment: string): LockRecord | undefined {
     const row = this.db.prepare('SELECT * FROM locks WHERE environment = ?').get(environment) as LockRow | undefined;
     return row && toLock(row);
+  }
+
+  async takeReply(key: ReplyKey, at: Date, windowMs: number): Promise<boolean> {
+    if (!Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError(`reply window must be a positive number of ms (got ${windowMs})`);
+    // one statement: the row is inserted, or moved forward only when its last reply is out of the window
+    const info = this.db
+      .prepare(
+        `INSERT INTO replies (repo, pr, user_login, kind, replied_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (repo, pr, user_login, kind) DO UPDATE SET replied_at = excluded.replied_at WHERE replies.replied_at <= ?`,
+      )
+      .run(
+        text('reply repo', key.repo),
+        positiveInt('reply pr', key.pr),
+        text('reply user', key.user),
+        text('reply kind', key.kind),
+        at.toISOString(),
+        new Date(at.getTime() - windowMs).toISOString(),
+      );
+    return info.changes === 1;
+  }
+
+  pruneReplies(before: Date): number {
+    return this.db.prepare('DELETE FROM replies WHERE replied_at < ?').run(before.toISOString()).changes;
   }
 
   close(): void {

@@ -1,8 +1,10 @@
 // Handlers through Probot: payloads from @octokit/webhooks-examples, GitHub mocked with nock
 // (every request the flows make is listed; an unexpected one fails the job and the test).
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
@@ -144,6 +146,16 @@ function mockApprovalsReads(api: nock.Scope, reviews: unknown[] = []): void {
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Mocks one check run creation and keeps what was posted. */
+function captureCheckRun(api: nock.Scope): { check?: Body } {
+  const posted: { check?: Body } = {};
+  api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
+    posted.check = body as Body;
+    return { id: 1 };
+  });
+  return posted;
+}
+
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -213,20 +225,16 @@ describe('webhook handlers', () => {
     const api = nock(API);
     mockPolicyReads(api);
     mockCurrentPullRequest(api);
-    let check: Body | undefined;
-    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-      check = body as Body;
-      return { id: 1 };
-    });
+    const posted = captureCheckRun(api);
     await receive('pull_request', 'delivery-3', payload('pull_request', 'opened', { head: 'feature/y', base: 'main' }));
     expect(errors).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(check).toMatchObject({
+    expect(posted.check).toMatchObject({
       name: 'gitops/branch-policy',
       conclusion: 'failure',
       output: { title: 'feature/y → main is not allowed' },
     });
-    expect(check?.output.text).toContain('`release/* → main`');
+    expect(posted.check?.output.text).toContain('`release/* → main`');
     expect(planner.requests).toHaveLength(0);
   });
 
@@ -248,17 +256,13 @@ describe('webhook handlers', () => {
     const api = nock(API);
     mockPolicyReads(api);
     mockCurrentPullRequest(api);
-    let check: Body | undefined;
-    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-      check = body as Body;
-      return { id: 1 };
-    });
+    const posted = captureCheckRun(api);
     const body = payload('pull_request', 'edited', { base: 'main' });
     body.changes = { base: { ref: { from: 'dev' }, sha: { from: BASE } } };
     await receive('pull_request', 'delivery-9', body);
     expect(errors).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(check).toMatchObject({ name: 'gitops/branch-policy', conclusion: 'failure' });
+    expect(posted.check).toMatchObject({ name: 'gitops/branch-policy', conclusion: 'failure' });
   });
 
   test('GIVEN two pushes to one pull request WHEN the second arrives while the first job runs THEN the first job is aborted as superseded and they never overlap', async () => {
@@ -297,22 +301,64 @@ describe('webhook handlers', () => {
     expect(maxRunning).toBe(1);
   });
 
+  test("GIVEN a controller killed while a delivery's job ran WHEN the next one starts THEN that delivery's redelivery runs, a finished one stays ignored, and the job's session knows its installation", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-handlers-'));
+    const file = join(dir, 'gitops.sqlite');
+    /** One controller process: its store, queue and handlers; `hold` keeps plan jobs running. */
+    const controllerProcess = (id: string, hold: boolean) => {
+      const store = new SqliteStore(file, { controllerId: id });
+      const queue = new JobQueue();
+      const plans: (number | undefined)[] = [];
+      const reviews: string[] = [];
+      const core: ControllerCore = {
+        async pullRequestChanged(session) {
+          plans.push(session.installationId);
+          if (hold) await new Promise(() => undefined);
+        },
+        reviewChanged: async (_session, pr) => void reviews.push(pr.headSha),
+        commentCreated: async () => ({ action: 'ignored' }),
+      };
+      const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
+      registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+      const receive = (id: string, name: string, body: Record<string, unknown>) => probot.receive({ id, name, payload: body } as never);
+      return { store, queue, plans, reviews, receive };
+    };
+    try {
+      const killed = controllerProcess('killed', true);
+      await killed.receive('d-review', 'pull_request_review', payload('pull_request_review', 'submitted'));
+      await killed.receive('d-push', 'pull_request', payload('pull_request', 'synchronize'));
+      while (killed.plans.length === 0 || killed.queue.size > 1) await new Promise((r) => setImmediate(r));
+      expect(killed.plans).toEqual([2]);
+
+      const next = controllerProcess('next', false);
+      expect(await next.store.releaseAbandonedDeliveries()).toBe(1);
+      await next.receive('d-push', 'pull_request', payload('pull_request', 'synchronize'));
+      await next.receive('d-review', 'pull_request_review', payload('pull_request_review', 'submitted'));
+      await next.queue.onIdle();
+      await new Promise((r) => setImmediate(r));
+      expect(next.plans).toEqual([2]);
+      expect(next.reviews).toEqual([]);
+      // the redelivered job ended: a third process has nothing to release
+      const third = new SqliteStore(file, { controllerId: 'third' });
+      expect(await third.releaseAbandonedDeliveries()).toBe(0);
+      [killed.store, next.store, third].forEach((s) => s.close());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('GIVEN pull_request_review.submitted on release/r1 → uat by a read-only user WHEN received THEN the approvals check fails and does not count them', async () => {
     const { receive, errors } = setup();
     const api = nock(API);
     mockPolicyReads(api);
     mockApprovalsReads(api, [{ user: { login: 'bob' }, state: 'APPROVED', commit_id: HEAD, submitted_at: '2025-01-01T00:00:00Z' }]);
     api.get(`${REPO}/collaborators/bob/permission`).reply(200, { permission: 'read', role_name: 'read', user: { login: 'bob' } });
-    let check: Body | undefined;
-    api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-      check = body as Body;
-      return { id: 1 };
-    });
+    const posted = captureCheckRun(api);
     await receive('pull_request_review', 'delivery-5', payload('pull_request_review', 'submitted', { head: 'release/r1', base: 'uat' }));
     expect(errors).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(check).toMatchObject({ name: 'gitops/approvals/uat', conclusion: 'failure' });
-    expect(check?.output.text).toContain('`bob`: has read permission');
+    expect(posted.check).toMatchObject({ name: 'gitops/approvals/uat', conclusion: 'failure' });
+    expect(posted.check?.output.text).toContain('`bob`: has read permission');
   });
 
   test('GIVEN a /plan comment from a read-only user WHEN received THEN exactly one reply says so and nothing else happens', async () => {

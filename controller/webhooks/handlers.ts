@@ -1,7 +1,8 @@
 // Webhook handlers: thin on purpose. Each one decides whether the event concerns the controller,
 // claims the delivery id (a redelivery does nothing twice) and queues a job — no GitHub call, no
-// git, nothing slow — so the HTTP answer goes out at once. The work happens in controller/core;
-// the sessions it works with come from the composition root.
+// git, nothing slow — so the HTTP answer goes out at once. When the job has ended the delivery is
+// marked done; a claim whose controller died first is released at the next start. The work happens
+// in controller/core; the sessions it works with come from the composition root.
 import type { Context, Probot } from 'probot';
 import type { ControllerCore } from '../core/controller.js';
 import type { PlanTrigger } from '../core/plan-gate.js';
@@ -13,8 +14,8 @@ import { pullRequestKey, pullRequestRef, repositoryOf } from './payload.js';
 
 type AnyContext = Context<'pull_request' | 'pull_request_review' | 'issue_comment'>;
 
-/** What a session is made from: the event's installation-authenticated Octokit and its logger. */
-export type RepoContext = Pick<AnyContext, 'octokit' | 'log'>;
+/** What a session is made from: the event's installation-authenticated Octokit, its logger and its installation. */
+export type RepoContext = Pick<AnyContext, 'octokit' | 'log' | 'payload'>;
 
 export interface HandlerDeps {
   readonly core: ControllerCore;
@@ -32,14 +33,21 @@ function claim(context: AnyContext, deps: HandlerDeps): boolean {
   return false;
 }
 
-/** Queues a plan of the pull request; a newer plan of the same pull request supersedes it. */
+/** Marks the delivery done once its job has ended (the job queue's promise never rejects). */
+function finishWhenDone(context: AnyContext, deps: HandlerDeps, job: Promise<void>): void {
+  void job
+    .then(() => deps.deliveries.finishDelivery(context.id))
+    .catch((e: unknown) => context.log.error({ delivery: context.id, err: (e as Error).message }, 'delivery could not be marked done'));
+}
+
+/** Queues a plan of the pull request; a newer plan of the same pull request supersedes it. Settles when the job has ended. */
 export function queuePlan(
   deps: Pick<HandlerDeps, 'core' | 'queue'>,
   session: RepoSession,
   pr: PullRequestRef,
   trigger?: PlanTrigger,
-): void {
-  void deps.queue.enqueue({
+): Promise<void> {
+  return deps.queue.enqueue({
     key: pullRequestKey(pr, pr.number),
     label: `plan of ${shortSha(pr.headSha)}`,
     supersedeGroup: 'plan',
@@ -53,7 +61,7 @@ export async function onPullRequest(context: Context<'pull_request'>, deps: Hand
   if (payload.action === 'edited' && !(payload.changes as { base?: unknown } | undefined)?.base) return;
   const pr = pullRequestRef(context.name, payload);
   if (!claim(context, deps)) return;
-  queuePlan(deps, deps.sessions(context, pr.owner, pr.repo), pr);
+  finishWhenDone(context, deps, queuePlan(deps, deps.sessions(context, pr.owner, pr.repo), pr));
 }
 
 export async function onReview(context: Context<'pull_request_review'>, deps: HandlerDeps): Promise<void> {
@@ -62,11 +70,12 @@ export async function onReview(context: Context<'pull_request_review'>, deps: Ha
   const pr = pullRequestRef(context.name, payload);
   if (!claim(context, deps)) return;
   const session = deps.sessions(context, pr.owner, pr.repo);
-  void deps.queue.enqueue({
+  const job = deps.queue.enqueue({
     key: pullRequestKey(pr, pr.number),
     label: `approvals of ${shortSha(pr.headSha)}`,
     run: () => deps.core.reviewChanged(session, pr),
   });
+  finishWhenDone(context, deps, job);
 }
 
 export async function onComment(context: Context<'issue_comment'>, deps: HandlerDeps): Promise<void> {
@@ -88,11 +97,12 @@ export async function onComment(context: Context<'issue_comment'>, deps: Handler
     sender: payload.comment.user?.login ?? '',
     senderType: payload.comment.user?.type ?? 'User',
   };
-  void deps.queue.enqueue({
+  const job = deps.queue.enqueue({
     key: pullRequestKey(repo, input.pr),
     label: `comment ${payload.comment.id}`,
     run: async () => void (await deps.core.commentCreated(session, input)),
   });
+  finishWhenDone(context, deps, job);
 }
 
 export function registerHandlers(app: Probot, deps: HandlerDeps): void {

@@ -124,20 +124,6 @@ function summarize(findings: readonly Finding[], stacks: number): PolicySummary 
   };
 }
 
-/** One report from reports over disjoint sets of stacks (e.g. environments synthesized in parallel). */
-export function mergePolicyReports(reports: readonly PolicyReport[]): PolicyReport {
-  const findings = reports.flatMap((r) => r.findings);
-  return {
-    findings,
-    waivers: reports.flatMap((r) => r.waivers),
-    problems: reports.flatMap((r) => r.problems),
-    summary: summarize(
-      findings,
-      reports.reduce((n, r) => n + r.summary.stacks, 0),
-    ),
-  };
-}
-
 /** True when the report must stop a synth or fail a check. */
 export function policyFails(report: PolicyReport): boolean {
   return report.summary.errors > 0 || report.problems.length > 0;

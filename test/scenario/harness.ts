@@ -48,7 +48,15 @@ function stageProject(): string {
   return dir;
 }
 
-export async function startWorld(opts: { permissions?: Record<string, Permission> } = {}): Promise<World> {
+/** The sandbox GitHub holding this project, and a work directory whose dependency cache is seeded. */
+export interface GitHubWorld {
+  readonly sandbox: Sandbox;
+  readonly workDir: string;
+  /** The environment variables an operator would set for `gitops serve` against this sandbox. */
+  readonly serveEnv: Record<string, string>;
+}
+
+export async function startGitHub(opts: { permissions?: Record<string, Permission> } = {}): Promise<GitHubWorld> {
   const source = stageProject();
   const webhookSecret = 'scenario-webhook-secret';
   const sandbox = await startSandbox({
@@ -64,18 +72,23 @@ export async function startWorld(opts: { permissions?: Record<string, Permission
   chmodSync(workDir, 0o711); // the sandbox's uid passes through to the jobs' work trees and outputs
   // The plan service installs dependencies once per lockfile: this checkout's node_modules fill that entry, so nothing installs.
   await adoptProjectDependencies(workDir, PROJECT_ROOT);
-  // The same environment variables an operator would set.
-  const config = readServeConfig({
+  const serveEnv = {
     APP_ID: String(sandbox.appId),
     PRIVATE_KEY: sandbox.privateKey,
     WEBHOOK_SECRET: webhookSecret,
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: (process.env.SCENARIO_LOG_LEVEL ?? 'silent') as NodeJS.ProcessEnv['LOG_LEVEL'],
+    LOG_LEVEL: process.env.SCENARIO_LOG_LEVEL ?? 'silent',
     GHE_HOST: sandbox.gheHost,
     GHE_PROTOCOL: 'http',
     GITOPS_WORK_DIR: workDir,
-  });
+  };
+  return { sandbox, workDir, serveEnv };
+}
+
+export async function startWorld(opts: { permissions?: Record<string, Permission> } = {}): Promise<World> {
+  const { sandbox, workDir, serveEnv } = await startGitHub(opts);
+  const config = readServeConfig(serveEnv);
   const server = await serveController({ config, log: pino({ level: config.logLevel, name: 'gitops' }) });
   sandbox.setWebhookUrl(server.webhookUrl);
 

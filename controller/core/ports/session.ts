@@ -30,6 +30,8 @@ export interface CoreLog {
 /** Everything one job needs, for one installation and repository; built by the composition root. */
 export interface RepoSession {
   readonly github: RepoGitHub;
+  /** The GitHub App installation the session acts for (kept with a plan, so a restart can act for it again). @default unknown */
+  readonly installationId?: number;
   /** The installation token for git over HTTP (never logged, never passed to the pull request's code). */
   authToken(): Promise<string | undefined>;
   /**

@@ -1,4 +1,4 @@
-import { onlyResource, synth } from '../core/testing.js';
+import { onlyResource, synth } from '../../../test/modules/synth.js';
 import { ApiGatewayAccountLogging } from './api-gateway-account.js';
 
 describe('ApiGatewayAccountLogging', () => {

@@ -1,7 +1,7 @@
 import { CognitoUserPool as AwsCognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool/index.js';
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 import { CognitoUserPool, type CognitoUserPoolProps } from './cognito-user-pool.js';
 
 const build =

@@ -7,7 +7,7 @@ import { CognitoUserPool as AwsCognitoUserPool } from '@cdktf/provider-aws/lib/c
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client/index.js';
 import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-server/index.js';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkKeys } from '../compute/checks.js';
 
 export type UserPoolClientSpec =

@@ -1,7 +1,7 @@
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 import { HttpApi, type HttpApiProps } from './http-api.js';
 import type { InvokableFunction } from './routes.js';
 

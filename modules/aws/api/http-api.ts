@@ -8,7 +8,7 @@ import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route/index.js';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage/index.js';
 import { Apigatewayv2VpcLink } from '@cdktf/provider-aws/lib/apigatewayv2-vpc-link/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
 import { HTTP_ACCESS_LOG_FORMAT } from './access-log-format.js';
@@ -54,7 +54,7 @@ export interface HttpRoute {
   /** Key of `authorizers`. @default the API's defaultAuthorizer */
   readonly authorizer?: string;
   /** Required scopes (JWT / COGNITO authorizers only). @default none */
-  readonly authorizationScopes?: string[];
+  readonly authorizationScopes?: readonly string[];
   /** The only way to leave a route unauthenticated. @default false */
   readonly allowUnauthenticated?: boolean;
 }
@@ -70,7 +70,7 @@ export interface HttpApiProps {
   /** @default none */
   readonly defaultAuthorizer?: string;
   /** VPC links (v2) by name. @default none */
-  readonly vpcLinks?: Record<string, { readonly subnetIds: string[]; readonly securityGroupIds: string[] }>;
+  readonly vpcLinks?: Record<string, { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }>;
   /** @default no CORS (browsers on other origins are refused) */
   readonly cors?: Apigatewayv2ApiCorsConfiguration;
   readonly logRetentionDays: number;
@@ -109,7 +109,11 @@ export class HttpApi extends Construct {
     this.url = this.api.apiEndpoint;
 
     for (const [name, link] of Object.entries(props.vpcLinks ?? {})) {
-      this.vpcLinkIds[name] = new Apigatewayv2VpcLink(this, `vpc-link-${name}`, { name: `${props.name}-${name}`, ...link }).id;
+      this.vpcLinkIds[name] = new Apigatewayv2VpcLink(this, `vpc-link-${name}`, {
+        name: `${props.name}-${name}`,
+        subnetIds: [...link.subnetIds],
+        securityGroupIds: [...link.securityGroupIds],
+      }).id;
     }
     const kinds: Record<string, 'JWT' | 'CUSTOM'> = {};
     for (const [name, authorizer] of Object.entries(props.authorizers ?? {})) {
@@ -127,7 +131,7 @@ export class HttpApi extends Construct {
         target: `integrations/${integration.id}`,
         authorizationType: authorizer === undefined ? 'NONE' : kinds[authorizer],
         authorizerId: authorizer === undefined ? undefined : this.authorizerIds[authorizer],
-        authorizationScopes: spec.authorizationScopes,
+        authorizationScopes: spec.authorizationScopes && [...spec.authorizationScopes],
       });
     }
 

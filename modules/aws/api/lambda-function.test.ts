@@ -1,7 +1,7 @@
 import { LambdaFunction as AwsLambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 import { LambdaFunction, type LambdaFunctionProps } from './lambda-function.js';
 
 const DLQ = 'arn:aws:sqs:eu-west-1:111111111111:orders-dlq';

@@ -5,7 +5,7 @@ import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { LambdaFunction as AwsLambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { awsAccountContext } from '../security/account.js';
 import { type ResourceAccess, ServiceRole } from '../security/iam.js';
@@ -91,7 +91,7 @@ export interface LambdaFunctionProps {
   /** Customer-managed key for the environment variables. @default the AWS managed key `aws/lambda` */
   readonly environmentKmsKeyArn?: string;
   /** Run inside a VPC (adds the ENI-management managed policy to the role). @default not in a VPC */
-  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
   /** MiB. @default 256 */
   readonly memorySize?: number;
   /** @default 30 */
@@ -101,7 +101,7 @@ export interface LambdaFunctionProps {
   /** @default none */
   readonly description?: string;
   /** Layer version ARNs. @default none */
-  readonly layers?: string[];
+  readonly layers?: readonly string[];
 }
 
 export class LambdaFunction extends Construct {
@@ -155,12 +155,12 @@ export class LambdaFunction extends Construct {
       ...(props.code
         ? { s3Bucket: props.code.s3Bucket, s3Key: props.code.s3Key, s3ObjectVersion: props.code.s3ObjectVersion }
         : { filename: props.placeholderZipPath ?? DEFAULT_PLACEHOLDER_ZIP }),
-      layers: props.layers,
+      layers: props.layers && [...props.layers],
       tracingConfig: { mode: 'Active' },
       deadLetterConfig: { targetArn: props.deadLetterQueueArn },
       environment: Object.keys(environment).length > 0 ? { variables: environment } : undefined,
       kmsKeyArn: props.environmentKmsKeyArn,
-      vpcConfig: props.vpc ? { subnetIds: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds } : undefined,
+      vpcConfig: props.vpc ? { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [...props.vpc.securityGroupIds] } : undefined,
       loggingConfig: { logFormat: props.logFormat ?? 'JSON', logGroup: this.logGroup.name },
       // The log group first, so Lambda never creates it itself (without retention); the role's
       // policies first, because Lambda checks DLQ and VPC permissions when the function is created.

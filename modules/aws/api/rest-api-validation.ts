@@ -1,10 +1,10 @@
 // Prop checks for RestApi: every route parsed and authorized (or explicitly not), integrations
 // and authorizers that exist, and a private endpoint that names who may call it.
 import type { Construct } from 'constructs';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
 import { checkKeys, KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from '../compute/checks.js';
-import type { RestApiProps } from './rest-api.js';
+import type { RestApiProps } from './rest-api-props.js';
 import { checkRoutes, type ParsedRoute } from './routes.js';
 
 /** Validates `props`; returns the parsed routes by key. */

@@ -1,7 +1,7 @@
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage/index.js';
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 import { ApiGatewayAccountLogging } from './api-gateway-account.js';
 import { RestApi, type RestApiProps } from './rest-api.js';
 import type { InvokableFunction } from './routes.js';

@@ -16,90 +16,12 @@ import { ApiGatewayVpcLink } from '@cdktf/provider-aws/lib/api-gateway-vpc-link/
 import type { ITerraformDependable } from 'cdktf';
 import { LogGroup } from '../observability/log-group.js';
 import { policyDocument } from '../security/policy-document.js';
-import type { ApiGatewayAccountLogging } from './api-gateway-account.js';
 import { REST_ACCESS_LOG_FORMAT } from './access-log-format.js';
-import { allowApiGatewayInvoke, type InvokableFunction, type ParsedRoute, routeId, routeSourceArn } from './routes.js';
+import { allowApiGatewayInvoke, type ParsedRoute, routeId, routeSourceArn } from './routes.js';
+import type { RestApiProps, RestAuthorizer, RestRoute } from './rest-api-props.js';
 import { validateRestApi } from './rest-api-validation.js';
 
-export type RestAuthorizer =
-  | {
-      readonly type: 'TOKEN';
-      readonly function: InvokableFunction;
-      /** @default 'method.request.header.Authorization' */
-      readonly identitySource?: string;
-      /** Regex the token must match before the function is called. @default none */
-      readonly identityValidationExpression?: string;
-      /** @default 300 */
-      readonly resultTtlSeconds?: number;
-    }
-  | {
-      readonly type: 'REQUEST';
-      readonly function: InvokableFunction;
-      /** Comma-separated, e.g. `method.request.header.Authorization,context.sourceIp`. */
-      readonly identitySource: string;
-      /** @default 300 */
-      readonly resultTtlSeconds?: number;
-    }
-  | {
-      readonly type: 'COGNITO_USER_POOLS';
-      readonly userPoolArns: string[];
-      /** @default 'method.request.header.Authorization' */
-      readonly identitySource?: string;
-    };
-
-export interface RestVpcLinkIntegration {
-  /** Key of `vpcLinks`. */
-  readonly link: string;
-  /** Backend URL behind the NLB; may use the route's `{param}`s, e.g. `http://orders.internal:8080/orders/{id}`. */
-  readonly uri: string;
-  /** @default the route's method */
-  readonly httpMethod?: string;
-}
-
-export interface RestRoute {
-  /** Lambda proxy integration. Exactly one of function / vpcLink. */
-  readonly function?: InvokableFunction;
-  /** HTTP proxy through a VPC link. */
-  readonly vpcLink?: RestVpcLinkIntegration;
-  /** Key of `authorizers`. @default the API's defaultAuthorizer */
-  readonly authorizer?: string;
-  /** OAuth scopes (Cognito authorizers only). @default none: any valid ID or access token */
-  readonly authorizationScopes?: string[];
-  /** The only way to leave a method unauthenticated (`authorizationType: 'NONE'`). @default false */
-  readonly allowUnauthenticated?: boolean;
-}
-
-export interface RestApiProps {
-  readonly name: string;
-  /** @default none */
-  readonly description?: string;
-  /** @default 'REGIONAL' */
-  readonly endpointType?: 'REGIONAL' | 'PRIVATE';
-  /** PRIVATE only (and required there): the execute-api interface endpoints that may call the API. */
-  readonly vpcEndpointIds?: string[];
-  /** Methods by `METHOD /path`, e.g. `'GET /orders/{id}'`. */
-  readonly routes: Record<string, RestRoute>;
-  /** Authorizers by name. @default none (then every route needs allowUnauthenticated) */
-  readonly authorizers?: Record<string, RestAuthorizer>;
-  /** Authorizer for routes that name none. @default none */
-  readonly defaultAuthorizer?: string;
-  /** REST VPC links by name, each to one network load balancer. @default none */
-  readonly vpcLinks?: Record<string, { readonly targetArn: string }>;
-  /** @default 'v1' */
-  readonly stageName?: string;
-  /** Access-log retention. */
-  readonly logRetentionDays: number;
-  /** @default CloudWatch Logs-owned key */
-  readonly logKmsKeyArn?: string;
-  /** Steady-state requests per second for the stage. @default 100 */
-  readonly throttlingRateLimit?: number;
-  /** @default 200 */
-  readonly throttlingBurstLimit?: number;
-  /** CloudWatch execution logs (needs the account's API Gateway logging role, see ApiGatewayAccountLogging). @default 'ERROR' */
-  readonly executionLoggingLevel?: 'OFF' | 'ERROR' | 'INFO';
-  /** The account logging setup this API's stage needs; given, the stage waits for it. @default assumed already configured */
-  readonly accountLogging?: ApiGatewayAccountLogging;
-}
+export type { RestApiProps, RestAuthorizer, RestRoute, RestVpcLinkIntegration } from './rest-api-props.js';
 
 export class RestApi extends Construct {
   public readonly api: ApiGatewayRestApi;
@@ -124,7 +46,10 @@ export class RestApi extends Construct {
     this.api = new ApiGatewayRestApi(this, 'api', {
       name: props.name,
       description: props.description,
-      endpointConfiguration: { types: [endpointType], vpcEndpointIds: endpointType === 'PRIVATE' ? props.vpcEndpointIds : undefined },
+      endpointConfiguration: {
+        types: [endpointType],
+        vpcEndpointIds: endpointType === 'PRIVATE' && props.vpcEndpointIds ? [...props.vpcEndpointIds] : undefined,
+      },
     });
     this.id = this.api.id;
     this.executionArn = this.api.executionArn;
@@ -167,7 +92,7 @@ export class RestApi extends Construct {
         httpMethod: route.method,
         authorization,
         authorizerId: authorizer === undefined ? undefined : this.authorizerIds[authorizer],
-        authorizationScopes: spec.authorizationScopes,
+        authorizationScopes: spec.authorizationScopes && [...spec.authorizationScopes],
         requestParameters: route.params.length > 0 ? pathParams : undefined,
       });
       const integration = this.createIntegration(key, route, spec, method);
@@ -242,7 +167,7 @@ export class RestApi extends Construct {
         restApiId: this.api.id,
         name,
         type: 'COGNITO_USER_POOLS',
-        providerArns: authorizer.userPoolArns,
+        providerArns: [...authorizer.userPoolArns],
         identitySource: authorizer.identitySource ?? 'method.request.header.Authorization',
       });
     }
@@ -286,7 +211,7 @@ export class RestApi extends Construct {
   }
 
   /** Only the listed VPC endpoints may invoke; everything else is denied explicitly. */
-  private privatePolicy(vpcEndpointIds: string[]): string {
+  private privatePolicy(vpcEndpointIds: readonly string[]): string {
     const everything = `${this.api.executionArn}/*`;
     return policyDocument([
       {

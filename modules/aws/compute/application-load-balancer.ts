@@ -5,7 +5,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import type { SecureBucket } from '../data/s3-bucket.js';
 import { SecurityGroup, type SecurityGroupRule } from '../network/security-group.js';
 import { checkKeys } from './checks.js';
@@ -42,9 +42,9 @@ export interface ListenerRoute {
   /** Key of the target group that receives matching requests. */
   readonly targetGroup: string;
   /** e.g. `['/api/*']`. At least one of pathPatterns / hostHeaders. */
-  readonly pathPatterns?: string[];
+  readonly pathPatterns?: readonly string[];
   /** e.g. `['api.example.com']`. */
-  readonly hostHeaders?: string[];
+  readonly hostHeaders?: readonly string[];
 }
 
 export interface ApplicationLoadBalancerProps {
@@ -54,7 +54,7 @@ export interface ApplicationLoadBalancerProps {
   /** The VPC's CIDR: the load balancer may reach targets in it on their target group ports only. */
   readonly vpcCidr: string;
   /** Private subnets (internal) or public subnets (internet-facing), in at least two AZs. */
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** @default false: internal, reachable only from the VPC and networks routed to it */
   readonly internetFacing?: boolean;
   /** ACM certificate for the HTTPS listener. */
@@ -138,7 +138,7 @@ export class ApplicationLoadBalancer extends Construct {
       name: props.name,
       loadBalancerType: 'application',
       internal: !(props.internetFacing ?? false),
-      subnets: props.subnetIds,
+      subnets: [...props.subnetIds],
       securityGroups: [this.securityGroupId],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: deletionProtection,
@@ -182,8 +182,8 @@ export class ApplicationLoadBalancer extends Construct {
         priority: route.priority,
         action: [{ type: 'forward', targetGroupArn: this.targetGroupArns[route.targetGroup] }],
         condition: [
-          ...(route.pathPatterns ? [{ pathPattern: { values: route.pathPatterns } }] : []),
-          ...(route.hostHeaders ? [{ hostHeader: { values: route.hostHeaders } }] : []),
+          ...(route.pathPatterns ? [{ pathPattern: { values: [...route.pathPatterns] } }] : []),
+          ...(route.hostHeaders ? [{ hostHeader: { values: [...route.hostHeaders] } }] : []),
         ],
         tags: { Name: `${props.name}-${name}` },
       });

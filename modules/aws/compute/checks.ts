@@ -1,7 +1,7 @@
 // Checks shared by the compute and api constructs: KMS key ARNs, record keys, and literal
 // secrets in environment variables (which end up readable in the console, state and plan output).
 import { Token } from 'cdktf';
-import type { PropProblems } from '../core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 
 export const KMS_KEY_ARN = /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 export const KMS_KEY_ARN_WHAT = 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)';

@@ -1,7 +1,7 @@
 import { EcrRepository as AwsEcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
 import { Testing } from 'cdktf';
 import { EcrRepository } from './ecr-repository.js';
-import { onlyResource, stack, synth } from '../core/testing.js';
+import { onlyResource, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 

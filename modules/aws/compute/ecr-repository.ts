@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { EcrRepository as AwsEcrRepository } from '@cdktf/provider-aws/lib/ecr-repository/index.js';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from './checks.js';
 
 export interface EcrRepositoryProps {

@@ -1,7 +1,7 @@
 import { EcsCluster as AwsEcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
 import { Testing } from 'cdktf';
 import { EcsCluster } from './ecs-cluster.js';
-import { onlyResource, resourcesOf, stack, synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 

@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { EcsCluster as AwsEcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { KMS_KEY_ARN, KMS_KEY_ARN_WHAT } from './checks.js';
 

@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy/index.js';
-import type { PropProblems } from '../core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 
 export interface RequestCountScaling {
   /** `alb.requestCountResourceLabel('<target group>')`. */

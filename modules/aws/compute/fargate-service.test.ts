@@ -1,35 +1,14 @@
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
 import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import { Secret } from '../security/secret.js';
 import { ApplicationLoadBalancer } from './application-load-balancer.js';
-import { EcsCluster } from './ecs-cluster.js';
 import { EcrRepository } from './ecr-repository.js';
-import { FargateService, type FargateServiceProps } from './fargate-service.js';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
+import { fargateService as build, IMAGE } from '../../../test/modules/fargate-service.js';
 
-const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/payments/web:1.4.2';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:payments/db-AbCdEf';
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-
-function build(overrides: Partial<FargateServiceProps> = {}, clusterProps: Partial<ConstructorParameters<typeof EcsCluster>[2]> = {}) {
-  return (scope: Construct) => {
-    const cluster = new EcsCluster(scope, 'cluster', { name: 'payments', ...clusterProps });
-    new FargateService(scope, 'web', {
-      name: 'web',
-      cluster,
-      vpcId: 'vpc-123',
-      subnetIds: ['subnet-a', 'subnet-b'],
-      image: IMAGE,
-      cpu: 256,
-      memory: 512,
-      desiredCount: 2,
-      logRetentionDays: 30,
-      ...overrides,
-    });
-  };
-}
 
 type Container = Record<string, unknown> & { logConfiguration: { options: Record<string, string> } };
 const container = (s: Synth): Container => JSON.parse(onlyResource(s, 'aws_ecs_task_definition').container_definitions as string)[0];
@@ -190,60 +169,6 @@ describe('FargateService', () => {
       'aws_ecs_service',
     );
     expect(service.health_check_grace_period_seconds).toBe(60);
-  });
-
-  test('GIVEN desiredCount 2 WHEN synthesized THEN it scales 2-4 tasks on 60% CPU only', () => {
-    const s = synth(build());
-    expect(onlyResource(s, 'aws_appautoscaling_target')).toMatchObject({
-      min_capacity: 2,
-      max_capacity: 4,
-      scalable_dimension: 'ecs:service:DesiredCount',
-      service_namespace: 'ecs',
-    });
-    expect(onlyResource(s, 'aws_appautoscaling_target').resource_id).toMatch(
-      /^service\/\$\{aws_ecs_cluster\..*\.name\}\/\$\{aws_ecs_service\..*\.name\}$/,
-    );
-    const policy = onlyResource(s, 'aws_appautoscaling_policy');
-    expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
-      target_value: 60,
-      predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
-    });
-  });
-
-  test('GIVEN min/max, memory and request-count targets WHEN synthesized THEN three policies track them', () => {
-    const s = synth(
-      build({
-        minCount: 1,
-        maxCount: 10,
-        cpuTargetPercent: 70,
-        memoryTargetPercent: 80,
-        requestCountScaling: { resourceLabel: 'app/a/1/targetgroup/b/2', requestsPerTarget: 500 },
-      }),
-    );
-    expect(onlyResource(s, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 1, max_capacity: 10 });
-    const policies = Object.values(resourcesOf(s, 'aws_appautoscaling_policy')).map((p) => {
-      const config = p.target_tracking_scaling_policy_configuration as {
-        target_value: number;
-        predefined_metric_specification: Record<string, string>;
-      };
-      return [
-        p.name,
-        config.target_value,
-        config.predefined_metric_specification.predefined_metric_type,
-        config.predefined_metric_specification.resource_label,
-      ];
-    });
-    expect(policies).toEqual([
-      ['cpu', 70, 'ECSServiceAverageCPUUtilization', undefined],
-      ['memory', 80, 'ECSServiceAverageMemoryUtilization', undefined],
-      ['requests', 500, 'ALBRequestCountPerTarget', 'app/a/1/targetgroup/b/2'],
-    ]);
-  });
-
-  test('GIVEN desiredCount 0 and a maxCount WHEN synthesized THEN the service is parked at 0-0 tasks', () => {
-    const s = synth(build({ desiredCount: 0, maxCount: 4 }));
-    expect(onlyResource(s, 'aws_ecs_service').desired_count).toBe(0);
-    expect(onlyResource(s, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 0, max_capacity: 0 });
   });
 
   test('GIVEN the remaining optional props WHEN synthesized THEN each reaches the output', () => {

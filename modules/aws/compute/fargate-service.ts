@@ -7,7 +7,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { SecurityGroup, type SecurityGroupRule } from '../network/security-group.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { awsAccountContext } from '../security/account.js';
@@ -26,14 +26,14 @@ export interface FargateServiceProps extends ScalingProps {
   readonly cluster: EcsCluster;
   readonly vpcId: string;
   /** Private subnets (e.g. `vpc.privateSubnetIds`): tasks never get a public IP. */
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** Image with a pinned tag or digest, e.g. `${repo.repositoryUrl}:1.4.2`. */
   readonly image: string;
   /**
    * ECR repositories the execution role may pull from.
    * @default derived from a literal ECR image URI; required when `image` is a token ([] for public registries)
    */
-  readonly ecrRepositoryArns?: string[];
+  readonly ecrRepositoryArns?: readonly string[];
   /** Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384. */
   readonly cpu: number;
   /** Task memory in MiB, within Fargate's range for `cpu`. */
@@ -51,19 +51,19 @@ export interface FargateServiceProps extends ScalingProps {
   /** Variable name → Secrets Manager ARN (`arn:...:secret:<name>[:<json-key>::]`), injected at start; only these are readable by the execution role. @default none */
   readonly secrets?: Record<string, string>;
   /** KMS keys of those secrets (when customer-managed). @default none */
-  readonly secretsKmsKeyArns?: string[];
+  readonly secretsKmsKeyArns?: readonly string[];
   /** `uid[:gid]` the container runs as; root (0 / root) is refused. @default '1000:1000' */
   readonly user?: string;
   /** Paths given a writable scratch volume (the root filesystem is read-only). @default ['/tmp'] */
-  readonly writablePaths?: string[];
+  readonly writablePaths?: readonly string[];
   /** @default the image's CMD */
-  readonly command?: string[];
+  readonly command?: readonly string[];
   /** Container health check, e.g. `['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1']`. @default none */
-  readonly healthCheckCommand?: string[];
+  readonly healthCheckCommand?: readonly string[];
   /** Named security groups allowed to reach `containerPort`, e.g. `{ alb: alb.securityGroupId }`. @default none */
   readonly ingressSecurityGroups?: Record<string, string>;
   /** Extra outbound rules. @default HTTPS (443) to anywhere only (ECR, AWS APIs, external APIs) */
-  readonly egress?: SecurityGroupRule[];
+  readonly egress?: readonly SecurityGroupRule[];
   /** Register tasks with this target group (container name and port). @default no load balancer */
   readonly targetGroupArn?: string;
   /** @default 60 with a target group */
@@ -183,7 +183,7 @@ export class FargateService extends Construct {
       desiredCount: props.desiredCount,
       capacityProviderStrategy: [{ capacityProvider: props.capacityProvider ?? props.cluster.defaultCapacityProvider, weight: 1, base: 0 }],
       platformVersion: 'LATEST',
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroupId], assignPublicIp: false },
+      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [this.securityGroupId], assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: props.minHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maxPercent ?? 200,
@@ -227,7 +227,7 @@ function inlinePolicy(scope: Construct, role: ServiceRole, name: string, stateme
 }
 
 /** Validates the props and returns the ECR repository ARNs the execution role may pull from. */
-function validate(scope: Construct, props: FargateServiceProps, writablePaths: string[]): string[] {
+function validate(scope: Construct, props: FargateServiceProps, writablePaths: readonly string[]): readonly string[] {
   const p = new PropProblems(scope, 'FargateService')
     .matches('name', props.name, /^[A-Za-z][A-Za-z0-9_-]{0,254}$/, '1-255 letters, digits, "_" or "-", starting with a letter')
     .matches('image', props.image, IMAGE_REFERENCE, 'an image with a pinned tag or digest like "<registry>/<repo>:1.2.3" (not ":latest")')

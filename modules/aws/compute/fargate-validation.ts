@@ -1,7 +1,7 @@
 // Fargate-specific prop checks: task sizes Fargate accepts, pinned image references, secret ARNs,
 // and the ECR repository an image comes from.
 import { Token } from 'cdktf';
-import type { PropProblems } from '../core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 
 /** Memory (MiB) Fargate accepts for each CPU size: [min, max, step]. */
 const FARGATE_MEMORY: Readonly<Record<number, readonly [number, number, number]>> = {

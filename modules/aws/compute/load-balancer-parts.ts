@@ -6,7 +6,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js'
 import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account/index.js';
 import type { PolicyStatement } from '../data/policy-statement.js';
 import { SecureBucket } from '../data/s3-bucket.js';
-import type { PropProblems } from '../core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 import { awsAccountContext } from '../security/account.js';
 
 export interface HealthCheck {

@@ -10,7 +10,7 @@ import {
   NetworkLoadBalancer,
   type NetworkLoadBalancerProps,
 } from './load-balancer.js';
-import { onlyResource, resourcesOf, stack, synth, type Synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 
 const CERT = 'arn:aws:acm:eu-west-1:111111111111:certificate/abcd-1234';
 const alb = (overrides: Partial<ApplicationLoadBalancerProps> = {}): ApplicationLoadBalancerProps => ({

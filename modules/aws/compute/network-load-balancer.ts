@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import type { SecureBucket } from '../data/s3-bucket.js';
 import { DEFAULT_TLS_POLICY, TLS12_POLICIES } from './application-load-balancer.js';
 import {
@@ -36,7 +36,7 @@ export interface NetworkLoadBalancerProps {
   readonly name: string;
   /** VPC of the target groups. */
   readonly vpcId: string;
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** @default false: internal (what API Gateway VPC links and PrivateLink services need) */
   readonly internetFacing?: boolean;
   /** Listeners by name. */
@@ -44,7 +44,7 @@ export interface NetworkLoadBalancerProps {
   /** Target groups by name. */
   readonly targetGroups: Record<string, TargetGroupSpec>;
   /** Security groups on the load balancer (can only be set at creation). @default none: targets' own groups filter traffic */
-  readonly securityGroupIds?: string[];
+  readonly securityGroupIds?: readonly string[];
   /** @default true */
   readonly deletionProtection?: boolean;
   /** @default a new SecureBucket (SSE-S3), force-destroyable only when deletionProtection is false */
@@ -79,8 +79,8 @@ export class NetworkLoadBalancer extends Construct {
       name: props.name,
       loadBalancerType: 'network',
       internal: !(props.internetFacing ?? false),
-      subnets: props.subnetIds,
-      securityGroups: props.securityGroupIds,
+      subnets: [...props.subnetIds],
+      securityGroups: props.securityGroupIds && [...props.securityGroupIds],
       enableCrossZoneLoadBalancing: true,
       enableDeletionProtection: deletionProtection,
       accessLogs: { bucket: logs.bucket.bucketName, prefix: logs.prefix, enabled: true },

@@ -1,11 +1,11 @@
 // Every problem with a FailoverRecord's props, reported together.
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PropProblems } from '../core/validation.js';
-import { IPV4_ADDRESS } from './site-to-site-vpn-validation.js';
-import type { FailoverRecordProps } from './failover-record.js';
+import { PropProblems } from '../../core/validation.js';
+import { isIpv4 } from '../../core/cidr.js';
+import { DNS_NAME } from '../../core/dns-name.js';
+import type { FailoverRecordProps } from './failover-record-props.js';
 
-export const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i;
 export const HEALTH_CHECK_REGIONS = [
   'us-east-1',
   'us-west-1',
@@ -32,7 +32,7 @@ export function validateFailoverProps(construct: Construct, props: FailoverRecor
       `primary.ipAddresses must list 1 to 8 addresses (got ${ipAddresses.length})`,
       ipAddresses,
     );
-    for (const ip of ipAddresses) p.matches('primary.ipAddresses entry', ip, IPV4_ADDRESS, 'an IPv4 address like 203.0.113.10');
+    for (const ip of ipAddresses) p.satisfies('primary.ipAddresses entry', ip, isIpv4, 'an IPv4 address like 203.0.113.10');
     const duplicates = ipAddresses.filter((ip, i) => ipAddresses.indexOf(ip) !== i);
     p.check(duplicates.length === 0, `primary.ipAddresses must be unique (got ${JSON.stringify(duplicates)} more than once)`);
   }

@@ -6,49 +6,10 @@
 import { Construct } from 'constructs';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import type { FailoverRecordProps } from './failover-record-props.js';
 import { validateFailoverProps } from './failover-record-validation.js';
 
-export interface FailoverPrimary {
-  /** IPv4 addresses of the on-premises endpoint (A records). Give this or `domainName`. */
-  readonly ipAddresses?: string[];
-  /** DNS name of the on-premises endpoint (CNAME records). Give this or `ipAddresses`. */
-  readonly domainName?: string;
-}
-
-/** An application load balancer; `ApplicationLoadBalancer` from modules/aws/compute fits. */
-export interface FailoverLoadBalancer {
-  readonly dnsName: string;
-  readonly zoneId: string;
-}
-
-export interface FailoverHealthCheckOptions {
-  /** @default '/health' */
-  readonly resourcePath?: string;
-  /** @default 443 */
-  readonly port?: number;
-  /** Host sent in SNI and the Host header when checking IP addresses. @default recordName */
-  readonly hostName?: string;
-  /** Consecutive failures before the endpoint is unhealthy (1-10). @default 3 */
-  readonly failureThreshold?: number;
-  /** Seconds between checks: 10 or 30. @default 30 */
-  readonly requestInterval?: 10 | 30;
-  /** The response body must contain this (HTTPS_STR_MATCH). @default the status code alone decides */
-  readonly searchString?: string;
-  /** Checker regions (at least 3). @default Route 53's default set */
-  readonly regions?: string[];
-}
-
-export interface FailoverRecordProps {
-  readonly zoneId: string;
-  /** Fully qualified record name, e.g. `api.example.com`. */
-  readonly recordName: string;
-  readonly primary: FailoverPrimary;
-  readonly secondary: FailoverLoadBalancer;
-  /** @default HTTPS on 443, path /health, 3 failures, every 30 s */
-  readonly healthCheck?: FailoverHealthCheckOptions;
-  /** TTL of the non-alias records, in seconds. @default 60 */
-  readonly ttl?: number;
-}
+export type { FailoverHealthCheckOptions, FailoverLoadBalancer, FailoverPrimary, FailoverRecordProps } from './failover-record-props.js';
 
 export class FailoverRecord extends Construct {
   public readonly primaryRecord: Route53Record;
@@ -72,7 +33,7 @@ export class FailoverRecord extends Construct {
       failureThreshold: check.failureThreshold ?? 3,
       requestInterval: check.requestInterval ?? 30,
       searchString: check.searchString,
-      regions: check.regions,
+      regions: check.regions && [...check.regions],
       enableSni: true,
     };
 
@@ -116,7 +77,7 @@ export class FailoverRecord extends Construct {
       name: props.recordName,
       type: isCname ? 'CNAME' : 'A',
       ttl,
-      records: isCname ? [props.primary.domainName!] : props.primary.ipAddresses,
+      records: isCname ? [props.primary.domainName!] : [...(props.primary.ipAddresses ?? [])],
       setIdentifier: 'primary',
       failoverRoutingPolicy: { type: 'PRIMARY' },
       healthCheckId: this.healthCheck.id,

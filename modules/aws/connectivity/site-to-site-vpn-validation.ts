@@ -1,19 +1,16 @@
 // Every problem with a SiteToSiteVpn's props, reported together.
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
-import { canonicalIpv4Cidr, isAnyAddress } from '../network/cidr.js';
-import type { SiteToSiteVpnProps } from './site-to-site-vpn.js';
+import { canonicalIpv4Cidr, isAnyAddress, isIpv4 } from '../../core/cidr.js';
+import type { ResolvedSiteToSiteVpnProps } from './site-to-site-vpn-props.js';
 
-export const IPV4_ADDRESS = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const KEY_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-type Resolved = SiteToSiteVpnProps & Required<Pick<SiteToSiteVpnProps, 'routing' | 'customerGatewayBgpAsn' | 'name' | 'routeTables'>>;
-
-export function validateVpnProps(construct: Construct, props: Resolved): void {
+export function validateVpnProps(construct: Construct, props: ResolvedSiteToSiteVpnProps): void {
   const p = new PropProblems(construct, 'SiteToSiteVpn');
-  p.matches('customerGatewayIp', props.customerGatewayIp, IPV4_ADDRESS, 'an IPv4 address like 203.0.113.10');
+  p.satisfies('customerGatewayIp', props.customerGatewayIp, isIpv4, 'an IPv4 address like 203.0.113.10');
   p.range('customerGatewayBgpAsn', props.customerGatewayBgpAsn, 1, 4294967294);
   p.oneOf('routing', props.routing, ['bgp', 'static'] as const);
   p.oneOf('presharedKeyStorage', props.presharedKeyStorage, ['SecretsManager', 'Standard'] as const);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration/index.js';
-import { isUnresolved } from '../core/validation.js';
+import { isUnresolved } from '../../core/validation.js';
 
 export interface BucketReplicationProps {
   /** ARN of the destination bucket (versioned, usually in another region). */
@@ -21,7 +21,7 @@ interface InternalProps extends BucketReplicationProps {
   readonly sourceBucketName: string;
   readonly sourceBucketArn: string;
   readonly sourceKmsKeyArn?: string;
-  readonly dependsOn: ITerraformDependable[];
+  readonly dependsOn: readonly ITerraformDependable[];
 }
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -78,7 +78,7 @@ export class BucketReplication extends Construct {
           },
         },
       ],
-      dependsOn: props.dependsOn,
+      dependsOn: props.dependsOn && [...props.dependsOn],
     });
   }
 

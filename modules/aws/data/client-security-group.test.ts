@@ -1,6 +1,6 @@
 import { Fn } from 'cdktf';
 import { ClientSecurityGroup } from './client-security-group.js';
-import { onlyResource, resourcesOf, stack, synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth } from '../../../test/modules/synth.js';
 
 describe('ClientSecurityGroup', () => {
   test('GIVEN clients by name WHEN synthesized THEN each gets one rule on the port, keyed by its name, and no egress exists', () => {

@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-import { isUnresolved } from '../core/validation.js';
+import { isUnresolved } from '../../core/validation.js';
 
 export interface ClientSecurityGroupProps {
   readonly vpcId: string;

@@ -1,7 +1,7 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
 import { Table } from './dynamodb-table.js';
-import { onlyResource, stack, synth } from '../core/testing.js';
+import { onlyResource, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const table = (s: ReturnType<typeof synth>) => onlyResource(s, 'aws_dynamodb_table');

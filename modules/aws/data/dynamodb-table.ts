@@ -1,7 +1,7 @@
 // A DynamoDB table: on-demand, KMS-encrypted, point-in-time recovery, protected from deletion.
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export type AttributeType = 'S' | 'N' | 'B';
 export interface TableKey {
@@ -16,7 +16,7 @@ export interface GlobalSecondaryIndex {
   /** @default none */
   readonly sortKey?: TableKey;
   /** 'ALL', 'KEYS_ONLY', or the non-key attributes to include. @default 'ALL' */
-  readonly projection?: 'ALL' | 'KEYS_ONLY' | string[];
+  readonly projection?: 'ALL' | 'KEYS_ONLY' | readonly string[];
 }
 
 export type StreamView = 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
@@ -39,7 +39,7 @@ export interface TableProps {
   /** Attribute holding an expiry time (epoch seconds). @default no TTL */
   readonly timeToLiveAttribute?: string;
   /** @default none */
-  readonly globalSecondaryIndexes?: GlobalSecondaryIndex[];
+  readonly globalSecondaryIndexes?: readonly GlobalSecondaryIndex[];
   /** @default 'STANDARD' */
   readonly tableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
 }
@@ -81,8 +81,8 @@ export class Table extends Construct {
               name: index.name,
               hashKey: index.partitionKey.name,
               rangeKey: index.sortKey?.name,
-              projectionType: Array.isArray(index.projection) ? 'INCLUDE' : (index.projection ?? 'ALL'),
-              nonKeyAttributes: Array.isArray(index.projection) ? index.projection : undefined,
+              projectionType: typeof index.projection === 'object' ? 'INCLUDE' : (index.projection ?? 'ALL'),
+              nonKeyAttributes: typeof index.projection === 'object' ? [...index.projection] : undefined,
               readCapacity: props.provisioned?.readCapacity,
               writeCapacity: props.provisioned?.writeCapacity,
             })),

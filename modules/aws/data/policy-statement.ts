@@ -20,8 +20,8 @@ export interface PolicyStatement {
   /** @default 'Allow' */
   readonly effect?: 'Allow' | 'Deny';
   readonly principals: PolicyPrincipals;
-  readonly actions: string[];
-  readonly resources: string[];
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
   /** @default no conditions */
   readonly conditions?: PolicyConditions;
 }

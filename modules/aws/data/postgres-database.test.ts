@@ -1,7 +1,7 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
 import { PostgresDatabase, type PostgresDatabaseProps } from './postgres-database.js';
-import { onlyResource, resourcesOf, stack, synth } from '../core/testing.js';
+import { onlyResource, resourcesOf, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const BASE: PostgresDatabaseProps = {

@@ -5,7 +5,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance/index.js';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
-import { PropProblems, isUnresolved } from '../core/validation.js';
+import { PropProblems, isUnresolved } from '../../core/validation.js';
 import { ClientSecurityGroup, clientProblems } from './client-security-group.js';
 import { type PostgresSettings, buildAuroraCluster, buildRdsInstance } from './postgres-engines.js';
 
@@ -16,7 +16,7 @@ export interface PostgresDatabaseProps {
   readonly name: string;
   readonly vpcId: string;
   /** Private or isolated subnets in at least two availability zones. */
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** Client security groups by name that may reach port 5432; more can be added with `allowFrom`. */
   readonly allowedSecurityGroups: Readonly<Record<string, string>>;
   /** @default 'postgres' (RDS); 'aurora-postgresql' builds an Aurora cluster */
@@ -97,7 +97,7 @@ export class PostgresDatabase extends Construct {
     this.subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
       namePrefix: `${props.name}-`,
       description: `Private subnets of PostgreSQL ${props.name}`,
-      subnetIds: props.subnetIds,
+      subnetIds: [...props.subnetIds],
       lifecycle: { createBeforeDestroy: true },
     });
 

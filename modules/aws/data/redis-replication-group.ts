@@ -10,7 +10,7 @@ import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/dat
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group/index.js';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
-import { PropProblems, isUnresolved } from '../core/validation.js';
+import { PropProblems, isUnresolved } from '../../core/validation.js';
 import { Secret } from '../security/secret.js';
 import { ClientSecurityGroup, clientProblems } from './client-security-group.js';
 
@@ -19,7 +19,7 @@ export interface RedisReplicationGroupProps {
   readonly name: string;
   readonly vpcId: string;
   /** Private or isolated subnets, one per availability zone the nodes may use. */
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** Client security groups by name that may reach port 6379; more can be added with `allowFrom`. */
   readonly allowedSecurityGroups: Readonly<Record<string, string>>;
   /** @default 'cache.t4g.medium' */
@@ -68,7 +68,7 @@ export class RedisReplicationGroup extends Construct {
     const subnetGroup = new ElasticacheSubnetGroup(this, 'subnet-group', {
       name: props.name,
       description: `Private subnets of Redis ${props.name}`,
-      subnetIds: props.subnetIds,
+      subnetIds: [...props.subnetIds],
     });
 
     this.authTokenSecret = new Secret(this, 'auth-token', {

@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { SecureBucket } from './s3-bucket.js';
-import { onlyResource, policyOf, resourcesOf, stack, synth } from '../core/testing.js';
+import { onlyResource, policyOf, resourcesOf, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const REPLICA_KEY = 'arn:aws:kms:eu-central-1:111111111111:key/9999abcd-12ab-34cd-56ef-1234567890ab';

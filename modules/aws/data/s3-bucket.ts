@@ -10,7 +10,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { type IamStatementJson, type PolicyStatement, statementProblems, toIamJson } from './policy-statement.js';
 import { BucketReplication, type BucketReplicationProps, replicationProblems } from './bucket-replication.js';
 
@@ -36,7 +36,7 @@ export interface SecureBucketProps {
   /** @default true */
   readonly versioned?: boolean;
   /** Extra lifecycle rules, added to the built-in ones. @default none */
-  readonly lifecycleRules?: BucketLifecycleRule[];
+  readonly lifecycleRules?: readonly BucketLifecycleRule[];
   /** Days before noncurrent versions are deleted (built-in rule `expire-noncurrent-versions`). @default 90 when versioned */
   readonly noncurrentVersionExpirationDays?: number;
   /** Days before incomplete multipart uploads are aborted (built-in rule `abort-incomplete-multipart-uploads`). @default 7 */

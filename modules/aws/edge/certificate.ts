@@ -5,14 +5,14 @@ import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate/index.js';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
-import { PropProblems } from '../core/validation.js';
-import { DNS_NAME } from '../connectivity/failover-record-validation.js';
+import { PropProblems } from '../../core/validation.js';
+import { DNS_NAME } from '../../core/dns-name.js';
 
 export interface DnsValidatedCertificateProps {
   /** e.g. `www.example.com` or `*.example.com`. */
   readonly domainName: string;
   /** @default none */
-  readonly subjectAlternativeNames?: string[];
+  readonly subjectAlternativeNames?: readonly string[];
   /** Route 53 hosted zone that holds the validation records (it must serve every name). */
   readonly hostedZoneId: string;
   /**
@@ -51,7 +51,7 @@ export class DnsValidatedCertificate extends Construct {
       provider: props.provider,
       region: props.region,
       domainName: props.domainName,
-      subjectAlternativeNames: props.subjectAlternativeNames,
+      subjectAlternativeNames: props.subjectAlternativeNames && [...props.subjectAlternativeNames],
       validationMethod: 'DNS',
       keyAlgorithm: props.keyAlgorithm ?? 'EC_prime256v1',
       lifecycle: { createBeforeDestroy: true },

@@ -6,11 +6,11 @@ import { GlobalacceleratorAccelerator } from '@cdktf/provider-aws/lib/globalacce
 import { GlobalacceleratorListener } from '@cdktf/provider-aws/lib/globalaccelerator-listener/index.js';
 import { GlobalacceleratorEndpointGroup } from '@cdktf/provider-aws/lib/globalaccelerator-endpoint-group/index.js';
 import { ShieldProtection } from '@cdktf/provider-aws/lib/shield-protection/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export interface AcceleratorEndpointGroup {
   /** ARNs of application load balancers in this region. */
-  readonly albArns: string[];
+  readonly albArns: readonly string[];
   /** Share of the region's traffic sent to it (0-100). @default 100 */
   readonly trafficDialPercentage?: number;
 }

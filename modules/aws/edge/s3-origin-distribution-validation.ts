@@ -1,10 +1,10 @@
 // Every problem with an S3OriginDistribution's props, reported together.
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PropProblems } from '../core/validation.js';
-import { DNS_NAME } from '../connectivity/failover-record-validation.js';
+import { PropProblems } from '../../core/validation.js';
+import { DNS_NAME } from '../../core/dns-name.js';
 import { checkUsEast1Provider } from './us-east-1.js';
-import type { S3OriginDistributionProps } from './s3-origin-distribution.js';
+import type { S3OriginDistributionProps } from './s3-origin-distribution-props.js';
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/;

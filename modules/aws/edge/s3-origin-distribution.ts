@@ -1,7 +1,6 @@
 // A CloudFront distribution in front of a private S3 bucket: origin access control (the bucket
 // stays private; only this distribution may read it), HTTPS only with TLS ≥ 1.2 on a real ACM
 // certificate, security headers, a WAF web ACL, standard access logs and Route 53 aliases.
-import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CloudfrontDistribution,
@@ -12,58 +11,15 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { ShieldProtection } from '@cdktf/provider-aws/lib/shield-protection/index.js';
 import { SecureBucket } from '../data/s3-bucket.js';
 import { DnsValidatedCertificate } from './certificate.js';
-import { SecurityHeadersPolicy, type SecurityHeadersOptions } from './security-headers-policy.js';
-import { WebAcl, type WebAclProps } from './web-acl.js';
+import { SecurityHeadersPolicy } from './security-headers-policy.js';
+import { WebAcl } from './web-acl.js';
+import { CACHING_OPTIMIZED_POLICY_ID, type S3OriginDistributionProps } from './s3-origin-distribution-props.js';
 import { validateDistributionProps } from './s3-origin-distribution-validation.js';
 
-export type MinimumTlsVersion = 'TLSv1.2_2021' | 'TLSv1.2_2025' | 'TLSv1.3_2025';
-export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
-/** AWS managed cache policy "CachingOptimized". */
-export const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
-const ORIGIN_ID = 's3-origin';
+export { CACHING_OPTIMIZED_POLICY_ID } from './s3-origin-distribution-props.js';
+export type { MinimumTlsVersion, PriceClass, S3OriginDistributionProps } from './s3-origin-distribution-props.js';
 
-export interface S3OriginDistributionProps {
-  /** The private bucket served; the distribution adds its read permission to the bucket policy. */
-  readonly originBucket: SecureBucket;
-  /** Alternate domain names, e.g. `['www.example.com']`. Need `certificateArn` or `hostedZoneId`. @default none (served on *.cloudfront.net) */
-  readonly domainNames?: string[];
-  /** Route 53 zone of `domainNames`: a certificate is issued and validated there, and A/AAAA aliases are created. @default no DNS records */
-  readonly hostedZoneId?: string;
-  /** An issued ACM certificate in us-east-1 covering `domainNames`. @default issued in `hostedZoneId` */
-  readonly certificateArn?: string;
-  /** The us-east-1 aliased AwsProvider for the certificate and web ACL. @default those resources set `region = "us-east-1"` */
-  readonly usEast1Provider?: TerraformProvider;
-  /**
-   * Serve on *.cloudfront.net with CloudFront's default certificate. INSECURE: that certificate
-   * cannot enforce a TLS 1.2 minimum (clients may use TLS 1.0) and fails CKV_AWS_174.
-   * @default false: a certificate (certificateArn or domainNames + hostedZoneId) is required
-   */
-  readonly useDefaultCertificate?: boolean;
-  /** @default 'TLSv1.2_2021' */
-  readonly minimumProtocolVersion?: MinimumTlsVersion;
-  /** An existing CLOUDFRONT-scope web ACL ARN. @default a new WebAcl with `webAcl` options */
-  readonly webAclArn?: string;
-  /** Options of the web ACL created when `webAclArn` is not given. @default WebAcl defaults */
-  readonly webAcl?: Omit<WebAclProps, 'scope' | 'provider' | 'name'>;
-  /** Bucket for standard access logs (needs objectOwnership BucketOwnerPreferred). @default a new SecureBucket */
-  readonly logBucket?: SecureBucket;
-  /** Days access logs are kept in the bucket this construct creates. @default 365 */
-  readonly logRetentionDays?: number;
-  /** @default 'index.html' */
-  readonly defaultRootObject?: string;
-  /** @default 'PriceClass_100' (North America and Europe edge locations) */
-  readonly priceClass?: PriceClass;
-  /** Serve only to (`whitelist`) or refuse (`blacklist`) these ISO 3166-1 alpha-2 countries. @default no restriction */
-  readonly geoRestriction?: { readonly type: 'whitelist' | 'blacklist'; readonly locations: string[] };
-  /** @default HSTS two years with subdomains, nosniff, DENY, strict-origin-when-cross-origin */
-  readonly securityHeaders?: SecurityHeadersOptions;
-  /** @default CACHING_OPTIMIZED_POLICY_ID */
-  readonly cachePolicyId?: string;
-  /** Protect the distribution with Shield Advanced (needs an active subscription). @default false */
-  readonly shieldAdvanced?: boolean;
-  /** Prefix of account-unique names (OAC, headers policy, web ACL). @default the construct id */
-  readonly name?: string;
-}
+const ORIGIN_ID = 's3-origin';
 
 export class S3OriginDistribution extends Construct {
   public readonly distribution: CloudfrontDistribution;
@@ -135,7 +91,7 @@ export class S3OriginDistribution extends Construct {
     this.distribution = new CloudfrontDistribution(this, 'distribution', {
       enabled: true,
       comment: `${name}: private S3 origin`,
-      aliases: domainNames.length > 0 ? domainNames : undefined,
+      aliases: domainNames.length > 0 ? [...domainNames] : undefined,
       defaultRootObject: props.defaultRootObject ?? 'index.html',
       httpVersion: 'http2and3',
       isIpv6Enabled: true,
@@ -157,7 +113,7 @@ export class S3OriginDistribution extends Construct {
       loggingConfig: { bucket: this.logBucket.bucket.bucketDomainName, includeCookies: false, prefix: `cloudfront/${name}/` },
       restrictions: {
         geoRestriction: props.geoRestriction
-          ? { restrictionType: props.geoRestriction.type, locations: props.geoRestriction.locations }
+          ? { restrictionType: props.geoRestriction.type, locations: [...props.geoRestriction.locations] }
           : { restrictionType: 'none', locations: [] },
       },
     });
@@ -190,7 +146,7 @@ export class S3OriginDistribution extends Construct {
     });
   }
 
-  private createAliasRecords(zoneId: string, domainNames: string[]): void {
+  private createAliasRecords(zoneId: string, domainNames: readonly string[]): void {
     for (const domain of domainNames) {
       for (const type of ['A', 'AAAA'] as const) {
         this.aliasRecords[`${domain}/${type}`] = new Route53Record(this, `alias-${domain}-${type}`, {

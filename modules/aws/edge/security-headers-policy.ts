@@ -2,7 +2,7 @@
 // overriding whatever the origin sends.
 import { Construct } from 'constructs';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export const REFERRER_POLICIES = [
   'no-referrer',

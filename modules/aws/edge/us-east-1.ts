@@ -2,7 +2,7 @@
 // us-east-1 aliased AwsProvider; without one, resources set AWS provider 6's resource-level
 // `region` argument, which reaches the same place with the default provider's credentials.
 import { Token, type TerraformProvider } from 'cdktf';
-import type { PropProblems } from '../core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 
 export const CLOUDFRONT_REGION = 'us-east-1';
 

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl/index.js';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association/index.js';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { checkUsEast1Provider, inUsEast1 } from './us-east-1.js';
 
@@ -29,7 +29,7 @@ export interface WebAclProps {
   /** Add the AWSManagedRulesSQLiRuleSet group. @default false */
   readonly sqlInjectionRules?: boolean;
   /** Rules of AWSManagedRulesCommonRuleSet to count instead of block (e.g. `SizeRestrictions_BODY` for uploads). @default none */
-  readonly commonRuleSetCountRules?: string[];
+  readonly commonRuleSetCountRules?: readonly string[];
   /** `false` turns logging off. @default logs to a new CloudWatch log group kept 365 days */
   readonly logging?: false | WebAclLoggingOptions;
   /** CLOUDFRONT scope: the us-east-1 aliased AwsProvider. @default resources set `region = "us-east-1"` (CLOUDFRONT) or use the scope's provider (REGIONAL) */
@@ -117,7 +117,7 @@ function visibility(metricName: string) {
   return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-function managedGroup(name: string, priority: number, countRules: string[] = []): Wafv2WebAclRule {
+function managedGroup(name: string, priority: number, countRules: readonly string[] = []): Wafv2WebAclRule {
   return {
     name,
     priority,

@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { QueueConsumer } from './queue-consumer.js';
 import { QueueWithDlq } from './queue.js';
-import { onlyResource, stack, synth } from '../core/testing.js';
+import { onlyResource, stack, synth } from '../../../test/modules/synth.js';
 
 const FN = 'arn:aws:lambda:eu-west-1:111111111111:function:orders-worker';
 

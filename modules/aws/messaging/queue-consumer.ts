@@ -2,7 +2,7 @@
 // message does not send its whole batch back to the queue.
 import { Construct } from 'constructs';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import type { QueueWithDlq } from './queue.js';
 
 export interface QueueConsumerProps {

@@ -1,7 +1,7 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
 import { QueueWithDlq } from './queue.js';
-import { resourcesOf, stack, synth } from '../core/testing.js';
+import { resourcesOf, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const CONTEXT = 'data.aws_caller_identity.aws-context-messaging_caller_8A7296A9.account_id';

@@ -1,7 +1,7 @@
 // A work queue with its dead-letter queue: encrypted, long-polling, redrive both ways.
 import { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { PropProblems, isUnresolved } from '../core/validation.js';
+import { PropProblems, isUnresolved } from '../../core/validation.js';
 import { AwsContext } from './aws-context.js';
 
 export interface QueueWithDlqProps {

@@ -1,7 +1,7 @@
 import { AnnotationMetadataEntryType, Testing } from 'cdktf';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { AlarmTopic } from './sns-topic.js';
-import { onlyResource, policyOf, resourcesOf, stack, synth } from '../core/testing.js';
+import { onlyResource, policyOf, resourcesOf, stack, synth } from '../../../test/modules/synth.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TOPIC = '${aws_sns_topic.t_topic_FD5ED4FB.arn}';

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { AwsContext } from './aws-context.js';
 
 export interface AlarmTopicProps {
@@ -17,9 +17,9 @@ export interface AlarmTopicProps {
    */
   readonly kmsKeyArn?: string;
   /** Each address receives a confirmation email and must accept it. @default none */
-  readonly emailSubscribers?: string[];
+  readonly emailSubscribers?: readonly string[];
   /** Service principals allowed to publish, from this account only. @default ['cloudwatch.amazonaws.com'] */
-  readonly publisherServices?: string[];
+  readonly publisherServices?: readonly string[];
 }
 
 export const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';

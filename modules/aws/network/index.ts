@@ -1,4 +1,3 @@
-export * from './cidr.js';
 export * from './security-group.js';
 export * from './flow-log.js';
 export * from './network-acls.js';

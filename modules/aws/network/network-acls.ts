@@ -12,11 +12,11 @@ export interface SubnetNetworkAclsProps {
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly name: string;
-  readonly publicSubnetIds: string[];
-  readonly privateSubnetIds: string[];
-  readonly isolatedSubnetIds: string[];
+  readonly publicSubnetIds: readonly string[];
+  readonly privateSubnetIds: readonly string[];
+  readonly isolatedSubnetIds: readonly string[];
   /** Networks outside the VPC (e.g. on-premises over VPN) that private subnets accept traffic from. */
-  readonly privateNetworkCidrs: string[];
+  readonly privateNetworkCidrs: readonly string[];
 }
 
 const ANYWHERE = '0.0.0.0/0';
@@ -46,14 +46,14 @@ export class SubnetNetworkAcls extends Construct {
     super(scope, id);
     this.publicAcl = new NetworkAcl(this, 'public', {
       vpcId: props.vpcId,
-      subnetIds: props.publicSubnetIds,
+      subnetIds: [...props.publicSubnetIds],
       ingress: [allFrom(100, props.vpcCidr), tcp(110, 80, 80, ANYWHERE), tcp(120, 443, 443, ANYWHERE), ...ephemeralFromAnywhere(200)],
       egress: [allFrom(100, ANYWHERE)],
       tags: { Name: `${props.name}-public` },
     });
     this.privateAcl = new NetworkAcl(this, 'private', {
       vpcId: props.vpcId,
-      subnetIds: props.privateSubnetIds,
+      subnetIds: [...props.privateSubnetIds],
       ingress: [
         allFrom(100, props.vpcCidr),
         ...props.privateNetworkCidrs.map((cidr, i) => allFrom(110 + i * 10, cidr)),
@@ -64,7 +64,7 @@ export class SubnetNetworkAcls extends Construct {
     });
     this.isolatedAcl = new NetworkAcl(this, 'isolated', {
       vpcId: props.vpcId,
-      subnetIds: props.isolatedSubnetIds,
+      subnetIds: [...props.isolatedSubnetIds],
       ingress: [allFrom(100, props.vpcCidr)],
       egress: [allFrom(100, props.vpcCidr)],
       tags: { Name: `${props.name}-isolated` },

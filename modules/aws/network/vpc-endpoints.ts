@@ -12,11 +12,11 @@ export interface VpcEndpointsProps {
   readonly vpcCidr: string;
   readonly region: string;
   readonly name: string;
-  readonly gatewayEndpoints: GatewayEndpointService[];
-  readonly gatewayRouteTableIds: string[];
-  readonly interfaceEndpoints: string[];
+  readonly gatewayEndpoints: readonly GatewayEndpointService[];
+  readonly gatewayRouteTableIds: readonly string[];
+  readonly interfaceEndpoints: readonly string[];
   /** One subnet per AZ (the private subnets). */
-  readonly interfaceSubnetIds: string[];
+  readonly interfaceSubnetIds: readonly string[];
 }
 
 export class VpcEndpoints extends Construct {
@@ -37,7 +37,7 @@ export class VpcEndpoints extends Construct {
         vpcId: props.vpcId,
         vpcEndpointType: 'Gateway',
         serviceName: `com.amazonaws.${props.region}.${service}`,
-        routeTableIds: props.gatewayRouteTableIds,
+        routeTableIds: [...props.gatewayRouteTableIds],
         tags: { Name: `${props.name}-${service}` },
       }).id;
     }
@@ -47,7 +47,7 @@ export class VpcEndpoints extends Construct {
         vpcEndpointType: 'Interface',
         serviceName: `com.amazonaws.${props.region}.${service}`,
         privateDnsEnabled: true,
-        subnetIds: props.interfaceSubnetIds,
+        subnetIds: [...props.interfaceSubnetIds],
         securityGroupIds: [this.securityGroup.securityGroupId],
         tags: { Name: `${props.name}-${service}` },
       }).id;

@@ -1,21 +1,17 @@
 // Every problem with a Vpc's props, reported together with the bad value and what is allowed.
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS } from '../observability/log-group.js';
-import { canonicalIpv4Cidr, isAnyAddress, parseIpv4Cidr } from './cidr.js';
-import type { VpcProps } from './vpc.js';
-import type { GatewayEndpointService } from './vpc-endpoints.js';
+import { canonicalIpv4Cidr, isAnyAddress, parseIpv4Cidr } from '../../core/cidr.js';
+import { DEFAULT_GATEWAY_ENDPOINTS, type ResolvedVpcProps } from './vpc-props.js';
 
 export const AZ_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+[a-h]$/;
-export const DEFAULT_GATEWAY_ENDPOINTS: GatewayEndpointService[] = ['s3', 'dynamodb'];
 const SERVICE_PATTERN = /^[a-z0-9]+([.-][a-z0-9]+)*$/;
 // NACLs allow 20 ingress rules by default; the private NACL uses 5 of its own.
 const MAX_PRIVATE_NETWORK_CIDRS = 15;
 
-type Resolved = VpcProps & Required<Pick<VpcProps, 'natGateways' | 'subnetNewBits' | 'name'>>;
-
-export function validateVpcProps(construct: Construct, props: Resolved): void {
+export function validateVpcProps(construct: Construct, props: ResolvedVpcProps): void {
   const p = new PropProblems(construct, 'Vpc');
   cidrProblems(p, 'cidr', props.cidr);
   const parsed = Token.isUnresolved(props.cidr) ? undefined : parseIpv4Cidr(props.cidr);

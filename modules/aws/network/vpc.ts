@@ -12,40 +12,15 @@ import { Route } from '@cdktf/provider-aws/lib/route/index.js';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group/index.js';
 import { VpcFlowLog } from './flow-log.js';
-import { VpcEndpoints, type GatewayEndpointService } from './vpc-endpoints.js';
+import { VpcEndpoints } from './vpc-endpoints.js';
 import { SubnetNetworkAcls } from './network-acls.js';
-import { DEFAULT_GATEWAY_ENDPOINTS, validateVpcProps } from './vpc-validation.js';
-import { cidrSubnet } from './cidr.js';
+import { DEFAULT_GATEWAY_ENDPOINTS, type VpcProps } from './vpc-props.js';
+import { validateVpcProps } from './vpc-validation.js';
+import { cidrSubnet } from '../../core/cidr-subnet.js';
 
-export type NatGatewayMode = 'single' | 'perAz' | 'none';
+export type { NatGatewayMode, VpcProps } from './vpc-props.js';
+
 export type SubnetTier = 'public' | 'private' | 'isolated';
-
-export interface VpcProps {
-  /** IPv4 CIDR of the VPC, /16 to /23 with the default subnet size (e.g. `10.0.0.0/16`). */
-  readonly cidr: string;
-  /** AZ names of one region, e.g. `['eu-west-1a', 'eu-west-1b']`; subnets are keyed by these names. */
-  readonly availabilityZones: string[];
-  /** `perAz` survives the loss of an AZ; `single` saves cost; `none` leaves private subnets without internet egress. @default 'perAz' */
-  readonly natGateways?: NatGatewayMode;
-  /** Retention of the flow-log group (a CloudWatch Logs retention value). @default 365 */
-  readonly flowLogRetentionDays?: number;
-  /** @default the CloudWatch Logs service key */
-  readonly flowLogKmsKeyArn?: string;
-  /** Gateway endpoints, routed from the private and isolated subnets. @default ['s3', 'dynamodb'] */
-  readonly gatewayEndpoints?: GatewayEndpointService[];
-  /** Interface endpoint service short names (e.g. `execute-api`, `ecr.api`, `ecr.dkr`, `logs`). @default none (each costs per hour per AZ) */
-  readonly interfaceEndpoints?: string[];
-  /** Prefix of resource names and `Name` tags. @default the construct id */
-  readonly name?: string;
-  /**
-   * Bits added to the VPC prefix for every subnet. The subnet of tier T in the AZ with letter L
-   * gets slot T×8 + index(L) (public 0-7, private 8-15, isolated 16-23), so adding or removing an
-   * AZ never renumbers another subnet. @default 5 (a /16 VPC gets /21 subnets)
-   */
-  readonly subnetNewBits?: number;
-  /** Networks outside the VPC (on-premises over VPN, peered VPCs) that private subnets accept traffic from. @default none */
-  readonly privateNetworkCidrs?: string[];
-}
 
 const TIER_SLOT: Record<SubnetTier, number> = { public: 0, private: 8, isolated: 16 };
 

@@ -2,7 +2,7 @@
 // recoveries), has a stable name, and its evaluation window is validated before AWS rejects it.
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export const TREAT_MISSING_DATA = ['missing', 'ignore', 'breaching', 'notBreaching'] as const;
 export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];

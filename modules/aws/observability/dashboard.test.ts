@@ -1,5 +1,5 @@
 import { apiGatewayWidgets, lambdaWidgets, SystemDashboard, type DashboardWidget, type SystemDashboardProps } from './dashboard.js';
-import { synth, resourcesOf } from '../security/testing.js';
+import { synth, resourcesOf } from '../../../test/modules/synth-json.js';
 
 const dashboardOf = (props: SystemDashboardProps) => {
   const [d] = resourcesOf(

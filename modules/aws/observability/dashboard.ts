@@ -2,7 +2,7 @@
 // right on CloudWatch's 24-column grid, wrapping into rows, so nobody maintains x/y by hand.
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { awsAccountContext } from '../security/account.js';
 
 export interface WidgetMetric {

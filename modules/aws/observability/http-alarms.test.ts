@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { ApiGateway5xxAlarm, LatencyP99Alarm, LoadBalancer5xxAlarm } from './http-alarms.js';
-import { synth, resourcesOf, type TfJson } from '../security/testing.js';
+import { synth, resourcesOf, type TfJson } from '../../../test/modules/synth-json.js';
 
 const alarms = (json: TfJson) => resourcesOf(json, 'aws_cloudwatch_metric_alarm');
 const one = (build: (scope: Construct) => void) => alarms(synth(build))[0];

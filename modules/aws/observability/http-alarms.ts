@@ -1,6 +1,6 @@
 // Alarms on the request path: 5xx rates of load balancers and APIs, and p99 latency.
 import type { Construct } from 'constructs';
-import type { PropProblems } from '../core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 import { AlarmConstruct, checkDimension, type AlarmOptions, type MetricSpec } from './alarm-base.js';
 
 export interface LoadBalancer5xxAlarmProps extends AlarmOptions {

@@ -1,6 +1,6 @@
 import { Fn, TerraformOutput } from 'cdktf';
 import { LOG_RETENTION_DAYS, LogGroup } from './log-group.js';
-import { synth, resourcesOf } from '../security/testing.js';
+import { synth, resourcesOf } from '../../../test/modules/synth-json.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 

@@ -2,7 +2,7 @@
 // outlive their purpose, so there is no default.
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 /** The retention values CloudWatch Logs accepts (0, "never expire", is deliberately not offered). */
 export const LOG_RETENTION_DAYS = [

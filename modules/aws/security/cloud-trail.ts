@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail/index.js';
 import { SecureBucket } from '../data/s3-bucket.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { awsAccountContext } from './account.js';
 import { ServiceRole } from './iam.js';

@@ -1,5 +1,5 @@
 import { GuardDuty, type GuardDutyProps } from './guard-duty.js';
-import { synth, resourcesOf } from './testing.js';
+import { synth, resourcesOf } from '../../../test/modules/synth-json.js';
 
 const statuses = (props?: GuardDutyProps) =>
   Object.fromEntries(

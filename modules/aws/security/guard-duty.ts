@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector/index.js';
 import { GuarddutyDetectorFeature } from '@cdktf/provider-aws/lib/guardduty-detector-feature/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export const GUARDDUTY_FEATURES = [
   'S3_DATA_EVENTS',

@@ -2,7 +2,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { leastPrivilegeStatements, resourceAccessProblems, ServiceRole, type ResourceAccess } from './iam.js';
-import { synth, resourcesOf } from './testing.js';
+import { synth, resourcesOf } from '../../../test/modules/synth-json.js';
 
 const A = '123456789012';
 const BUCKET = 'arn:aws:s3:::orders-bucket';

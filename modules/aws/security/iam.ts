@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { policyDocument, type PolicyStatement } from './policy-document.js';
 
 export type { PolicyStatement } from './policy-document.js';
@@ -14,31 +14,31 @@ export type { PolicyStatement } from './policy-document.js';
 /** The resources a workload touches, by ARN. Every list is optional; empty means no access. */
 export interface ResourceAccess {
   /** Bucket ARNs: s3:ListBucket on the bucket, s3:GetObject/GetObjectVersion on its objects. */
-  readonly readBuckets?: string[];
+  readonly readBuckets?: readonly string[];
   /** Bucket ARNs: s3:PutObject/AbortMultipartUpload/ListMultipartUploadParts on its objects (no delete). */
-  readonly writeBuckets?: string[];
+  readonly writeBuckets?: readonly string[];
   /** Queue ARNs: sqs:SendMessage (+ GetQueueAttributes/GetQueueUrl). */
-  readonly sendQueues?: string[];
+  readonly sendQueues?: readonly string[];
   /** Queue ARNs: sqs:ReceiveMessage/DeleteMessage/ChangeMessageVisibility (+ GetQueueAttributes/GetQueueUrl). */
-  readonly consumeQueues?: string[];
+  readonly consumeQueues?: readonly string[];
   /** Table ARNs: item reads, queries and scans on the table and its indexes. */
-  readonly readTables?: string[];
+  readonly readTables?: readonly string[];
   /** Table ARNs: item writes (put, update, delete, batch write) on the table. */
-  readonly writeTables?: string[];
+  readonly writeTables?: readonly string[];
   /** Secret ARNs: secretsmanager:GetSecretValue/DescribeSecret. */
-  readonly readSecrets?: string[];
+  readonly readSecrets?: readonly string[];
   /** KMS key ARNs (not aliases: IAM cannot grant use of a key through its alias ARN): kms:Decrypt/DescribeKey. */
-  readonly decryptKeys?: string[];
+  readonly decryptKeys?: readonly string[];
   /** KMS key ARNs: kms:Encrypt/GenerateDataKey — needed to write to KMS-encrypted queues, topics and buckets. */
-  readonly encryptKeys?: string[];
+  readonly encryptKeys?: readonly string[];
   /** Topic ARNs: sns:Publish. */
-  readonly publishTopics?: string[];
+  readonly publishTopics?: readonly string[];
   /** Function ARNs: lambda:InvokeFunction on the function and (when unqualified) its versions and aliases. */
-  readonly invokeFunctions?: string[];
+  readonly invokeFunctions?: readonly string[];
   /** Send traces to X-Ray (Resource "*": X-Ray has no resource-level permissions). */
   readonly xray?: boolean;
   /** Log group ARNs (without a trailing `:*`): logs:CreateLogStream/PutLogEvents. */
-  readonly logGroups?: string[];
+  readonly logGroups?: readonly string[];
 }
 
 const PARTITION = 'arn:aws(?:-cn|-us-gov)?';
@@ -121,7 +121,7 @@ export function leastPrivilegeStatements(access: ResourceAccess): PolicyStatemen
   const problems = resourceAccessProblems(access);
   if (problems.length > 0) throw new Error(`leastPrivilegeStatements: ${problems.join('; ')}`);
   const statements: PolicyStatement[] = [];
-  const add = (sid: string, actions: string[], resources: string[]) => {
+  const add = (sid: string, actions: string[], resources: readonly string[]) => {
     if (resources.length > 0) statements.push({ sid, actions, resources: [...new Set(resources)] });
   };
   const list = (key: ArnListKey) => access[key] ?? [];
@@ -204,7 +204,7 @@ export interface ServiceRoleProps {
    * name (the part after the last `/`), so that part must be a literal.
    * @default none
    */
-  readonly managedPolicyArns?: string[];
+  readonly managedPolicyArns?: readonly string[];
   /** @default none */
   readonly description?: string;
   /** Exact role name. @default a Terraform-generated name prefixed with this construct's id */
@@ -306,7 +306,7 @@ function customStatementProblems(s: PolicyStatement): string[] {
   return problems;
 }
 
-function managedPolicyKeys(arns: string[], problems: PropProblems): Map<string, string> {
+function managedPolicyKeys(arns: readonly string[], problems: PropProblems): Map<string, string> {
   const keyed = new Map<string, string>();
   for (const arn of arns) {
     const key = arn.split('/').pop() ?? '';

@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { KmsKey, type KmsKeyProps } from './kms-key.js';
-import { synth, resourcesOf } from './testing.js';
+import { synth, resourcesOf } from '../../../test/modules/synth-json.js';
 
 const keyOf = (props: KmsKeyProps) =>
   resourcesOf(

@@ -4,7 +4,7 @@
 import { Construct } from 'constructs';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key/index.js';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias/index.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { awsAccountContext, type AwsAccountContext } from './account.js';
 import { policyDocument, type PolicyStatement } from './policy-document.js';
 
@@ -20,7 +20,7 @@ export interface KmsKeyProps {
    * log groups and CloudTrail to this account's trails (by encryption context).
    * @default none (only IAM principals of this account, through their IAM policies)
    */
-  readonly servicePrincipals?: string[];
+  readonly servicePrincipals?: readonly string[];
   /** Days between automatic rotations (90-2560). @default 365 */
   readonly rotationPeriodInDays?: number;
 }

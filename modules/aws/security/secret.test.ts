@@ -1,5 +1,5 @@
 import { Secret } from './secret.js';
-import { synth, resourcesOf } from './testing.js';
+import { synth, resourcesOf } from '../../../test/modules/synth-json.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ROTATOR = 'arn:aws:lambda:eu-west-1:123456789012:function:rotate-db';

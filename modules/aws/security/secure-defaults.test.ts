@@ -7,7 +7,7 @@ import { ServiceRole } from './iam.js';
 import { KmsKey } from './kms-key.js';
 import { Secret } from './secret.js';
 import { SecurityBaseline } from './security-baseline.js';
-import { type TfJson } from './testing.js';
+import { type TfJson } from '../../../test/modules/synth-json.js';
 
 type Resources = Record<string, Record<string, TfJson>>;
 const A = '123456789012';

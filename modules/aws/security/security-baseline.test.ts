@@ -1,6 +1,6 @@
 import { SecureBucket } from '../data/s3-bucket.js';
 import { SecurityBaseline, type SecurityBaselineProps } from './security-baseline.js';
-import { synth, resourcesOf, type TfJson } from './testing.js';
+import { synth, resourcesOf, type TfJson } from '../../../test/modules/synth-json.js';
 
 const count = (json: TfJson, type: string) => resourcesOf(json, type).length;
 const baseline = (props?: SecurityBaselineProps) => synth((s) => new SecurityBaseline(s, 'baseline', props));

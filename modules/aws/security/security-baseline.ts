@@ -3,7 +3,7 @@
 // exactly one SecurityBaseline belongs in each account/region (in its system stack).
 import { Construct } from 'constructs';
 import { SecureBucket } from '../data/s3-bucket.js';
-import { PropProblems } from '../core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { CloudTrail, type TrailCloudWatchLogs } from './cloud-trail.js';
 import { ConfigRecorder } from './config-recorder.js';
 import { GuardDuty, type GuardDutyFeature } from './guard-duty.js';

@@ -1,12 +1,8 @@
 // Prop checks for FrontDoor: sku features, origins, custom domains and the WAF.
 import type { Construct } from 'constructs';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
-import type { FrontDoorProps } from './front-door.js';
-
-export const FRONT_DOOR_SKUS = ['Premium_AzureFrontDoor', 'Standard_AzureFrontDoor'] as const;
-export type FrontDoorSku = (typeof FRONT_DOOR_SKUS)[number];
-export const PRIVATE_LINK_TARGET_TYPES = ['sites', 'blob', 'blob_secondary', 'web', 'web_secondary'] as const;
+import { FRONT_DOOR_SKUS, PRIVATE_LINK_TARGET_TYPES, type FrontDoorProps, type FrontDoorSku } from './front-door-props.js';
 
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { CdnFrontdoorRoute } from '@cdktf/provider-azurerm/lib/cdn-frontdoor-route/index.js';
-import { errorOf, onlyResource, policyFailures, resourcesOf, stack, synth } from '../core/testing.js';
+import { errorOf, onlyResource, policyFailures, resourcesOf, stack, synth } from '../../../test/modules/azure-synth.js';
 import { FrontDoor, type FrontDoorProps } from './front-door.js';
 import { MANAGED_RULE_SETS } from './front-door-waf.js';
 

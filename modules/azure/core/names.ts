@@ -1,5 +1,5 @@
 // Azure's naming rules for the resources whose names are global (they become DNS names) or odd.
-import type { PropProblems } from '../../aws/core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 
 interface NameRule {
   readonly pattern: RegExp;

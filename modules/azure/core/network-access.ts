@@ -1,5 +1,5 @@
 // The network-access props every Azure data service shares, and their checks.
-import type { PropProblems } from '../../aws/core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 import type { PrivateLinkOptions } from '../network/private-endpoint.js';
 
 export interface NetworkAccessProps {

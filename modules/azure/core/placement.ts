@@ -1,5 +1,5 @@
 // Where an Azure resource lives. Every Azure construct takes these two props.
-import type { PropProblems } from '../../aws/core/validation.js';
+import type { PropProblems } from '../../core/validation.js';
 
 export interface Placement {
   /** Resource group that holds the construct's resources. */

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { RedisCache as AzureRedisCache } from '@cdktf/provider-azurerm/lib/redis-cache/index.js';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, rulesChecked, synth } from '../core/testing.js';
+import { errorOf, onlyResource, PLACEMENT, policyFailures, rulesChecked, synth } from '../../../test/modules/azure-synth.js';
 import { RedisCache, type RedisCacheProps } from './redis-cache.js';
 
 const BASE: RedisCacheProps = { ...PLACEMENT, name: 'commerce-redis' };

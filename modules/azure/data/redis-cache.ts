@@ -1,7 +1,7 @@
 // Azure Cache for Redis: TLS 1.2 only, Entra ID authentication, private by default.
 import { Construct } from 'constructs';
 import { RedisCache as AzureRedisCache } from '@cdktf/provider-azurerm/lib/redis-cache/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 import type { PrivateLinkOptions } from '../network/private-endpoint.js';

@@ -1,7 +1,7 @@
 // An Azure SQL database: TDE on, geo-redundant backups, short-term retention, optional zone redundancy.
 import { Construct } from 'constructs';
 import { MssqlDatabase } from '@cdktf/provider-azurerm/lib/mssql-database/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 
 export const BACKUP_STORAGE_REDUNDANCY = ['Geo', 'GeoZone', 'Zone', 'Local'] as const;

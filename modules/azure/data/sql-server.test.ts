@@ -1,7 +1,17 @@
 import { Testing } from 'cdktf';
 import { MssqlServer } from '@cdktf/provider-azurerm/lib/mssql-server/index.js';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
-import { ADMIN_GROUP, errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, rulesChecked, stack, synth } from '../core/testing.js';
+import {
+  ADMIN_GROUP,
+  errorOf,
+  onlyResource,
+  PLACEMENT,
+  policyFailures,
+  resourcesOf,
+  rulesChecked,
+  stack,
+  synth,
+} from '../../../test/modules/azure-synth.js';
 import { SqlDatabase } from './sql-database.js';
 import { SqlServer, type SqlServerProps } from './sql-server.js';
 

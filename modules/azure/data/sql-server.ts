@@ -5,7 +5,7 @@ import { MssqlServer } from '@cdktf/provider-azurerm/lib/mssql-server/index.js';
 import { MssqlServerExtendedAuditingPolicy } from '@cdktf/provider-azurerm/lib/mssql-server-extended-auditing-policy/index.js';
 import { MssqlServerSecurityAlertPolicy } from '@cdktf/provider-azurerm/lib/mssql-server-security-alert-policy/index.js';
 import { MssqlVirtualNetworkRule } from '@cdktf/provider-azurerm/lib/mssql-virtual-network-rule/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkNetworkAccess, type NetworkAccessProps } from '../core/network-access.js';
 import { checkPlacement, type Placement } from '../core/placement.js';

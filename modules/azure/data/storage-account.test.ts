@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { StorageAccount as AzureStorageAccount } from '@cdktf/provider-azurerm/lib/storage-account/index.js';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, rulesChecked, synth } from '../core/testing.js';
+import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, rulesChecked, synth } from '../../../test/modules/azure-synth.js';
 import { StorageAccount, type StorageAccountProps } from './storage-account.js';
 import type { Construct } from 'constructs';
 

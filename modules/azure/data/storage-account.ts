@@ -2,7 +2,7 @@
 import { Construct } from 'constructs';
 import { StorageAccount as AzureStorageAccount } from '@cdktf/provider-azurerm/lib/storage-account/index.js';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkNetworkAccess, type NetworkAccessProps } from '../core/network-access.js';
 import { checkPlacement, type Placement } from '../core/placement.js';

@@ -1,5 +1,5 @@
 import { TerraformVariable } from 'cdktf';
-import { stack } from '../core/testing.js';
+import { stack } from '../../../test/modules/azure-synth.js';
 import { appSettingProblems, usesKeyVaultReferences } from './app-settings.js';
 
 describe('appSettingProblems', () => {

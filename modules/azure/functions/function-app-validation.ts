@@ -1,11 +1,11 @@
 // Prop checks for FunctionApp: plan and network compatibility, runtime, and app settings without secrets.
 import type { Construct } from 'constructs';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement } from '../core/placement.js';
 import { appSettingProblems, usesKeyVaultReferences } from './app-settings.js';
 import { FUNCTION_PLAN_SKUS, type FunctionPlanSku } from './function-plan.js';
-import type { FunctionAppProps } from './function-app.js';
+import type { FunctionAppProps } from './function-app-props.js';
 import { FUNCTION_RUNTIMES, type FunctionRuntime } from './runtimes.js';
 
 export function validateFunctionApp(

@@ -2,7 +2,16 @@ import { Testing } from 'cdktf';
 import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app/index.js';
 import type { Construct } from 'constructs';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, rulesChecked, stack, synth } from '../core/testing.js';
+import {
+  errorOf,
+  onlyResource,
+  PLACEMENT,
+  policyFailures,
+  resourcesOf,
+  rulesChecked,
+  stack,
+  synth,
+} from '../../../test/modules/azure-synth.js';
 import { FunctionApp, type FunctionAppProps } from './function-app.js';
 import { FunctionPlan } from './function-plan.js';
 

@@ -1,7 +1,7 @@
 // The Linux plan Function Apps run on: Elastic Premium, Flex Consumption or (legacy) Consumption.
 import { Construct } from 'constructs';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { KeyVault as AzureKeyVault } from '@cdktf/provider-azurerm/lib/key-vault/index.js';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth, TENANT } from '../core/testing.js';
+import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth, TENANT } from '../../../test/modules/azure-synth.js';
 import { KeyVault, type KeyVaultProps } from './key-vault.js';
 
 const BASE: KeyVaultProps = { ...PLACEMENT, name: 'kv-commerce', tenantId: TENANT };

@@ -2,8 +2,8 @@
 import { Construct } from 'constructs';
 import { KeyVault as AzureKeyVault } from '@cdktf/provider-azurerm/lib/key-vault/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
-import { parseCidr } from '../core/cidr.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
+import { parseCidr } from '../../core/cidr.js';
 import { checkName } from '../core/names.js';
 import { checkNetworkAccess, type NetworkAccessProps } from '../core/network-access.js';
 import { checkPlacement, type Placement } from '../core/placement.js';

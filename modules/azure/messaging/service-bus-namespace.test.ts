@@ -2,7 +2,16 @@ import { Testing } from 'cdktf';
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace/index.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, rulesChecked, stack, synth } from '../core/testing.js';
+import {
+  errorOf,
+  onlyResource,
+  PLACEMENT,
+  policyFailures,
+  resourcesOf,
+  rulesChecked,
+  stack,
+  synth,
+} from '../../../test/modules/azure-synth.js';
 import { ServiceBusNamespace, type ServiceBusNamespaceProps } from './service-bus-namespace.js';
 import { durationSeconds } from './service-bus-validation.js';
 

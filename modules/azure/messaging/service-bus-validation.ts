@@ -1,8 +1,8 @@
 // Prop checks for ServiceBusNamespace: tier limits, network access, queue and topic settings.
-import { isUnresolved, type PropProblems } from '../../aws/core/validation.js';
-import { parseCidr } from '../core/cidr.js';
+import { isUnresolved, type PropProblems } from '../../core/validation.js';
+import { parseCidr } from '../../core/cidr.js';
 import { checkName } from '../core/names.js';
-import type { QueueOptions, ServiceBusNamespaceProps, ServiceBusSku } from './service-bus-namespace.js';
+import type { QueueOptions, ServiceBusNamespaceProps, ServiceBusSku } from './service-bus-props.js';
 
 const DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 

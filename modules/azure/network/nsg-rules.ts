@@ -1,6 +1,6 @@
 // Inbound NSG rules as props, and the checks that keep admin and database ports off the internet.
-import { isUnresolved } from '../../aws/core/validation.js';
-import { parseCidr } from '../core/cidr.js';
+import { isUnresolved } from '../../core/validation.js';
+import { parseCidr } from '../../core/cidr.js';
 
 export interface InboundRule {
   /** 100-4095, unique within the subnet; lower numbers are evaluated first. */

@@ -2,7 +2,7 @@
 import { Construct } from 'constructs';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone/index.js';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 /** The private DNS zone of each private-link sub-resource (Azure public cloud). */
 export const PRIVATE_DNS_ZONE_NAMES = {

@@ -1,5 +1,5 @@
 import { TerraformOutput } from 'cdktf';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../core/testing.js';
+import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../../../test/modules/azure-synth.js';
 import { PrivateDnsZones } from './private-dns-zones.js';
 import { PrivateEndpoint } from './private-endpoint.js';
 

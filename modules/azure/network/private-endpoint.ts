@@ -1,7 +1,7 @@
 // A private endpoint for one sub-resource of an Azure service, registered in its privatelink DNS zone.
 import { Construct } from 'constructs';
 import { PrivateEndpoint as AzurePrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 import { PRIVATE_LINK_SUBRESOURCES, type PrivateDnsZoneSource, type PrivateLinkSubresource } from './private-dns-zones.js';

@@ -1,32 +1,12 @@
 // Prop checks for VirtualNetwork: address space, subnet CIDRs, delegations and the gateway subnet.
 import type { Construct } from 'constructs';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
-import { contains, overlaps, parseCidr, type CidrRange } from '../core/cidr.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
+import { contains, overlaps, parseCidr, type CidrRange } from '../../core/cidr.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement } from '../core/placement.js';
 import { inboundRuleProblems, type InboundRule } from './nsg-rules.js';
-import type { VirtualNetworkProps } from './virtual-network.js';
+import { GATEWAY_SUBNET, SERVICE_ENDPOINTS, SUBNET_DELEGATIONS, type VirtualNetworkProps } from './virtual-network-props.js';
 
-/** Services that may own a subnet: App Service / Elastic Premium / Consumption, or Flex Consumption. */
-export const SUBNET_DELEGATIONS = ['Microsoft.Web/serverFarms', 'Microsoft.App/environments'] as const;
-export type SubnetDelegation = (typeof SUBNET_DELEGATIONS)[number];
-
-export const SERVICE_ENDPOINTS = [
-  'Microsoft.AzureActiveDirectory',
-  'Microsoft.AzureCosmosDB',
-  'Microsoft.CognitiveServices',
-  'Microsoft.ContainerRegistry',
-  'Microsoft.EventHub',
-  'Microsoft.KeyVault',
-  'Microsoft.ServiceBus',
-  'Microsoft.Sql',
-  'Microsoft.Storage',
-  'Microsoft.Storage.Global',
-  'Microsoft.Web',
-] as const;
-export type ServiceEndpoint = (typeof SERVICE_ENDPOINTS)[number];
-
-export const GATEWAY_SUBNET = 'GatewaySubnet';
 const SUBNET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]?$/;
 
 export function validateVirtualNetwork(scope: Construct, props: VirtualNetworkProps): void {

@@ -1,7 +1,15 @@
 import { Testing } from 'cdktf';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule/index.js';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet/index.js';
-import { errorOf as thrown, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../core/testing.js';
+import {
+  errorOf as thrown,
+  onlyResource,
+  PLACEMENT,
+  policyFailures,
+  resourcesOf,
+  stack,
+  synth,
+} from '../../../test/modules/azure-synth.js';
 import { VirtualNetwork, type VirtualNetworkProps } from './virtual-network.js';
 
 const BASE: VirtualNetworkProps = {

@@ -9,42 +9,13 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet/index.js';
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association/index.js';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association/index.js';
 import { VirtualNetwork as AzureVirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
-import type { Placement } from '../core/placement.js';
+import { PropProblems } from '../../core/validation.js';
 import type { InboundRule } from './nsg-rules.js';
-import {
-  GATEWAY_SUBNET,
-  ruleProblems,
-  type ServiceEndpoint,
-  type SubnetDelegation,
-  validateVirtualNetwork,
-} from './virtual-network-validation.js';
+import { GATEWAY_SUBNET, type VirtualNetworkProps } from './virtual-network-props.js';
+import { ruleProblems, validateVirtualNetwork } from './virtual-network-validation.js';
 
-export { GATEWAY_SUBNET, SERVICE_ENDPOINTS, SUBNET_DELEGATIONS } from './virtual-network-validation.js';
-export type { ServiceEndpoint, SubnetDelegation } from './virtual-network-validation.js';
-
-export interface SubnetProps {
-  /** A canonical IPv4 CIDR inside the address space; `GatewaySubnet` needs /27 or larger. */
-  readonly cidr: string;
-  /** Hand the subnet to a service for VNet integration. @default not delegated */
-  readonly delegation?: SubnetDelegation;
-  /** @default none */
-  readonly serviceEndpoints?: readonly ServiceEndpoint[];
-  /** Inbound allow rules keyed by rule name. @default none: only the VNet and Azure Load Balancer reach the subnet */
-  readonly inboundRules?: Readonly<Record<string, InboundRule>>;
-  /** Route the subnet's internet-bound traffic through the VNet's NAT gateway. @default false: no outbound internet */
-  readonly natGateway?: boolean;
-}
-
-export interface VirtualNetworkProps extends Placement {
-  readonly name: string;
-  /** Canonical IPv4 CIDRs. */
-  readonly addressSpace: readonly string[];
-  /** Subnets keyed by name. `GatewaySubnet` is the VPN gateway's and gets no NSG (Azure refuses one). */
-  readonly subnets: Readonly<Record<string, SubnetProps>>;
-  /** @default Azure-provided DNS */
-  readonly dnsServers?: readonly string[];
-}
+export { GATEWAY_SUBNET, SERVICE_ENDPOINTS, SUBNET_DELEGATIONS } from './virtual-network-props.js';
+export type { ServiceEndpoint, SubnetDelegation, SubnetProps, VirtualNetworkProps } from './virtual-network-props.js';
 
 export const INTERNET_DENY_PRIORITY = 4096;
 

@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformVariable } from 'cdktf';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../core/testing.js';
+import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../../../test/modules/azure-synth.js';
 import { AWS_COMPATIBLE_IPSEC_POLICY, VpnGateway, type VpnGatewayProps } from './vpn-gateway.js';
 import type { Construct } from 'constructs';
 

@@ -8,8 +8,8 @@ import {
   VirtualNetworkGatewayConnection,
   type VirtualNetworkGatewayConnectionIpsecPolicy,
 } from '@cdktf/provider-azurerm/lib/virtual-network-gateway-connection/index.js';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
-import { isIpv4, parseCidr } from '../core/cidr.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
+import { isIpv4, parseCidr } from '../../core/cidr.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 

@@ -1,7 +1,7 @@
 // Where alerts go: e-mail and webhook receivers keyed by name.
 import { Construct } from 'constructs';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 
 export interface ActionGroupProps {

@@ -1,7 +1,7 @@
 // Workspace-based Application Insights with Entra ID-only ingestion.
 import { Construct } from 'constructs';
 import { ApplicationInsights as AzureApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 

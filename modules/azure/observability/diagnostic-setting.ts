@@ -1,7 +1,7 @@
 // Sends a resource's logs and metrics to a Log Analytics workspace.
 import { Construct } from 'constructs';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export interface DiagnosticSettingProps {
   /** The resource whose logs are sent (for a SQL server's audit: `<server id>/databases/master`). */

@@ -1,7 +1,7 @@
 // A Log Analytics workspace: the one place Azure logs, metrics and audit events go.
 import { Construct } from 'constructs';
 import { LogAnalyticsWorkspace as AzureLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement, type Placement } from '../core/placement.js';
 

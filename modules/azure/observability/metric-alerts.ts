@@ -1,7 +1,7 @@
 // Static-threshold metric alerts keyed by name, all sent to one action group.
 import { Construct } from 'constructs';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js';
-import { PropProblems } from '../../aws/core/validation.js';
+import { PropProblems } from '../../core/validation.js';
 
 export const METRIC_OPERATORS = ['GreaterThan', 'GreaterThanOrEqual', 'LessThan', 'LessThanOrEqual', 'Equals'] as const;
 export const METRIC_AGGREGATIONS = ['Average', 'Count', 'Minimum', 'Maximum', 'Total'] as const;

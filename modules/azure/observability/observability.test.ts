@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js';
-import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../core/testing.js';
+import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../../../test/modules/azure-synth.js';
 import { ActionGroup } from './action-group.js';
 import { ApplicationInsights } from './application-insights.js';
 import { DiagnosticSetting } from './diagnostic-setting.js';

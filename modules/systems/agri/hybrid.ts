@@ -21,7 +21,7 @@ export interface AgriEntryProps {
   readonly hostedZoneId: string;
   readonly publicLoadBalancer: ApplicationLoadBalancer;
   /** The farm's deployment as failover primary. @default none: the domain aliases the ALB */
-  readonly failover?: { readonly farmAppIps: string[]; readonly healthCheckPath: string };
+  readonly failover?: { readonly farmAppIps: readonly string[]; readonly healthCheckPath: string };
   /** A VPN from the farm. @default none */
   readonly vpn?: FarmLink & { readonly vpcId: string; readonly routeTables: Record<string, string>; readonly logRetentionDays: number };
 }

@@ -37,8 +37,8 @@ export interface AgriTiersProps {
   readonly hostedZoneId: string;
   readonly vpcId: string;
   readonly vpcCidr: string;
-  readonly publicSubnetIds: string[];
-  readonly privateSubnetIds: string[];
+  readonly publicSubnetIds: readonly string[];
+  readonly privateSubnetIds: readonly string[];
   /** Covers `<domain>` and `*.<domain>`. */
   readonly certificateArn: string;
   readonly settings: Record<TierKey, ServiceSettings>;

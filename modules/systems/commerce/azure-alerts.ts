@@ -1,8 +1,19 @@
 // The commerce system's Azure alerts: database CPU, dead letters, function errors, cache memory.
 import type { MetricAlertSpec } from '../../azure/observability/metric-alerts.js';
-import type { CommerceAzure } from './azure.js';
 
-export function commerceAlerts(system: CommerceAzure): Record<string, MetricAlertSpec> {
+interface Resource {
+  readonly id: string;
+}
+
+/** What the alerts watch: the system's databases, Service Bus namespace, function apps and cache. */
+export interface AlertedResources {
+  readonly sql: { readonly databases: Readonly<Record<string, Resource>> };
+  readonly serviceBus: Resource;
+  readonly functions: Readonly<Record<string, Resource>>;
+  readonly redis: Resource;
+}
+
+export function commerceAlerts(system: AlertedResources): Record<string, MetricAlertSpec> {
   const alerts: Record<string, MetricAlertSpec> = {};
   for (const [name, db] of Object.entries(system.sql.databases)) {
     alerts[`sql-${name.toLowerCase()}-cpu`] = {

@@ -1,8 +1,8 @@
 // Prop checks for CommerceAzure that name the environment-file knob at fault.
 import type { Construct } from 'constructs';
-import { isUnresolved, PropProblems } from '../../aws/core/validation.js';
-import { overlaps, parseCidr } from '../../azure/core/cidr.js';
-import type { CommerceAzureProps } from './azure.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
+import { overlaps, parseCidr } from '../../core/cidr.js';
+import type { CommerceAzureProps } from './azure-props.js';
 
 const ZONE_REDUNDANT_SQL = /^(P\d+|GP_|BC_|HS_)/;
 

@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { commerceSettings } from '../settings.js';
-import { ADMIN_GROUP, errorOf, policyFailures, resourcesOf, resourceTypeCounts, synth, TENANT } from '../../azure/core/testing.js';
+import { ADMIN_GROUP, errorOf, policyFailures, resourcesOf, resourceTypeCounts, synth, TENANT } from '../../../test/modules/azure-synth.js';
 import { CommerceAzure, type CommerceAzureProps } from './azure.js';
 import { commerceAzureNames, nameSuffix } from './azure-names.js';
 import { COMMERCE_FUNCTIONS, COMMERCE_QUEUES } from './azure-services.js';

@@ -4,9 +4,9 @@ import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
-import { carve } from '../../azure/core/cidr.js';
+import { carve } from '../../core/cidr.js';
 import { RedisCache } from '../../azure/data/redis-cache.js';
-import { SqlServer, type SqlAdministrator } from '../../azure/data/sql-server.js';
+import { SqlServer } from '../../azure/data/sql-server.js';
 import { StorageAccount } from '../../azure/data/storage-account.js';
 import { FrontDoor } from '../../azure/cdn/front-door.js';
 import { FunctionApp } from '../../azure/functions/function-app.js';
@@ -21,40 +21,14 @@ import { ApplicationInsights } from '../../azure/observability/application-insig
 import { DiagnosticSetting } from '../../azure/observability/diagnostic-setting.js';
 import { LogAnalyticsWorkspace, workspaceRetention } from '../../azure/observability/log-analytics-workspace.js';
 import { MetricAlerts } from '../../azure/observability/metric-alerts.js';
-import type { SystemSettings } from '../settings.js';
 import { commerceAzureNames, nameSuffix, type CommerceAzureNames } from './azure-names.js';
 import { COMMERCE_DATABASES, COMMERCE_FUNCTIONS, COMMERCE_QUEUES, COMMERCE_SECRETS, type CommerceFunction } from './azure-services.js';
 import { commerceAlerts } from './azure-alerts.js';
+import type { CommerceAzureProps } from './azure-props.js';
 import { validateCommerceAzure } from './azure-validation.js';
 import { AWS_PEER_IPSEC_POLICY, AWS_PRESHARED_KEY_PATTERN } from './interconnect.js';
 
-export interface CommerceAzureProps {
-  /** Prefix of every resource name, e.g. `commerce-prod` (add the location for a DR copy). */
-  readonly prefix: string;
-  /** Azure location, e.g. `westeurope`. */
-  readonly location: string;
-  /** The system's /20 in this region: functions, private endpoints and the gateway subnet are carved from it. */
-  readonly cidr: string;
-  /** The commerce knobs from the environment file, defaults applied. */
-  readonly settings: SystemSettings['commerce'];
-  readonly tenantId: string;
-  /** The Entra ID group that administers Azure SQL (SQL logins are off). */
-  readonly sqlAdministrator: SqlAdministrator;
-  /** The AWS side of the VPN: each tunnel's outside address keyed by tunnel name, and the AWS VPC CIDR. */
-  readonly aws: { readonly tunnels: Readonly<Record<string, string>>; readonly cidr: string };
-  /** Alert recipients keyed by name. @default no alerts */
-  readonly alertEmails?: Readonly<Record<string, string>>;
-  /** Suffix of the globally unique names. @default 6 hex characters hashed from tenantId, prefix and location */
-  readonly nameSuffix?: string;
-  /**
-   * Object id of the Entra ID service principal the AWS side signs in as: it gets Service Bus Data Sender on
-   * the queues AWS sends to and Data Receiver on the queues AWS receives from (COMMERCE_QUEUES).
-   * @default no access for the AWS side
-   */
-  readonly awsPrincipalId?: string;
-  /** Plain (non-secret) settings every function app gets, e.g. the JWT issuer and the AWS API's URL. @default none */
-  readonly sharedAppSettings?: Readonly<Record<string, string>>;
-}
+export type { CommerceAzureProps } from './azure-props.js';
 
 export class CommerceAzure extends Construct {
   public readonly names: CommerceAzureNames;

@@ -1,13 +1,20 @@
 import { Testing } from 'cdktf';
-import { buildApp, carveCidr } from '../../../environments/app.js';
-import type { Environment } from '../../../environments/schema.js';
 import { TUNNEL_CRYPTO } from '../../aws/connectivity/site-to-site-vpn.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { isTaggableType } from '../../policy/taggable.js';
 import { commerceSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
 import { errorOf } from '../../../test/error-of.js';
-import { envNamed, ofType, one as only, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
+import {
+  envNamed,
+  ofType,
+  one as only,
+  synthesizeSystem,
+  systemContext,
+  typeCounts,
+  type Resource,
+  type SynthesizedStack,
+} from '../../../test/modules/system-synth.js';
 import { AZURE_DH_GROUP_NUMBERS } from './interconnect.js';
 import { CHANGE_CAPTURE, COMMERCE_SERVICES, commerceSystem, CommerceStack, SERVICE_SPECS } from './index.js';
 
@@ -34,24 +41,6 @@ const tableId = (s: Synthesized, name: string) =>
     String(t.name).endsWith(`-${name}`),
   )![0];
 
-/** A context like buildApp's, from an environment file with some knobs overridden. */
-function contextFor(
-  environment: Environment,
-  overrides: Record<string, unknown> = {},
-  role: 'primary' | 'dr' = 'primary',
-): SystemContext<'commerce'> {
-  const region = role === 'primary' ? environment.regions.primary : environment.regions.dr!;
-  return {
-    environment,
-    settings: commerceSettings.parse({ ...environment.systems.commerce, ...overrides }),
-    region,
-    role,
-    primaryRegion: environment.regions.primary,
-    drRegion: environment.regions.dr,
-    cidr: carveCidr(region.cidr, 20, commerceSystem.cidrIndex),
-    tags: { ...environment.tags, system: 'commerce' },
-  };
-}
 const newStack = (context: SystemContext<'commerce'>) => new CommerceStack(Testing.app(), 'commerce-test', context);
 
 // Seed 004: every component of the design on both clouds and the resource types that realise it.
@@ -295,7 +284,7 @@ describe('commerce differences between environments', () => {
   });
 
   test('GIVEN drActive WHEN the DR copy is synthesized THEN its change capture runs', () => {
-    const s = JSON.parse(Testing.synth(newStack(contextFor(envNamed('prod'), { drActive: true }, 'dr')))) as Synthesized;
+    const s = JSON.parse(Testing.synth(newStack(systemContext(commerceSystem, envNamed('prod'), { drActive: true }, 'dr')))) as Synthesized;
     expect(ofType(s, 'aws_lambda_event_source_mapping').map((m) => m.enabled)).toEqual([true, true, true]);
   });
 
@@ -383,47 +372,9 @@ describe('commerce differences between environments', () => {
 
 describe('commerce bad input', () => {
   const dev = envNamed('dev');
-  const prod = envNamed('prod');
-
-  test('GIVEN a primary region without an Azure location WHEN the stack is built THEN one error names the file and regions.primary.azure', () => {
-    const noLocation: Environment = { ...dev, regions: { primary: { ...dev.regions.primary, azure: undefined } } };
-    expect(errorOf(() => newStack(contextFor(noLocation)))).toBe(
-      'commerce (primary site): environments/dev.yaml regions.primary.azure is required: the Azure location of the primary site (e.g. westeurope), paired with regions.primary.aws eu-west-1 (got none)',
-    );
-  });
-
-  test('GIVEN a DR region without an Azure location WHEN the DR stack is built THEN the error names regions.dr.azure', () => {
-    const noDrLocation: Environment = { ...prod, regions: { ...prod.regions, dr: { ...prod.regions.dr!, azure: undefined } } };
-    expect(errorOf(() => newStack(contextFor(noDrLocation, {}, 'dr')))).toMatch(
-      /^commerce \(dr site\): environments\/prod\.yaml regions\.dr\.azure is required: .*paired with regions\.dr\.aws eu-central-1 \(got none\)$/,
-    );
-  });
-
-  test('GIVEN no Azure subscription, no location and no SQL admin group WHEN the stack is built THEN one error lists every missing field', () => {
-    const bare: Environment = {
-      ...dev,
-      accounts: { aws: dev.accounts.aws },
-      regions: { primary: { ...dev.regions.primary, azure: undefined } },
-    };
-    const message = errorOf(() => newStack(contextFor(bare, { sqlAdminGroup: {}, awsServicePrincipal: {} })));
-    expect(message.split('; ')).toEqual([
-      'commerce (primary site): environments/dev.yaml accounts.azure is required: the Azure subscriptionId and tenantId of the Azure side (got none)',
-      expect.stringContaining('environments/dev.yaml regions.primary.azure is required'),
-      expect.stringContaining('environments/dev.yaml systems.commerce.sqlAdminGroup.objectId is required'),
-      expect.stringContaining('environments/dev.yaml systems.commerce.awsServicePrincipal.clientId is required'),
-      expect.stringContaining('environments/dev.yaml systems.commerce.awsServicePrincipal.objectId is required'),
-    ]);
-  });
-
-  test('GIVEN the app over an environment missing its Azure location WHEN built THEN the app fails with the same message', () => {
-    const noLocation: Environment = { ...dev, regions: { primary: { ...dev.regions.primary, azure: undefined } } };
-    expect(() => buildApp(Testing.app(), [noLocation], { systems: [commerceSystem], commitSha: 'abcdef1', version: '0.0.0' })).toThrow(
-      'environments/dev.yaml regions.primary.azure is required',
-    );
-  });
 
   test('GIVEN multiAz with a Basic SQL SKU WHEN the stack is built THEN the error names the knobs at fault', () => {
-    expect(errorOf(() => newStack(contextFor(dev, { multiAz: true })))).toContain(
+    expect(errorOf(() => newStack(systemContext(commerceSystem, dev, { multiAz: true })))).toContain(
       'settings.multiAz: true needs a zone-redundant settings.sqlSku (P1…, GP_…, BC_…, HS_…; got "Basic")',
     );
   });

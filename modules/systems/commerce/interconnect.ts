@@ -2,7 +2,7 @@
 // (modules/aws/connectivity SiteToSiteVpn) offers IKEv2 with AES-256, SHA-2 and the ECDH groups
 // 19/20/21 only; the Azure VPN gateway's default policy (DH group 14 / PFS2048) is not among them,
 // so the tunnels would never come up. ECP256 is DH group 19 on both sides.
-import { carve } from '../../azure/core/cidr.js';
+import { carve } from '../../core/cidr.js';
 import type { IpsecPolicy } from '../../azure/network/vpn-gateway.js';
 
 /** The Azure connection policy that the AWS tunnels accept (phase 2 lifetime = AWS's 3600 s default). */

@@ -18,7 +18,7 @@ export interface ImagingBackendProps {
   readonly bucketName: string;
   readonly redis: { readonly host: string; readonly authTokenSecretArn: string };
   /** Private subnets and the functions' security group. */
-  readonly vpc: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  readonly vpc: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
   /** The execute-api interface endpoint: the only way to call the API. */
   readonly executeApiEndpointId: string;
   /** Public name of the image CDN, when there is one. */

@@ -38,8 +38,8 @@ export interface ImagingFrontendProps {
   readonly environment: Record<string, string>;
   /** Variable → Secrets Manager ARN, injected at task start. */
   readonly secrets: Record<string, string>;
-  readonly secretsKmsKeyArns: string[];
-  readonly egress: SecurityGroupRule[];
+  readonly secretsKmsKeyArns: readonly string[];
+  readonly egress: readonly SecurityGroupRule[];
 }
 
 /** The load balancer's name: the DR copy's is predictable, so Global Accelerator can find it. */

@@ -1,8 +1,16 @@
 import { Testing } from 'cdktf';
-import { carveCidr } from '../../../environments/app.js';
 import { imagingSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
-import { envNamed, ofType, one, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
+import {
+  envNamed,
+  ofType,
+  one,
+  synthesizeSystem,
+  systemContext,
+  typeCounts,
+  type Resource,
+  type SynthesizedStack,
+} from '../../../test/modules/system-synth.js';
 import { imagingSystem, ImagingStack, replicaBucketName } from './index.js';
 
 interface Synthesized extends SynthesizedStack {
@@ -16,20 +24,8 @@ const expectTypes = (s: Synthesized, types: string[]) => {
 };
 const DR_STACK = 'imaging-prod-eu-central-1';
 
-function contextFor(envName: string, overrides: Record<string, unknown>, role: 'primary' | 'dr' = 'primary'): SystemContext<'imaging'> {
-  const env = envNamed(envName);
-  const region = role === 'dr' ? env.regions.dr! : env.regions.primary;
-  return {
-    environment: env,
-    settings: imagingSettings.parse({ ...env.systems.imaging, ...overrides }),
-    region,
-    role,
-    primaryRegion: env.regions.primary,
-    drRegion: env.regions.dr,
-    cidr: carveCidr(region.cidr, 20, imagingSystem.cidrIndex),
-    tags: { ...env.tags, system: 'imaging' },
-  };
-}
+const contextFor = (envName: string, overrides: Record<string, unknown>, role: 'primary' | 'dr' = 'primary') =>
+  systemContext(imagingSystem, envNamed(envName), overrides, role);
 const synthContext = (context: SystemContext<'imaging'>): Synthesized =>
   JSON.parse(Testing.synth(new ImagingStack(Testing.app(), 'imaging-test', context))) as Synthesized;
 

@@ -1,9 +1,15 @@
 import { Testing } from 'cdktf';
-import { carveCidr } from '../../../environments/app.js';
 import type { Environment } from '../../../environments/schema.js';
 import { ingestSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
-import { envNamed, ofType, synthesizeSystem, typeCounts, type SynthesizedStack } from '../testing.js';
+import {
+  envNamed,
+  ofType,
+  synthesizeSystem,
+  systemContext,
+  typeCounts,
+  type SynthesizedStack,
+} from '../../../test/modules/system-synth.js';
 import { ingestSystem, IngestStack } from './index.js';
 
 type Synthesized = SynthesizedStack;
@@ -11,19 +17,8 @@ type Synthesized = SynthesizedStack;
 const { stacks: ingest, stackOf } = synthesizeSystem(ingestSystem);
 
 /** A context like buildApp's, from an environment file with some knobs overridden. */
-function contextFor(envName: string, overrides: Record<string, unknown>, environment?: Environment): SystemContext<'ingest'> {
-  const env = environment ?? envNamed(envName);
-  return {
-    environment: env,
-    settings: ingestSettings.parse({ ...env.systems.ingest, ...overrides }),
-    region: env.regions.primary,
-    role: 'primary',
-    primaryRegion: env.regions.primary,
-    drRegion: env.regions.dr,
-    cidr: carveCidr(env.regions.primary.cidr, 20, ingestSystem.cidrIndex),
-    tags: { ...env.tags, system: 'ingest' },
-  };
-}
+const contextFor = (envName: string, overrides: Record<string, unknown>, environment?: Environment) =>
+  systemContext(ingestSystem, environment ?? envNamed(envName), overrides);
 const synthContext = (context: SystemContext<'ingest'>): Synthesized =>
   JSON.parse(Testing.synth(new IngestStack(Testing.app(), 'ingest-test', context))) as Synthesized;
 

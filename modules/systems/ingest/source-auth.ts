@@ -17,7 +17,7 @@ export interface SourceAuthProps {
   readonly deletionProtection: boolean;
   /** Where failed asynchronous invocations of the authorizer function go. */
   readonly deadLetterQueueArn: string;
-  readonly vpc: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  readonly vpc: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
 }
 
 /** The OAuth scope a Cognito access token must carry to post messages. */

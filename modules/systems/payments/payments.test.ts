@@ -4,7 +4,15 @@ import type { Environment } from '../../../environments/schema.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { paymentsSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
-import { envNamed, named, ofType, synthesizeSystem, typeCounts, type Resource, type SynthesizedStack } from '../testing.js';
+import {
+  envNamed,
+  named,
+  ofType,
+  synthesizeSystem,
+  typeCounts,
+  type Resource,
+  type SynthesizedStack,
+} from '../../../test/modules/system-synth.js';
 import { estimatedMaxConnections } from '../database.js';
 import { paymentsSystem, PaymentsStack } from './index.js';
 

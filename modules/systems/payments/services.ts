@@ -38,7 +38,7 @@ export interface PaymentsServicesProps {
   readonly prefix: string;
   readonly vpcId: string;
   readonly vpcCidr: string;
-  readonly privateSubnetIds: string[];
+  readonly privateSubnetIds: readonly string[];
   readonly settings: Record<ServiceKey, ServiceSettings>;
   readonly imageTag: string;
   readonly logRetentionDays: number;

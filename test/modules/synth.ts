@@ -1,10 +1,13 @@
-// Test helpers for the AWS modules: read resources out of a synthesized stack.
+// For construct tests (AWS and Azure): synthesize what a test builds into a fresh stack and read
+// resources out of the Terraform JSON.
 import { Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 
 export type Synth = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
+  variable?: Record<string, Record<string, unknown>>;
+  output?: Record<string, Record<string, unknown>>;
 };
 
 /** Synthesizes what `build` adds to a fresh stack and parses the JSON. */

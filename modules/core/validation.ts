@@ -36,8 +36,13 @@ export class PropProblems {
 
   /** Matches `pattern`; `what` describes what is allowed. */
   matches(prop: string, value: string | undefined, pattern: RegExp, what: string): this {
+    return this.satisfies(prop, value, (v) => pattern.test(v), what);
+  }
+
+  /** Passes `test`; `what` describes what is allowed. */
+  satisfies(prop: string, value: string | undefined, test: (value: string) => boolean, what: string): this {
     if (value === undefined || isUnresolved(value)) return this;
-    return this.check(pattern.test(value), `${prop} must be ${what} (got ${JSON.stringify(value)})`);
+    return this.check(test(value), `${prop} must be ${what} (got ${JSON.stringify(value)})`);
   }
 
   get count(): number {

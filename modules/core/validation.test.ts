@@ -23,4 +23,12 @@ describe('PropProblems', () => {
     expect(p.count).toBe(0);
     expect(() => p.throwIfAny()).not.toThrow();
   });
+
+  test('GIVEN a value checked by a function WHEN it fails THEN the message names the prop, what is allowed and the value', () => {
+    const isEven = (v: string) => Number(v) % 2 === 0;
+    const p = new PropProblems(scope(), 'Thing').satisfies('count', '3', isEven, 'an even number').satisfies('size', '4', isEven, 'even');
+    expect(p.count).toBe(1);
+    expect(() => p.throwIfAny()).toThrow('Thing s/thing: count must be an even number (got "3")');
+    expect(new PropProblems(scope(), 'Thing').satisfies('count', Fn.lower('X'), isEven, 'even').count).toBe(0);
+  });
 });

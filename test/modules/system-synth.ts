@@ -1,10 +1,11 @@
-// Test helpers for the systems: the app built from the real environment files with one system, each
+// For the system tests: the app built from the real environment files with one system, each
 // of its stacks synthesized, and readers for the resources in them.
 import { Testing } from 'cdktf';
-import { buildApp, type StackInfo } from '../../environments/app.js';
+import { buildApp, carveCidr, type StackInfo } from '../../environments/app.js';
 import { loadEnvironments } from '../../environments/load.js';
 import type { Environment } from '../../environments/schema.js';
-import type { SystemDefinition } from './types.js';
+import { systemSettings, type SystemName, type SystemSettings } from '../../modules/systems/settings.js';
+import type { SystemContext, SystemDefinition } from '../../modules/systems/types.js';
 
 export type Resource = Record<string, unknown>;
 
@@ -20,6 +21,26 @@ export function envNamed(name: string): Environment {
   const found = testEnvironments.find((e) => e.name === name);
   if (!found) throw new Error(`no environment ${name} (have: ${testEnvironments.map((e) => e.name).join(', ')})`);
   return found;
+}
+
+/** A context like buildApp's for `system` at a site of `environment`, with some of the system's knobs overridden. */
+export function systemContext<N extends SystemName>(
+  system: SystemDefinition<N>,
+  environment: Environment,
+  overrides: Record<string, unknown> = {},
+  role: 'primary' | 'dr' = 'primary',
+): SystemContext<N> {
+  const region = role === 'dr' ? environment.regions.dr! : environment.regions.primary;
+  return {
+    environment,
+    settings: systemSettings[system.name].parse({ ...environment.systems[system.name], ...overrides }) as SystemSettings[N],
+    region,
+    role,
+    primaryRegion: environment.regions.primary,
+    drRegion: environment.regions.dr,
+    cidr: carveCidr(region.cidr, 20, system.cidrIndex),
+    tags: { ...environment.tags, system: system.name },
+  };
 }
 
 export interface SynthesizedSystem<S extends SynthesizedStack> {

@@ -1,0 +1,31 @@
+// The props of CommerceAzure: where it runs, its network, the environment file's knobs and the AWS side.
+import type { SqlAdministrator } from '../../azure/data/sql-server.js';
+import type { SystemSettings } from '../settings.js';
+
+export interface CommerceAzureProps {
+  /** Prefix of every resource name, e.g. `commerce-prod` (add the location for a DR copy). */
+  readonly prefix: string;
+  /** Azure location, e.g. `westeurope`. */
+  readonly location: string;
+  /** The system's /20 in this region: functions, private endpoints and the gateway subnet are carved from it. */
+  readonly cidr: string;
+  /** The commerce knobs from the environment file, defaults applied. */
+  readonly settings: SystemSettings['commerce'];
+  readonly tenantId: string;
+  /** The Entra ID group that administers Azure SQL (SQL logins are off). */
+  readonly sqlAdministrator: SqlAdministrator;
+  /** The AWS side of the VPN: each tunnel's outside address keyed by tunnel name, and the AWS VPC CIDR. */
+  readonly aws: { readonly tunnels: Readonly<Record<string, string>>; readonly cidr: string };
+  /** Alert recipients keyed by name. @default no alerts */
+  readonly alertEmails?: Readonly<Record<string, string>>;
+  /** Suffix of the globally unique names. @default 6 hex characters hashed from tenantId, prefix and location */
+  readonly nameSuffix?: string;
+  /**
+   * Object id of the Entra ID service principal the AWS side signs in as: it gets Service Bus Data Sender on
+   * the queues AWS sends to and Data Receiver on the queues AWS receives from (COMMERCE_QUEUES).
+   * @default no access for the AWS side
+   */
+  readonly awsPrincipalId?: string;
+  /** Plain (non-secret) settings every function app gets, e.g. the JWT issuer and the AWS API's URL. @default none */
+  readonly sharedAppSettings?: Readonly<Record<string, string>>;
+}
