@@ -7,7 +7,19 @@
 // differs): an entry with no record, from another installer, or whose content changed is discarded and
 // installed again. Work trees link <tree>/node_modules to the entry; synth mounts it read-only.
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { carriedSettings, isNpm, parseNpmrc, readCaFile, readMachineNpmSettings, renderNpmrc, type NpmSettings } from './npm-settings.js';
@@ -135,6 +147,24 @@ export class DependencyCache {
     if (existsSync(join(this.depsDir, hash))) await this.discard(hash);
     await this.record(hash, nodeModules, false);
     return this.nodeModulesFor(hash);
+  }
+
+  /**
+   * Removes the staging and discarded directories of installs a stopped controller left (their entries, never
+   * recorded, are not used anyway). Call it at start, before any job runs. Returns how many there were.
+   */
+  removeLeftovers(): number {
+    const names = existsSync(this.depsDir) ? readdirSync(this.depsDir).filter((name) => /^\.(staging|discarded|adopting)-/.test(name)) : [];
+    for (const name of names) {
+      const dir = join(this.depsDir, name);
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        execFileSync('chmod', ['-R', 'u+w', dir]); // a sealed tree, and a controller that is not root
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    return names.length;
   }
 
   /** One verification or install per hash at a time; it is not tied to one job's signal, since other jobs may be waiting on it. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TerraformRunner } from '../runner/runner.js';
 import { PlanService } from './service.js';
@@ -306,7 +306,7 @@ describe('PlanService.planPullRequest with this repository', () => {
 });
 
 describe('PlanService.removeLeftovers', () => {
-  test('GIVEN the work directory of a controller killed mid-plan WHEN the next one removes leftovers THEN job directories, work tree records and terraform job directories are gone, and the cache stays', async () => {
+  test('GIVEN the work directory of a controller killed mid-plan WHEN the next one removes leftovers THEN job directories, work tree records, terraform job directories, install staging and credential files are gone, and the cache stays', async () => {
     const { remote, workDir, dir } = setup();
     const sha = remote.commit(fixtureProject({ environments: { dev: { 'release-dev': releaseStack('dev') } } }));
     // what a killed plan leaves: a work tree in its job directory, synth output, a terraform job directory
@@ -316,11 +316,20 @@ describe('PlanService.removeLeftovers', () => {
     const terraformJobs = join(dir, 'terraform', 'jobs');
     mkdirSync(join(terraformJobs, 'release-dev', 'killed-job'), { recursive: true });
     mkdirSync(join(dir, 'terraform', 'state'), { recursive: true });
+    // an install and a fetch it was in the middle of
+    mkdirSync(join(workDir, 'deps', '.staging-killed', 'node_modules'), { recursive: true });
+    mkdirSync(join(workDir, 'credentials'), { recursive: true });
+    writeFileSync(
+      join(workDir, 'credentials', 'killed.gitconfig'),
+      '[http]\n\textraHeader = Authorization: Basic eC1hY2Nlc3MtdG9rZW46Z2hzX3g=\n',
+    );
     expect(git(tree.repoDir, 'worktree', 'list')).toContain(tree.dir);
 
     const removed = new PlanService({ workDir }).removeLeftovers({ terraformJobs });
 
-    expect(removed).toEqual({ jobDirs: 1, workTrees: 1, terraformJobDirs: 1 });
+    expect(removed).toEqual({ jobDirs: 1, workTrees: 1, terraformJobDirs: 1, dependencyInstalls: 1, credentialFiles: 1 });
+    expect(readdirSync(join(workDir, 'deps'))).toEqual([]);
+    expect(existsSync(join(workDir, 'credentials'))).toBe(false);
     expect(jobDirs(workDir)).toEqual([]);
     expect(git(tree.repoDir, 'worktree', 'list')).not.toContain(tree.dir);
     expect(existsSync(terraformJobs)).toBe(false);
@@ -334,6 +343,8 @@ describe('PlanService.removeLeftovers', () => {
       jobDirs: 0,
       workTrees: 0,
       terraformJobDirs: 0,
+      dependencyInstalls: 0,
+      credentialFiles: 0,
     });
   });
 });

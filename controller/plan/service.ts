@@ -63,6 +63,10 @@ export interface Leftovers {
   readonly workTrees: number;
   /** The terraform runner's per-stack job directories (copies of the stacks, saved plan files). */
   readonly terraformJobDirs: number;
+  /** Staging and discarded directories of dependency installs. */
+  readonly dependencyInstalls: number;
+  /** Git credential files of fetches (each holds an installation token). */
+  readonly credentialFiles: number;
 }
 
 /** Names in a directory; none when it does not exist. */
@@ -136,7 +140,13 @@ export class PlanService implements Planner {
       for (const stack of entries(root)) terraformJobDirs += entries(join(root, stack)).length;
       rmSync(root, { recursive: true, force: true });
     }
-    return { jobDirs, workTrees, terraformJobDirs };
+    return {
+      jobDirs,
+      workTrees,
+      terraformJobDirs,
+      dependencyInstalls: this.deps.removeLeftovers(),
+      credentialFiles: this.workTrees.removeLeftovers(),
+    };
   }
 
   /** The plan's report alone (what `gitops` and the tests read). */

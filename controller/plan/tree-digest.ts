@@ -57,7 +57,10 @@ export function statDigest(entries: readonly TreeEntry[]): string {
 const WHOLE_FILE_BYTES = 1024 * 1024;
 
 async function hashFile(path: string, size: bigint): Promise<string> {
-  if (size <= WHOLE_FILE_BYTES) return createHash('sha256').update(await readFile(path)).digest('hex');
+  if (size <= WHOLE_FILE_BYTES)
+    return createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   return new Promise((resolve, reject) => {
     const hash: Hash = createHash('sha256');
     createReadStream(path, { highWaterMark: WHOLE_FILE_BYTES })

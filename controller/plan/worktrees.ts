@@ -4,7 +4,7 @@
 // exists while the fetch runs. It is never in a process's environment or command line (readable in
 // /proc), in .git/config, in a log, or anywhere a sandbox mounts.
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { assertNoProblems, repoUrlProblem, shaProblem } from './inputs.js';
@@ -87,6 +87,13 @@ export class WorkTrees {
       await git.raw(['worktree', 'add', '--detach', '--quiet', dir, req.sha]);
       return { dir, sha: req.sha, repoDir };
     });
+  }
+
+  /** Removes the credential files of fetches a stopped controller left (call at start, before any job); returns how many. */
+  removeLeftovers(): number {
+    const left = existsSync(this.credentialsDir) ? readdirSync(this.credentialsDir).length : 0;
+    rmSync(this.credentialsDir, { recursive: true, force: true });
+    return left;
   }
 
   /** Removes the work tree and its administrative files; safe to call twice. */
