@@ -302,7 +302,7 @@ describe('PlanService.planPullRequest with this repository', () => {
     expect(release?.summary?.resources[0]).toMatchObject({ address: 'terraform_data.record_release_F658472A', action: 'create' });
     expect(release?.summary?.resources[0].attributes).toContainEqual(expect.objectContaining({ path: 'input.commit_sha', after: headSha }));
     expect(report.stacks.every((s) => s.name.endsWith('-dev') || s.name.includes('-dev-'))).toBe(true);
-  });
+  }, 240_000); // the cache entry is filled and digested (774 MB), and each side builds its bundles afresh in the sandbox
 });
 
 describe('PlanService.removeLeftovers', () => {
