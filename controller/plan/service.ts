@@ -79,7 +79,7 @@ export class PlanService implements Planner {
   /** The synthesized stacks of both sides come back with every plan (the policy check reads them). */
   readonly synthesizes = true;
 
-  /** Whether pull request code runs here, and how (for the controller's start-up log). */
+  /** Whether pull request code runs here, and how, with a one-line reason (for the operator). */
   readonly sandbox: SandboxDecision;
 
   private readonly workDir: string;
