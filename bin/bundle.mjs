@@ -5,7 +5,10 @@
 // file), which Node would otherwise read and scan on every run. Editing a source rebuilds only the app
 // (~70 ms); the vendor bundle, and its code cache, change only with the packages or with the set of
 // them the app imports.
-// Each bundle is reused while none of its inputs changed (checked by size and mtime).
+// Each bundle is reused while none of its inputs changed (checked by size and mtime): a trust that
+// holds only where nobody else writes the cache, so GITOPS_CACHE_DIR puts both bundles (and their code
+// caches) in a directory of the caller's choosing; the controller gives each synth of pull request code
+// its own, inside the job's output, never the shared node_modules.
 import { createHash } from 'node:crypto';
 import {
   accessSync,
@@ -180,13 +183,14 @@ function pruneVendorBundles(dir, keep) {
  * `app`, in `<root>/.gitops/cache/`, whose package imports `vendor` answers (its exports are keyed by
  * specifier, each loaded on first access), and `root`, where the packages left outside resolve from.
  * The vendor bundle lives with the packages it was built from, in `node_modules/.cache/gitops/`, named
- * after the packages imported and how it is built: work trees sharing a node_modules (the controller's
- * plans) share it, as they already share the packages. Where node_modules is read-only it lives with
- * the app bundle; where that is too, both live in a temporary directory for this run.
+ * after the packages imported and how it is built: work trees sharing a node_modules share it, as they
+ * already share the packages. Where node_modules is read-only it lives with the app bundle; where that
+ * is too, both live in a temporary directory for this run. `cacheDir` (GITOPS_CACHE_DIR) holds both
+ * instead, and nothing is written to the checkout or to node_modules.
  */
-export async function bundle(entry, root = repositoryRoot) {
+export async function bundle(entry, root = repositoryRoot, cacheDir = process.env.GITOPS_CACHE_DIR || undefined) {
   const name = createHash('sha1').update(`${root}:${entry}`).digest('hex').slice(0, 12);
-  const dir = writableDir(join(root, '.gitops', 'cache'));
+  const dir = writableDir(cacheDir === undefined ? join(root, '.gitops', 'cache') : resolve(cacheDir));
   const app = join(dir, `${name}.cjs`);
   const appManifestFile = join(dir, `${name}.json`);
 
@@ -210,7 +214,7 @@ export async function bundle(entry, root = repositoryRoot) {
 
   const packages = appManifest.packages;
   const nodeModules = realpathSync(join(root, 'node_modules'));
-  const vendorDir = writableDir(join(nodeModules, '.cache', 'gitops'), dir);
+  const vendorDir = cacheDir === undefined ? writableDir(join(nodeModules, '.cache', 'gitops'), dir) : dir;
   const key = createHash('sha1')
     .update(readFileSync(fileURLToPath(import.meta.url)))
     .update(packages.join('\n'))

@@ -2,6 +2,8 @@
 // `gitops`. The infrastructure commands run from CommonJS bundles of controller/cli/fast.ts and of the
 // packages it imports (bin/bundle.mjs), with a V8 code cache per command (bin/code-cache.mjs); the
 // rest run the TypeScript sources through tsx. Neither type-checks: that is `npm test` / `npm run lint`.
+// GITOPS_CACHE_DIR puts the bundles and code caches in that directory instead of the checkout and
+// node_modules (the controller gives each synth of a pull request its own).
 
 // `gitops stacks | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e) => {

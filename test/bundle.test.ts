@@ -33,7 +33,7 @@ function write(root: string, file: string, text: string): void {
 }
 
 /** Bundles `src/main.ts` of `root`, loads it as gitops does, and returns the paths and `main()`'s result. */
-function bundleAndRun(root: string): { bundles: Bundles; result: Record<string, unknown> } {
+function bundleAndRun(root: string, env: Record<string, string> = {}): { bundles: Bundles; result: Record<string, unknown> } {
   const script = `
     const { bundle } = await import(${JSON.stringify(join(bin, 'bundle.mjs'))});
     const { requireBundles } = await import(${JSON.stringify(join(bin, 'code-cache.mjs'))});
@@ -42,7 +42,10 @@ function bundleAndRun(root: string): { bundles: Bundles; result: Record<string, 
     const result = loaded.exports.main();
     loaded.save();
     console.log(JSON.stringify({ bundles, result }));`;
-  const out = execFileSync('node', ['--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' });
+  const out = execFileSync('node', ['--input-type=module', '-e', script], {
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as { bundles: Bundles; result: Record<string, unknown> };
 }
 
@@ -182,6 +185,16 @@ export function main() {
     expect(dirname(bundles.app).startsWith(tmpdir())).toBe(true);
     expect(existsSync(bundles.app)).toBe(false);
     expect(existsSync(bundles.vendor)).toBe(false);
+  });
+
+  test('GIVEN GITOPS_CACHE_DIR WHEN bundled and run THEN both bundles and their code caches live there, and nothing is written to the checkout or node_modules', () => {
+    const cacheDir = join(root, 'job-output', 'cache');
+    const { bundles, result } = bundleAndRun(root, { GITOPS_CACHE_DIR: cacheDir });
+    expect(result.value).toBe(42);
+    expect([dirname(bundles.app), dirname(bundles.vendor)]).toEqual([cacheDir, cacheDir]);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.v8cache'))).toHaveLength(2);
+    expect(existsSync(join(root, 'node_modules', '.cache'))).toBe(false);
+    expect(existsSync(join(root, '.gitops'))).toBe(false);
   });
 
   test('GIVEN a package upgraded in node_modules WHEN bundled THEN the vendor bundle is rebuilt', () => {

@@ -1,9 +1,29 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DependencyCache, DependencyInstallError, lockfileHash, NPM_CI } from './deps.js';
-import { sandboxEnv } from './sandbox.js';
-import { fakeInstallerScript, fixtureProject } from '../../test/fixtures/test-repo.js';
+import { probeSandbox } from '../process/sandbox.js';
+import { DependencyCache, DependencyInstallError, lockfileHash, NPM_CI, type Installer } from './deps.js';
+import { sandboxEnv, UNSANDBOXED } from './sandbox.js';
+import { startFakeRegistry, type FakeRegistry } from '../../test/fixtures/npm-registry.js';
+import { fakeInstallerScript, fixtureProject, startInstallWitness, type InstallWitness } from '../../test/fixtures/test-repo.js';
+
+const probe = probeSandbox();
+if (!probe.ok) console.warn(`sandboxed dependency install tests skipped: ${probe.reason}`);
+const sandboxed = probe.ok ? describe : describe.skip;
 
 let root: string;
 beforeEach(() => {
@@ -30,14 +50,15 @@ function cache(opts: { fail?: boolean; delayMs?: number } = {}) {
     workDir: join(root, 'work'),
     installer: fakeInstallerScript(root, countFile, opts),
     env,
+    isolation: UNSANDBOXED,
     timeoutMs: 20_000,
   });
   return { deps, countFile };
 }
 
 describe('DependencyCache', () => {
-  test('GIVEN the default installer WHEN inspected THEN it is npm ci with scripts enabled and no audit or fund calls', () => {
-    expect(NPM_CI).toEqual({ command: 'npm', args: ['ci', '--ignore-scripts=false', '--no-audit', '--no-fund'] });
+  test('GIVEN the default installer WHEN inspected THEN it is npm ci of the production dependencies, with no lifecycle script, audit or fund call', () => {
+    expect(NPM_CI).toEqual({ command: 'npm', args: ['ci', '--ignore-scripts', '--omit=dev', '--no-audit', '--no-fund'] });
   });
 
   test('GIVEN a work tree WHEN linked THEN node_modules is a symlink to <workDir>/deps/<sha256 of the lockfile>/node_modules', async () => {
@@ -111,6 +132,20 @@ describe('DependencyCache', () => {
     );
   });
 
+  test.each(['package-lock.json', 'package.json'])(
+    'GIVEN a work tree whose %s is a link to a host file WHEN linked THEN it is refused, and the controller never reads the host file',
+    async (name) => {
+      const { deps, countFile } = cache();
+      const tree = workTree('a');
+      rmSync(join(tree, name));
+      symlinkSync('/etc/passwd', join(tree, name));
+      await expect(deps.link(tree)).rejects.toThrow(
+        `dependency install failed: ${join(tree, name)} is not a regular file (a link or a directory): plans need a committed ${name}`,
+      );
+      expect(installs(countFile)).toBe(0);
+    },
+  );
+
   test('GIVEN a work tree that already has node_modules WHEN linked THEN it is refused', async () => {
     const { deps } = cache();
     const tree = workTree('a');
@@ -127,5 +162,124 @@ describe('DependencyCache', () => {
     await expect(waiting).rejects.toThrow('superseded');
     await expect(other).resolves.toMatchObject({ installed: true });
     expect(installs(countFile)).toBe(1);
+  });
+});
+
+sandboxed('DependencyCache in the sandbox', () => {
+  let witness: InstallWitness;
+  beforeAll(async () => {
+    witness = await startInstallWitness();
+  });
+  afterAll(() => witness.close());
+
+  /** A cache whose installer runs in the real sandbox (the test's root made passable for the sandbox's uid). */
+  function sandboxedCache(installer?: Installer) {
+    chmodSync(root, 0o755);
+    const countFile = join(root, 'installs.log');
+    const deps = new DependencyCache({
+      workDir: join(root, 'work'),
+      installer: installer ?? fakeInstallerScript(root, countFile, { witness }),
+      env: sandboxEnv({ home: join(root, 'home') }),
+      isolation: { sandboxed: true, host: probe.ok ? probe.host : (undefined as never) },
+      timeoutMs: 120_000,
+    });
+    return { deps, countFile };
+  }
+
+  test('GIVEN a work tree WHEN linked THEN the installer ran in the sandbox, and the entry belongs to the controller, is read-only and has its record beside it', async () => {
+    const { deps, countFile } = sandboxedCache();
+    const linked = await deps.link(workTree('a'));
+    const seen = JSON.parse(readFileSync(join(linked.nodeModules, '.install-env.json'), 'utf8')) as Record<string, string>;
+    expect(seen).toMatchObject({ HOME: '/home/sandbox', TMPDIR: '/tmp' });
+    expect(seen.npm_config_cache).toMatch(new RegExp(`^${join(root, 'work', 'deps', '.staging-')}`));
+    expect(installs(countFile)).toBe(1);
+    const file = statSync(join(linked.nodeModules, 'fixture-dep', 'index.js'));
+    expect([file.uid, file.mode & 0o777]).toEqual([process.getuid!(), 0o444]);
+    expect(statSync(join(linked.nodeModules, 'fixture-dep')).mode & 0o777).toBe(0o555);
+    expect(readdirSync(join(root, 'work', 'deps', linked.hash)).sort()).toEqual(['entry.json', 'node_modules']);
+    expect(readdirSync(join(root, 'work', 'deps')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  test('GIVEN an entry changed after its install, size and mtime kept WHEN linked again THEN it is discarded and installed afresh', async () => {
+    const { deps, countFile } = sandboxedCache();
+    const linked = await deps.link(workTree('a'));
+    const file = join(linked.nodeModules, 'fixture-dep', 'index.js');
+    const before = statSync(file);
+    const original = readFileSync(file, 'utf8');
+    execFileSync('cp', ['-p', file, join(root, 'timestamps')]);
+    chmodSync(file, 0o644);
+    writeFileSync(file, `export default "x";${' '.repeat(original.length - 19)}`);
+    chmodSync(file, 0o444);
+    execFileSync('touch', ['-r', join(root, 'timestamps'), file]); // to the nanosecond
+    expect(statSync(file)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
+
+    const again = await deps.link(workTree('b'));
+
+    expect(again).toMatchObject({
+      installed: true,
+      discarded: 'its content is not what the install recorded (files were changed, added or removed since)',
+    });
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(installs(countFile)).toBe(2);
+  });
+
+  test('GIVEN an entry with no record of an install (left by an older controller, or planted) WHEN linked THEN it is discarded and installed afresh', async () => {
+    const { deps } = sandboxedCache();
+    const tree = workTree('a');
+    const planted = join(root, 'work', 'deps', lockfileHash(readFileSync(join(tree, 'package-lock.json'))), 'node_modules', 'fixture-dep');
+    mkdirSync(planted, { recursive: true });
+    writeFileSync(join(planted, 'index.js'), 'export default "planted";');
+    const linked = await deps.link(tree);
+    expect(linked).toMatchObject({ installed: true, discarded: 'it has no record of an install by the controller' });
+    expect(readFileSync(join(planted, 'index.js'), 'utf8')).toBe('export default "1.0.0";');
+  });
+
+  test('GIVEN an entry whose files were touched but not changed WHEN linked again THEN its content digest still matches and nothing is installed', async () => {
+    const { deps, countFile } = sandboxedCache();
+    const linked = await deps.link(workTree('a'));
+    const file = join(linked.nodeModules, 'fixture-dep', 'index.js');
+    chmodSync(file, 0o644);
+    chmodSync(file, 0o444);
+    await expect(deps.link(workTree('b'))).resolves.toMatchObject({ installed: false });
+    expect(installs(countFile)).toBe(1);
+  });
+
+  describe('with npm and a registry', () => {
+    let registry: FakeRegistry;
+    beforeEach(async () => {
+      registry = await startFakeRegistry();
+    });
+    afterEach(() => registry.close());
+
+    /** A work tree of the registry's project, with `npmrc` as its .npmrc. */
+    function npmTree(npmrc?: string): string {
+      const dir = join(root, 'trees', 'npm');
+      mkdirSync(dir, { recursive: true });
+      for (const [file, text] of Object.entries(registry.project)) writeFileSync(join(dir, file), text);
+      if (npmrc !== undefined) writeFileSync(join(dir, '.npmrc'), npmrc);
+      return dir;
+    }
+
+    test("GIVEN the repository's .npmrc with a registry, a token and _auth WHEN npm ci runs in the sandbox THEN it installs from that registry, and no credential reaches it", async () => {
+      const host = registry.url.replace(/^http:/, '');
+      const tree = npmTree(`registry=${registry.url}\n${host}:_authToken=npm_RepoSecretToken\n_auth=dXNlcjpwYXNz\nalways-auth=true\n`);
+      const linked = await sandboxedCache(NPM_CI).deps.link(tree);
+      expect(readFileSync(join(linked.nodeModules, 'fixture-dep', 'index.js'), 'utf8')).toBe('export default "1.0.0 from the registry";\n');
+      expect(registry.requests).toContainEqual({ method: 'GET', url: '/fixture-dep/-/fixture-dep-1.0.0.tgz' });
+      expect(registry.requests.filter((r) => r.authorization !== undefined)).toEqual([]);
+    }, 120_000);
+
+    test("GIVEN the machine's npm configuration naming the registry WHEN npm ci runs in the sandbox THEN it installs from that registry", async () => {
+      const saved = process.env.npm_config_registry;
+      process.env.npm_config_registry = registry.url;
+      try {
+        const linked = await sandboxedCache(NPM_CI).deps.link(npmTree());
+        expect(readFileSync(join(linked.nodeModules, 'fixture-dep', 'index.js'), 'utf8')).toContain('from the registry');
+      } finally {
+        if (saved === undefined) delete process.env.npm_config_registry;
+        else process.env.npm_config_registry = saved;
+      }
+      expect(registry.requests.map((r) => r.url)).toContain('/fixture-dep/-/fixture-dep-1.0.0.tgz');
+    }, 120_000);
   });
 });

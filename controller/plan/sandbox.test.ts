@@ -1,8 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForArgument, waitGone } from '../../test/processes.js';
-import { isDeniedVariable, lastLine, runSandboxed, sandboxEnv } from './sandbox.js';
+import { sandboxDecision } from '../process/sandbox.js';
+import {
+  isDeniedVariable,
+  isolationOf,
+  lastLine,
+  runPullRequestCode,
+  runSandboxed,
+  sandboxEnv,
+  sandboxReachProblem,
+  UNSANDBOXED,
+} from './sandbox.js';
 
 const SECRETS = {
   GITHUB_TOKEN: 'ghs_token',
@@ -132,6 +142,62 @@ describe('runSandboxed', () => {
   test('GIVEN a command that does not exist WHEN run THEN it rejects naming the command', async () => {
     await expect(runSandboxed('no-such-binary-c2', [], { cwd: dir, env: sandboxEnv({ home: dir }), timeoutMs: 1000 })).rejects.toThrow(
       /^cannot run no-such-binary-c2: /,
+    );
+  });
+});
+
+describe('isolationOf', () => {
+  const host = { bwrap: '/usr/bin/bwrap', setpriv: '/usr/bin/setpriv', prlimit: '/usr/bin/prlimit', root: true };
+  const none = { ok: false as const, reason: 'bubblewrap is not installed' };
+
+  test.each([
+    ['a sandbox', 'in the sandbox', { ok: true as const, host }, {}, { sandboxed: true, host }],
+    ['no sandbox, GITOPS_UNSAFE_SANDBOX=1', 'unsandboxed', none, { GITOPS_UNSAFE_SANDBOX: '1' }, UNSANDBOXED],
+    ['no sandbox and no consent', 'not at all', none, {}, undefined],
+  ])('GIVEN %s WHEN decided THEN pull request code runs %s', (_, __, probe, env, expected) => {
+    expect(isolationOf(sandboxDecision(probe, env), probe)).toEqual(expected);
+  });
+});
+
+describe('sandboxReachProblem', () => {
+  const root = { bwrap: '', setpriv: '', prlimit: '', root: true };
+
+  test('GIVEN an input below a directory others may not enter WHEN checked for a root controller THEN it names that directory and its mode', () => {
+    mkdirSync(join(dir, 'private', 'jobs'), { recursive: true });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'private'), 0o750);
+    expect(sandboxReachProblem(join(dir, 'private', 'jobs'), root)).toBe(
+      `the sandbox (uid 65534) cannot reach ${join(dir, 'private', 'jobs')}: ${join(dir, 'private')} is mode 750 (it needs o+x, search permission for others)`,
+    );
+    chmodSync(join(dir, 'private'), 0o711);
+    expect(sandboxReachProblem(join(dir, 'private', 'jobs'), root)).toBeUndefined();
+  });
+
+  test('GIVEN a controller that is not root WHEN checked THEN nothing is in the way (the sandbox runs as its uid)', () => {
+    expect(sandboxReachProblem(join(dir, 'anything'), { ...root, root: false })).toBeUndefined();
+  });
+
+  test('GIVEN an input whose directory does not exist WHEN checked THEN it says so', () => {
+    expect(sandboxReachProblem(join(dir, 'missing', 'tree'), root)).toBe(
+      `the sandbox cannot mount ${join(dir, 'missing', 'tree')}: ${join(dir, 'missing')} does not exist`,
+    );
+  });
+});
+
+describe('runPullRequestCode', () => {
+  test('GIVEN a command on no PATH WHEN run in the sandbox THEN it rejects naming the command and the PATH', async () => {
+    const host = { bwrap: '/usr/bin/bwrap', setpriv: '/usr/bin/setpriv', prlimit: '/usr/bin/prlimit', root: false };
+    const cmd = {
+      command: 'no-such-installer',
+      args: [],
+      cwd: dir,
+      inputs: [],
+      output: dir,
+      env: { PATH: '/nonexistent' },
+      timeoutMs: 1000,
+    };
+    await expect(runPullRequestCode({ sandboxed: true, host }, cmd)).rejects.toThrow(
+      'cannot run no-such-installer: not found on PATH /nonexistent',
     );
   });
 });

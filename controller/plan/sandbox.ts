@@ -1,7 +1,13 @@
-// Runs the pull request's code (dependency install, synth) in a child process whose environment is
-// built from an allow-list: none of the controller's credentials can be read from it.
-// This scrubs the environment only; file system and network isolation need a separate user or container.
+// Runs the pull request's code (dependency install, synth): in the bubblewrap sandbox (its own PID, user,
+// mount and network namespaces, another uid, read-only inputs, one writable output, limits), or, only
+// where none can be made and the operator set GITOPS_UNSAFE_SANDBOX=1, as a plain subprocess. Either way
+// its environment is built from an allow-list: none of the controller's credentials is in it.
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SANDBOX_UID, type SandboxHost, type SandboxSpec } from '../process/bubblewrap.js';
+import { findExecutable } from '../process/executable.js';
 import { runCommand, type CommandResult, type RunCommandOptions } from '../process/run.js';
+import { inputsForProgram, prepareOutputDir, runInSandbox, type SandboxDecision, type SandboxProbe } from '../process/sandbox.js';
 
 /** Variables copied from the controller's environment when set. */
 export const INHERITED_VARIABLES: readonly string[] = ['PATH', 'LANG', 'LC_ALL', 'TZ'];
@@ -64,8 +70,67 @@ export function sandboxEnv(opts: SandboxEnvOptions): Record<string, string> {
 export type SandboxRunOptions = RunCommandOptions;
 export type SandboxResult = CommandResult;
 
-/** Runs the command with the one process runner (see runCommand). Never rejects for a failing command. */
+/** Runs the command with the one process runner (see runCommand), unsandboxed. Never rejects for a failing command. */
 export const runSandboxed: (command: string, args: readonly string[], opts: SandboxRunOptions) => Promise<SandboxResult> = runCommand;
+
+/** How pull request code runs: in the sandbox, or (the operator's explicit choice) as a scrubbed subprocess. */
+export type Isolation = { readonly sandboxed: true; readonly host: SandboxHost } | { readonly sandboxed: false };
+
+/** A scrubbed subprocess running as the controller's own user: only with GITOPS_UNSAFE_SANDBOX=1, and in tests of that path. */
+export const UNSANDBOXED: Isolation = { sandboxed: false };
+
+/** The isolation a sandbox decision allows; undefined when pull request code may not run at all. */
+export function isolationOf(decision: SandboxDecision, probe: SandboxProbe): Isolation | undefined {
+  if (!decision.run) return undefined;
+  return decision.sandboxed && probe.ok ? { sandboxed: true, host: probe.host } : UNSANDBOXED;
+}
+
+/**
+ * What to run and what it may touch, as the sandbox takes it (only the inputs and the output are mounted, the
+ * inputs read-only; network for the dependency install only), except that `command` may be a name looked up on
+ * `env.PATH`. `env` is built with sandboxEnv; the sandbox sets its own HOME and TMPDIR.
+ */
+export interface PullRequestCommand extends Omit<SandboxSpec, 'limits'> {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Creates the output directory of pull request code, owned by the sandbox's uid when it runs as another one. */
+export function prepareOutput(isolation: Isolation, dir: string): string {
+  if (isolation.sandboxed) return prepareOutputDir(dir, isolation.host);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Why the sandbox cannot mount `path` (undefined when it can): bubblewrap runs as the sandbox's uid when the
+ * controller is root, and then needs search permission (o+x) on every directory above what it mounts.
+ */
+export function sandboxReachProblem(path: string, host: SandboxHost): string | undefined {
+  if (!host.root) return undefined;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat === undefined) return `the sandbox cannot mount ${path}: ${dir} does not exist`;
+    const mode = stat.mode & 0o777;
+    if ((mode & 0o001) === 0) {
+      return `the sandbox (uid ${SANDBOX_UID}) cannot reach ${path}: ${dir} is mode ${mode.toString(8)} (it needs o+x, search permission for others)`;
+    }
+    if (dir === '/') return undefined;
+  }
+}
+
+/** Runs pull request code as `isolation` says. Rejects only when it cannot start; a failing command resolves. */
+export async function runPullRequestCode(isolation: Isolation, cmd: PullRequestCommand): Promise<SandboxResult> {
+  const opts = { timeoutMs: cmd.timeoutMs, signal: cmd.signal };
+  if (!isolation.sandboxed) return runSandboxed(cmd.command, cmd.args, { ...opts, cwd: cmd.cwd, env: cmd.env });
+  const file = findExecutable(cmd.command, cmd.env.PATH, cmd.cwd);
+  if (file === undefined) throw new Error(`cannot run ${cmd.command}: not found on PATH ${cmd.env.PATH ?? '(unset)'}`);
+  const inputs = [...new Set([...cmd.inputs, ...inputsForProgram(file)])];
+  const unreachable = [...inputs, cmd.output].map((p) => sandboxReachProblem(p, isolation.host)).find(Boolean);
+  if (unreachable) throw new Error(unreachable);
+  const spec = { command: file, args: cmd.args, cwd: cmd.cwd, inputs, output: cmd.output, env: cmd.env, network: cmd.network };
+  return runInSandbox(spec, isolation.host, opts);
+}
 
 /** The last meaningful line of a log, for a one-line reason. */
 export function lastLine(log: string): string | undefined {

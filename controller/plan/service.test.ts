@@ -1,31 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TerraformRunner } from '../runner/runner.js';
-import { lockfileHash } from './deps.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
 import { WorkTrees } from './worktrees.js';
-import { createTestRemote, fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
+import { adoptProjectDependencies } from '../../test/fixtures/project-dependencies.js';
+import { planCases } from '../../test/fixtures/plan-cases.js';
+import { fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-let root: string;
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'c2-service-'));
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-let n = 0;
+const cases = planCases('c2-service-');
 /** A fresh work directory, remote and installer for one test. */
-function setup() {
-  const dir = join(root, `t${++n}`);
-  mkdirSync(dir, { recursive: true });
-  const remote = createTestRemote(join(dir, 'origin'));
-  const countFile = join(dir, 'installs.log');
-  return { dir, remote, countFile, workDir: join(dir, 'work'), installer: fakeInstallerScript(dir, countFile) };
-}
+const setup = () => cases.next();
 
 const releaseStack = (env: string) => ({
   terraform: { backend: { local: { path: `terraform.release-${env}.tfstate` } } },
@@ -90,7 +78,9 @@ describe('PlanService.planPullRequest with the stand-in project', () => {
     expect(added.summary?.counts).toMatchObject({ add: 1, change: 0, destroy: 0 });
     expect(old.unavailableReason).toMatch(/^the stack is removed at head/);
     expect(release.summary?.resources[0].attributes).toContainEqual(expect.objectContaining({ path: 'input.commit_sha', after: headSha }));
-    expect(existsSync(release.planFile!)).toBe(true);
+    // The saved plans (sensitive values in clear) went with the job.
+    expect(release.planFile).toBeUndefined();
+    expect(execFileSync('find', [dir, '-name', '*.tfplan'], { encoding: 'utf8' })).toBe('');
     expect(readFileSync(countFile, 'utf8').trim().split('\n')).toHaveLength(1);
     expect(jobDirs(workDir)).toEqual([]);
     const cacheRepo = join(workDir, 'repos', readdirSync(join(workDir, 'repos'))[0]);
@@ -290,10 +280,8 @@ describe('PlanService.planPullRequest with this repository', () => {
     );
 
     // The dependency cache for this lockfile is this repository's own node_modules: no npm ci runs.
-    const hash = lockfileHash(readFileSync(join(src, 'package-lock.json')));
-    mkdirSync(join(workDir, 'deps', hash), { recursive: true });
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(workDir, 'deps', hash, 'node_modules'), 'dir');
-    const installer = fakeInstallerScript(dir, countFile, { fail: true });
+    const installer = fakeInstallerScript(dir, countFile, { fail: true, witness: cases.witness() });
+    await adoptProjectDependencies(workDir, REPO_ROOT, installer);
     const runner = new TerraformRunner({ workRoot: join(dir, 'runner') });
 
     const report = await new PlanService({ workDir, installer, runner }).planPullRequest({
@@ -314,11 +302,11 @@ describe('PlanService.planPullRequest with this repository', () => {
     expect(release?.summary?.resources[0]).toMatchObject({ address: 'terraform_data.record_release_F658472A', action: 'create' });
     expect(release?.summary?.resources[0].attributes).toContainEqual(expect.objectContaining({ path: 'input.commit_sha', after: headSha }));
     expect(report.stacks.every((s) => s.name.endsWith('-dev') || s.name.includes('-dev-'))).toBe(true);
-  });
+  }, 240_000); // the cache entry is filled and digested (774 MB), and each side builds its bundles afresh in the sandbox
 });
 
 describe('PlanService.removeLeftovers', () => {
-  test('GIVEN the work directory of a controller killed mid-plan WHEN the next one removes leftovers THEN job directories, work tree records and terraform job directories are gone, and the cache stays', async () => {
+  test('GIVEN the work directory of a controller killed mid-plan WHEN the next one removes leftovers THEN job directories, work tree records, terraform job directories, install staging and credential files are gone, and the cache stays', async () => {
     const { remote, workDir, dir } = setup();
     const sha = remote.commit(fixtureProject({ environments: { dev: { 'release-dev': releaseStack('dev') } } }));
     // what a killed plan leaves: a work tree in its job directory, synth output, a terraform job directory
@@ -328,11 +316,20 @@ describe('PlanService.removeLeftovers', () => {
     const terraformJobs = join(dir, 'terraform', 'jobs');
     mkdirSync(join(terraformJobs, 'release-dev', 'killed-job'), { recursive: true });
     mkdirSync(join(dir, 'terraform', 'state'), { recursive: true });
+    // an install and a fetch it was in the middle of
+    mkdirSync(join(workDir, 'deps', '.staging-killed', 'node_modules'), { recursive: true });
+    mkdirSync(join(workDir, 'credentials'), { recursive: true });
+    writeFileSync(
+      join(workDir, 'credentials', 'killed.gitconfig'),
+      '[http]\n\textraHeader = Authorization: Basic eC1hY2Nlc3MtdG9rZW46Z2hzX3g=\n',
+    );
     expect(git(tree.repoDir, 'worktree', 'list')).toContain(tree.dir);
 
     const removed = new PlanService({ workDir }).removeLeftovers({ terraformJobs });
 
-    expect(removed).toEqual({ jobDirs: 1, workTrees: 1, terraformJobDirs: 1 });
+    expect(removed).toEqual({ jobDirs: 1, workTrees: 1, terraformJobDirs: 1, dependencyInstalls: 1, credentialFiles: 1 });
+    expect(readdirSync(join(workDir, 'deps'))).toEqual([]);
+    expect(existsSync(join(workDir, 'credentials'))).toBe(false);
     expect(jobDirs(workDir)).toEqual([]);
     expect(git(tree.repoDir, 'worktree', 'list')).not.toContain(tree.dir);
     expect(existsSync(terraformJobs)).toBe(false);
@@ -346,6 +343,8 @@ describe('PlanService.removeLeftovers', () => {
       jobDirs: 0,
       workTrees: 0,
       terraformJobDirs: 0,
+      dependencyInstalls: 0,
+      credentialFiles: 0,
     });
   });
 });

@@ -2,21 +2,31 @@
 // the sandbox, diff the stacks, and run terraform plan on each affected stack of the head.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { probeSandbox, sandboxDecision, type SandboxDecision, type SandboxProbe } from '../process/sandbox.js';
 import { TerraformAbortedError, TerraformError } from '../runner/errors.js';
 import { DependencyCache, type Installer } from './deps.js';
 import { affectedStacks, diffStacks } from './diff.js';
 import { assertNoProblems, environmentProblem, jobIdProblem, repoDirProblem, repoUrlProblem, shaProblem } from './inputs.js';
-import { sandboxEnv } from './sandbox.js';
-import { synthWorkTree } from './synth.js';
+import { isolationOf, sandboxEnv, UNSANDBOXED, type Isolation } from './sandbox.js';
+import { removeTree } from './tree-digest.js';
+import { synthWorkTree, type SynthOutputLimits } from './synth.js';
 import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from '../core/ports/plan-report.js';
 import type { Planner, PlanRequest } from '../core/ports/planner.js';
-import type { StackRunner } from '../core/ports/terraform.js';
+import type { PlanResult, StackRunner } from '../core/ports/terraform.js';
 import { WorkTrees, type WorkTree } from './worktrees.js';
 
-/** What the service needs of the terraform runner. */
-export type StackPlanner = Pick<StackRunner, 'plan'>;
+/** What the service needs of the terraform runner: plans, and removing a plan's files (the plan file holds sensitive values). */
+export type StackPlanner = Pick<StackRunner, 'plan'> & { discard?(plan: PlanResult): Promise<void> };
+
+/** The plan fails without running the pull request's code: no sandbox can be made, and the operator did not accept that. */
+export class SandboxRefusedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'SandboxRefusedError';
+  }
+}
 
 export interface PlanServiceOptions {
   /** GITOPS_WORK_DIR: cached clones, dependency cache, job directories and the sandbox's HOME/TMPDIR. */
@@ -37,6 +47,12 @@ export interface PlanServiceOptions {
   readonly keepJobDirs?: boolean;
   /** @default () => new Date() */
   readonly clock?: () => Date;
+  /** Whether bubblewrap can make a sandbox here. @default probeSandbox(), once */
+  readonly sandboxProbe?: SandboxProbe;
+  /** `1` runs pull request code without a sandbox where none can be made. @default process.env.GITOPS_UNSAFE_SANDBOX */
+  readonly unsafeSandbox?: string;
+  /** @default SYNTH_OUTPUT_LIMITS (32 MiB per stack, 128 MiB in all) */
+  readonly synthOutputLimits?: SynthOutputLimits;
 }
 
 /** What removeLeftovers found and removed. */
@@ -47,6 +63,10 @@ export interface Leftovers {
   readonly workTrees: number;
   /** The terraform runner's per-stack job directories (copies of the stacks, saved plan files). */
   readonly terraformJobDirs: number;
+  /** Staging and discarded directories of dependency installs. */
+  readonly dependencyInstalls: number;
+  /** Git credential files of fetches (each holds an installation token). */
+  readonly credentialFiles: number;
 }
 
 /** Names in a directory; none when it does not exist. */
@@ -59,18 +79,31 @@ export class PlanService implements Planner {
   /** The synthesized stacks of both sides come back with every plan (the policy check reads them). */
   readonly synthesizes = true;
 
+  /** Whether pull request code runs here, and how, with a one-line reason (for the operator). */
+  readonly sandbox: SandboxDecision;
+
   private readonly workDir: string;
   private readonly workTrees: WorkTrees;
   private readonly deps: DependencyCache;
   private readonly env: Record<string, string>;
+  private readonly isolation: Isolation | undefined;
 
   constructor(private readonly opts: PlanServiceOptions) {
     this.workDir = resolve(opts.workDir);
+    const probe = opts.sandboxProbe ?? probeSandbox();
+    this.sandbox = sandboxDecision(probe, { GITOPS_UNSAFE_SANDBOX: opts.unsafeSandbox ?? process.env.GITOPS_UNSAFE_SANDBOX });
+    this.isolation = isolationOf(this.sandbox, probe);
     const home = join(this.workDir, 'sandbox', 'home');
     const tmpDir = join(this.workDir, 'sandbox', 'tmp');
     this.env = sandboxEnv({ home, tmpDir, extra: opts.sandboxExtraEnv });
     this.workTrees = new WorkTrees({ workDir: this.workDir, timeoutMs: opts.gitTimeoutMs });
-    this.deps = new DependencyCache({ workDir: this.workDir, installer: opts.installer, env: this.env, timeoutMs: opts.installTimeoutMs });
+    this.deps = new DependencyCache({
+      workDir: this.workDir,
+      installer: opts.installer,
+      env: this.env,
+      isolation: this.isolation ?? UNSANDBOXED, // unused when refused: no plan gets as far as an install
+      timeoutMs: opts.installTimeoutMs,
+    });
   }
 
   /**
@@ -107,7 +140,13 @@ export class PlanService implements Planner {
       for (const stack of entries(root)) terraformJobDirs += entries(join(root, stack)).length;
       rmSync(root, { recursive: true, force: true });
     }
-    return { jobDirs, workTrees, terraformJobDirs };
+    return {
+      jobDirs,
+      workTrees,
+      terraformJobDirs,
+      dependencyInstalls: this.deps.removeLeftovers(),
+      credentialFiles: this.workTrees.removeLeftovers(),
+    };
   }
 
   /** The plan's report alone (what `gitops` and the tests read). */
@@ -128,13 +167,18 @@ export class PlanService implements Planner {
       req.jobId === undefined ? undefined : jobIdProblem('jobId', req.jobId),
     ]);
     req.signal?.throwIfAborted();
+    const isolation = this.isolation;
+    if (isolation === undefined) throw new SandboxRefusedError(this.sandbox.reason);
     const jobId = req.jobId ?? randomUUID();
     const jobDir = join(this.workDir, 'jobs', jobId);
     if (existsSync(jobDir)) throw new Error(`planPullRequest: job ${jobId} already has a directory (${jobDir}); job ids must be unique`);
     mkdirSync(jobDir, { recursive: true });
+    chmodSync(join(this.workDir, 'jobs'), 0o711); // the sandbox's uid passes through to its own job's directories only
     mkdirSync(this.env.HOME, { recursive: true });
     mkdirSync(this.env.TMPDIR, { recursive: true });
     const trees: WorkTree[] = [];
+    const plans: PlanResult[] = [];
+    const warnings: string[] = isolation.sandboxed ? [] : [this.sandbox.reason];
     try {
       const side = async (name: 'head' | 'base', sha: string): Promise<SynthStacks> => {
         const tree = await this.workTrees.checkout({
@@ -145,9 +189,15 @@ export class PlanService implements Planner {
           signal: req.signal,
         });
         trees.push(tree);
-        await this.deps.link(tree.dir, req.signal);
+        const deps = await this.deps.link(tree.dir, req.signal);
+        const discarded =
+          deps.discarded && `the cached dependencies of this lockfile were discarded and installed again: ${deps.discarded}`;
+        if (discarded && !warnings.includes(discarded)) warnings.push(discarded); // head and base share one install
         return synthWorkTree({
           dir: tree.dir,
+          isolation,
+          inputs: [deps.nodeModules],
+          limits: this.opts.synthOutputLimits,
           environment: req.environment,
           commitSha: sha,
           outDir: join(jobDir, `out-${name}`),
@@ -160,7 +210,6 @@ export class PlanService implements Planner {
       const [head, base] = await Promise.allSettled([side('head', req.headSha), side('base', req.baseSha)]);
       req.signal?.throwIfAborted();
       if (head.status === 'rejected') throw head.reason;
-      const warnings: string[] = [];
       let baseStacks: SynthStacks = {};
       if (base.status === 'fulfilled') baseStacks = base.value;
       else {
@@ -171,7 +220,7 @@ export class PlanService implements Planner {
       }
       const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
       const outHead = join(jobDir, 'out-head', 'stacks');
-      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, req.signal)));
+      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, req.signal)));
       const report: PlanReport = {
         environment: req.environment,
         headSha: req.headSha,
@@ -184,11 +233,19 @@ export class PlanService implements Planner {
       return { report, synthesized: { head: head.value, base: base.status === 'fulfilled' ? base.value : undefined } };
     } finally {
       await Promise.allSettled(trees.map((t) => this.workTrees.remove(t)));
-      if (!this.opts.keepJobDirs) rmSync(jobDir, { recursive: true, force: true });
+      // Saved plans hold sensitive values in clear: they go with the job (nothing applies them yet).
+      await Promise.allSettled(plans.map((p) => this.opts.runner?.discard?.(p)));
+      if (!this.opts.keepJobDirs) await removeTree(jobDir);
     }
   }
 
-  private async planStack(diff: StackDiff, outHead: string, jobId: string, signal?: AbortSignal): Promise<StackReport> {
+  private async planStack(
+    diff: StackDiff,
+    outHead: string,
+    jobId: string,
+    plans: PlanResult[],
+    signal?: AbortSignal,
+  ): Promise<StackReport> {
     const synthOnly = (unavailableReason: string): StackReport => ({
       name: diff.stack,
       status: diff.status,
@@ -200,7 +257,8 @@ export class PlanService implements Planner {
     if (!this.opts.runner) return synthOnly(NO_RUNNER_REASON);
     try {
       const result = await this.opts.runner.plan({ name: diff.stack, dir: join(outHead, diff.stack) }, { jobId, signal });
-      return { name: diff.stack, status: diff.status, source: 'terraform', summary: result.summary, planFile: result.planFile };
+      plans.push(result);
+      return { name: diff.stack, status: diff.status, source: 'terraform', summary: result.summary };
     } catch (e) {
       if (e instanceof TerraformAbortedError || !(e instanceof TerraformError)) throw e;
       return synthOnly(e.reason);

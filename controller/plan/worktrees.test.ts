@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestRemote, git, type TestRemote } from '../../test/fixtures/test-repo.js';
+import { startSandbox } from '../../test/sandbox/sandbox.js';
 import { cacheDirName, displayUrl, WorkTrees } from './worktrees.js';
 
 let root: string;
@@ -135,6 +136,39 @@ describe('WorkTrees', () => {
       const text = readFileSync(file, 'utf8');
       expect(text).not.toContain(token);
       expect(text).not.toContain(basic);
+    }
+  });
+
+  test('GIVEN a remote that needs the installation token WHEN fetched THEN the fetch works, yet no git process has the token in its environment or command line, and no credentials file is left', async () => {
+    const github = await startSandbox({ webhookSecret: 's', appId: 1, owner: 'acme', repo: 'infra', files: { 'README.md': 'private\n' } });
+    const saved = process.env.PATH;
+    try {
+      const token = github.issueToken();
+      const sha = (await github.branchSha('main'))!;
+      // A git first on PATH that records each command line and environment, and the mode of its configuration file.
+      const bin = join(root, 'recording-git');
+      const log = join(root, 'git-invocations.log');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(
+        join(bin, 'git'),
+        `#!/bin/sh\n{ printf 'argv:'; printf ' %s' "$@"; printf '\\n'; env; [ -n "$GIT_CONFIG_GLOBAL" ] && stat -c 'config file mode %a' "$GIT_CONFIG_GLOBAL"; } >> ${log}\nexec /usr/bin/git "$@"\n`,
+        { mode: 0o755 },
+      );
+      process.env.PATH = `${bin}:${saved}`;
+      const workDir = join(root, 'work-j');
+
+      const tree = await new WorkTrees({ workDir }).checkout({ repoUrl: github.cloneUrl, authToken: token, sha, dir: join(workDir, 'wt') });
+
+      expect(readFileSync(join(tree.dir, 'README.md'), 'utf8')).toBe('private\n');
+      const recorded = readFileSync(log, 'utf8');
+      expect(recorded).toMatch(/^argv: fetch --quiet --no-tags -- http:\/\/127\.0\.0\.1:\d+\/acme\/infra\.git [0-9a-f]{40}$/m);
+      expect(recorded).toContain('config file mode 600');
+      expect(recorded).not.toContain(token);
+      expect(recorded).not.toContain(Buffer.from(`x-access-token:${token}`).toString('base64'));
+      expect(readdirSync(join(workDir, 'credentials'))).toEqual([]);
+    } finally {
+      process.env.PATH = saved;
+      await github.close();
     }
   });
 });

@@ -1,8 +1,10 @@
 // One cached clone per repository (bare, under <workDir>/repos) and one detached work tree per job
-// (two jobs never share an index.lock). The installation token travels in the child's environment
-// as an http.extraHeader (GIT_CONFIG_*): never on a command line, in .git/config or in a log.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+// (two jobs never share an index.lock). The installation token reaches only the fetch: as an
+// http.extraHeader in a 0600 git configuration file (<workDir>/credentials/, GIT_CONFIG_GLOBAL) that
+// exists while the fetch runs. It is never in a process's environment or command line (readable in
+// /proc), in .git/config, in a log, or anywhere a sandbox mounts.
+import { createHash, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { assertNoProblems, repoUrlProblem, shaProblem } from './inputs.js';
@@ -56,12 +58,14 @@ export function cacheDirName(repoUrl: string): string {
 
 export class WorkTrees {
   private readonly reposDir: string;
+  private readonly credentialsDir: string;
   private readonly timeoutMs: number;
   /** Git-dir-mutating operations on one cached clone run one at a time. */
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(opts: WorkTreesOptions) {
     this.reposDir = join(resolve(opts.workDir), 'repos');
+    this.credentialsDir = join(resolve(opts.workDir), 'credentials');
     this.timeoutMs = opts.timeoutMs ?? 300_000;
   }
 
@@ -73,12 +77,23 @@ export class WorkTrees {
     if (existsSync(dir)) throw new Error(`checkout: work tree directory ${dir} already exists`);
     return this.serialized(repoDir, async () => {
       mkdirSync(repoDir, { recursive: true });
-      const git = this.git(repoDir, req.signal, req.authToken);
+      const git = this.git(repoDir, req.signal);
       if (!existsSync(join(repoDir, 'HEAD'))) await git.raw(['init', '--bare', '--quiet']);
-      if (!(await hasCommit(git, req.sha))) await this.fetch(git, req.repoUrl, req.sha);
+      if (!(await hasCommit(git, req.sha))) {
+        await this.withCredentials(req.authToken, (configFile) =>
+          this.fetch(this.git(repoDir, req.signal, req.authToken, configFile), git, req.repoUrl, req.sha),
+        );
+      }
       await git.raw(['worktree', 'add', '--detach', '--quiet', dir, req.sha]);
       return { dir, sha: req.sha, repoDir };
     });
+  }
+
+  /** Removes the credential files of fetches a stopped controller left (call at start, before any job); returns how many. */
+  removeLeftovers(): number {
+    const left = existsSync(this.credentialsDir) ? readdirSync(this.credentialsDir).length : 0;
+    rmSync(this.credentialsDir, { recursive: true, force: true });
+    return left;
   }
 
   /** Removes the work tree and its administrative files; safe to call twice. */
@@ -96,12 +111,28 @@ export class WorkTrees {
     });
   }
 
-  private async fetch(git: SimpleGit, repoUrl: string, sha: string): Promise<void> {
+  /** Runs `fn` with a git configuration file sending the token (none without a token), removed when it settles. */
+  private async withCredentials<T>(token: string | undefined, fn: (configFile?: string) => Promise<T>): Promise<T> {
+    if (!token) return fn();
+    mkdirSync(this.credentialsDir, { recursive: true, mode: 0o700 });
+    chmodSync(this.credentialsDir, 0o700);
+    const file = join(this.credentialsDir, `${randomUUID()}.gitconfig`);
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    writeFileSync(file, `[http]\n\textraHeader = Authorization: Basic ${basic}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      return await fn(file);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  /** Fetches `sha` with `fetching` (the one git carrying the credentials), checking for it with `git`. */
+  private async fetch(fetching: SimpleGit, git: SimpleGit, repoUrl: string, sha: string): Promise<void> {
     const failures: string[] = [];
     // Protocol v2 servers (GitHub, git http-backend) serve any reachable commit by SHA; older ones need the refs.
     for (const refspecs of [[sha], ['+refs/heads/*:refs/remotes/origin/*', '+refs/pull/*/head:refs/remotes/pull/*']]) {
       try {
-        await git.raw(['fetch', '--quiet', '--no-tags', '--', repoUrl, ...refspecs]);
+        await fetching.raw(['fetch', '--quiet', '--no-tags', '--', repoUrl, ...refspecs]);
       } catch (e) {
         failures.push(firstLine((e as Error).message));
       }
@@ -111,7 +142,8 @@ export class WorkTrees {
     throw new Error(`checkout: commit ${sha} is not in ${displayUrl(repoUrl)}${why}`);
   }
 
-  private git(repoDir: string, signal?: AbortSignal, token?: string): SimpleGit {
+  /** git in `repoDir`; with `configFile`, that file is its global configuration (and `token` is kept out of its messages). */
+  private git(repoDir: string, signal?: AbortSignal, token?: string, configFile?: string): SimpleGit {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
@@ -120,22 +152,17 @@ export class WorkTrees {
       LANG: 'C',
     };
     const allowEnvironment = ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM'];
-    if (token) {
-      const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-      Object.assign(env, {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: 'http.extraHeader',
-        GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-      });
-      allowEnvironment.push('GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0');
+    if (configFile) {
+      env.GIT_CONFIG_GLOBAL = configFile;
+      allowEnvironment.push('GIT_CONFIG_GLOBAL');
     }
     return simpleGit({
       baseDir: repoDir,
       abort: signal,
       timeout: { block: this.timeoutMs },
       allowEnvironment,
-      // the GIT_CONFIG_* variables carry only http.extraHeader (simple-git still vets the keys they set)
-      unsafe: { allowUnsafeConfigEnvCount: token !== undefined },
+      // GIT_CONFIG_GLOBAL names the controller's own credentials file, nothing a payload chose
+      unsafe: { allowUnsafeConfigPaths: configFile !== undefined },
       // git prints nothing secret, but a message must never echo a token that slipped into a URL
       errors: (error, result) => {
         if (result.exitCode === 0) return undefined;

@@ -1,5 +1,5 @@
 // Runs the real terraform binary on real synthesized stacks (builtin terraform_data only, so offline).
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformStack, LocalBackend } from 'cdktf';
@@ -60,6 +60,22 @@ describe('TerraformRunner against the real terraform binary', () => {
     expect(next.summary.resources[0].attributes).toContainEqual(
       expect.objectContaining({ path: 'input.commit_sha', before: 'aaaaaaa', after: 'bbbbbbb' }),
     );
+  });
+
+  test('GIVEN a saved plan WHEN discarded THEN its plan file and work directory are gone', async () => {
+    const runner = new TerraformRunner({ workRoot: tempDir('gitops-work-') });
+    const plan = await runner.plan(synthRelease('ccccccc'), { jobId: 'job-discard' });
+    expect(existsSync(plan.planFile)).toBe(true);
+    await runner.discard(plan);
+    expect(existsSync(plan.planFile)).toBe(false);
+    expect(existsSync(plan.workDir)).toBe(false);
+  });
+
+  test('GIVEN a plan that fails WHEN planned THEN it leaves no work directory (nor plan file) behind', async () => {
+    const workRoot = tempDir('gitops-work-');
+    const stack = rawStack('broken-dev', { resource: { terraform_data: { a: { input: '${terraform_data.missing.id}' } } } });
+    await expect(new TerraformRunner({ workRoot }).plan(stack, { jobId: 'job-broken' })).rejects.toBeInstanceOf(TerraformError);
+    expect(existsSync(join(workRoot, 'jobs', 'broken-dev', 'job-broken'))).toBe(false);
   });
 
   test('GIVEN a stack needing a provider WHEN planned offline THEN a TerraformInitError says providers cannot be installed', async () => {

@@ -1,6 +1,7 @@
 // Runs terraform for one synthesized stack in a per-job work directory:
 // init → plan -out → show -json, and apply <saved plan>. Bounded concurrency; explicit environment.
 import { cpSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
@@ -54,6 +55,11 @@ export class TerraformRunner implements StackRunner {
   /** `init`, `plan -out`, `show -json` in a fresh work directory for the stack. */
   plan(stack: StackDir, opts: RunOptions = {}): Promise<PlanResult> {
     return this.queue.add(() => this.runPlan(stack, opts));
+  }
+
+  /** Removes a plan's work directory and its saved plan file (which holds sensitive values in clear). */
+  async discard(plan: Pick<PlanResult, 'workDir'>): Promise<void> {
+    await rm(plan.workDir, { recursive: true, force: true });
   }
 
   /** Applies a saved plan in the work directory it was made in. */
@@ -120,8 +126,18 @@ export class TerraformRunner implements StackRunner {
     return [`-backend-config=path=${join(this.stateDir, `${stack}.tfstate`)}`];
   }
 
+  /** A plan that fails (or is aborted) leaves no work directory behind: a plan file may already be in it. */
   private async runPlan(stack: StackDir, opts: RunOptions): Promise<PlanResult> {
     const workDir = this.prepareWorkDir(stack, opts.jobId ?? randomUUID());
+    try {
+      return await this.planIn(workDir, stack, opts);
+    } catch (e) {
+      await this.discard({ workDir });
+      throw e;
+    }
+  }
+
+  private async planIn(workDir: string, stack: StackDir, opts: RunOptions): Promise<PlanResult> {
     const logs: string[] = [];
     const init = await this.run(
       stack.name,

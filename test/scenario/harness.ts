@@ -2,14 +2,14 @@
 // OpenAPI description, a real bare git repository holding this project's sources, signed
 // webhooks) and the controller as a real HTTP server (`gitops serve`'s serveController) on an
 // ephemeral port, reaching the sandbox exactly like GitHub Enterprise (GHE_HOST, GHE_PROTOCOL=http).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { lockfileHash } from '../../controller/plan/deps.js';
 import { readServeConfig } from '../../controller/webhooks/config.js';
 import { serveController, type ServedController } from '../../controller/compose.js';
+import { adoptProjectDependencies } from '../fixtures/project-dependencies.js';
 import { startSandbox, type Permission, type Sandbox } from '../sandbox/sandbox.js';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -48,13 +48,6 @@ function stageProject(): string {
   return dir;
 }
 
-/** The plan service installs dependencies once per lockfile; point that cache at this checkout's node_modules so nothing installs. */
-function seedDependencyCache(workDir: string): void {
-  const hash = lockfileHash(readFileSync(join(PROJECT_ROOT, 'package-lock.json')));
-  mkdirSync(join(workDir, 'deps', hash), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(workDir, 'deps', hash, 'node_modules'), 'dir');
-}
-
 /** The sandbox GitHub holding this project, and a work directory whose dependency cache is seeded. */
 export interface GitHubWorld {
   readonly sandbox: Sandbox;
@@ -76,7 +69,9 @@ export async function startGitHub(opts: { permissions?: Record<string, Permissio
   });
   rmSync(source, { recursive: true, force: true });
   const workDir = mkdtempSync(join(tmpdir(), 'gitops-scenario-work-'));
-  seedDependencyCache(workDir);
+  chmodSync(workDir, 0o711); // the sandbox's uid passes through to the jobs' work trees and outputs
+  // The plan service installs dependencies once per lockfile: this checkout's node_modules fill that entry, so nothing installs.
+  await adoptProjectDependencies(workDir, PROJECT_ROOT);
   const serveEnv = {
     APP_ID: String(sandbox.appId),
     PRIVATE_KEY: sandbox.privateKey,
