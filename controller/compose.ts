@@ -15,6 +15,7 @@ import type { Planner } from './core/ports/planner.js';
 import { recoverPlans, type RecoveredPlan } from './core/recovery.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
 import { OctokitGitHubClient } from './github/client.js';
+import { OctokitDeployments } from './github/deployments.js';
 import { maskingGitHub } from './github/masking.js';
 import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
@@ -88,6 +89,7 @@ function repoSession(
 ): RepoSession {
   return {
     github: maskingGitHub(new OctokitGitHubClient(octokit, owner, repo), secrets),
+    deployments: new OctokitDeployments(octokit, owner, repo),
     ...(installationId !== undefined ? { installationId } : {}),
     async authToken() {
       const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };

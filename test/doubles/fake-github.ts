@@ -14,6 +14,7 @@ import type {
   Review,
 } from '../../controller/core/ports/github.js';
 import type { PullRequestRef, RepoSession } from '../../controller/core/ports/session.js';
+import { FakeDeployments } from './fake-deployments.js';
 
 export interface FakeCheckRun extends CheckRunInput {
   readonly id: number;
@@ -172,8 +173,12 @@ export function pullRequest(over: Partial<PullRequestRef> = {}): PullRequestRef 
   };
 }
 
-export function sessionOf(github: RepoGitHub, token = 'ghs_installation'): RepoSession & { logs: string[] } {
+export function sessionOf(
+  github: RepoGitHub,
+  token = 'ghs_installation',
+  deployments = new FakeDeployments(),
+): RepoSession & { logs: string[]; deployments: FakeDeployments } {
   const logs: string[] = [];
   const log = (level: string) => (obj: object, msg?: string) => logs.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
-  return { github, authToken: async () => token, log: { info: log('info'), warn: log('warn'), error: log('error') }, logs };
+  return { github, deployments, authToken: async () => token, log: { info: log('info'), warn: log('warn'), error: log('error') }, logs };
 }
