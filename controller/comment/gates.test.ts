@@ -1,5 +1,6 @@
 import { evaluatePromotion, type PromotionInput } from '../rules/promotion-gates.js';
 import { checkRunGolden, expectGolden } from '../../test/fixtures/golden.js';
+import { promotionHolding } from '../../test/fixtures/promotion.js';
 import { renderPromotionCheck, type PromotionCheckContext } from './gates.js';
 
 const HEAD = '3f5a9c2e8b1d4f6a7c0e9b8d2a1f3c5e7d9b0a42';
@@ -18,17 +19,7 @@ const ctx: PromotionCheckContext = {
 };
 
 function render(over: Partial<PromotionInput>, text = approvalsText) {
-  const verdict = evaluatePromotion({
-    environment: 'prod',
-    requires: 'uat',
-    headSha: HEAD,
-    baseSha: BASE,
-    headTree: TREE,
-    deployments: [{ sha: UAT_MERGE, state: 'success', tree: TREE }],
-    approvals: { satisfied: true, missing: [], summary: 'Approved: 1 of 1 required approval on 3f5a9c2, no code owners involved.' },
-    plan: { status: 'planned', headSha: HEAD, baseSha: BASE },
-    ...over,
-  });
+  const verdict = evaluatePromotion(promotionHolding({ head: HEAD, base: BASE, tree: TREE, deployed: UAT_MERGE }, over));
   return renderPromotionCheck(verdict, { ...ctx, approvalsText: text });
 }
 

@@ -10,6 +10,7 @@ import type { Environment } from '../../environments/schema.js';
 import { approvalsCheckName } from './check-names.js';
 import { renderPromotionCheck } from '../comment/gates.js';
 import { fitText, fitTitle } from '../comment/limits.js';
+import type { CheckRunOutput } from '../comment/render.js';
 import type { Deployment, Permission } from './ports/github.js';
 import { fullName, type PullRequestRef, type RepoSession } from './ports/session.js';
 import type { PlanRecords } from './ports/store.js';
@@ -37,30 +38,41 @@ export async function checkApprovals(
 ): Promise<ApprovalsOutcome> {
   const approvals = await gatherApprovals(session, pr, environment);
   const requires = promotionSource(environment, pr);
-  if (requires === undefined) {
-    await session.github.createCheckRun({
-      name: approvalsCheckName(environment.name),
-      headSha: pr.headSha,
-      status: 'completed',
-      conclusion: approvals.satisfied ? 'success' : 'failure',
-      title: fitTitle(approvals.summary),
-      summary: fitText(approvals.summary),
-      text: fitText(approvals.text),
-    });
-    return { satisfied: approvals.satisfied, approvedBy: approvals.approvedBy };
-  }
+  const promotion = requires === undefined ? undefined : await evaluateGates(session, pr, environment, requires, approvals, plans);
+  const satisfied = promotion?.verdict.satisfied ?? approvals.satisfied;
+  const output = promotion?.output ?? { title: approvals.summary, summary: approvals.summary, text: approvals.text };
+  await session.github.createCheckRun({
+    name: approvalsCheckName(environment.name),
+    headSha: pr.headSha,
+    status: 'completed',
+    conclusion: satisfied ? 'success' : 'failure',
+    title: fitTitle(output.title),
+    summary: fitText(output.summary),
+    text: fitText(output.text),
+  });
+  return { satisfied, approvedBy: approvals.approvedBy, ...(promotion ? { gates: promotion.verdict.gates } : {}) };
+}
+
+/** The promotion gates of `pr` (which promotes from `requires`) and the check's output showing them. */
+async function evaluateGates(
+  session: RepoSession,
+  pr: PullRequestRef,
+  environment: Environment,
+  requires: string,
+  approvals: ApprovalsResult,
+  plans: LatestPlan,
+): Promise<{ verdict: PromotionVerdict; output: CheckRunOutput }> {
   const [headTree, listed] = await Promise.all([
     session.github.getCommitTree(pr.headSha),
     session.deployments.listDeployments(requires, undefined, DEPLOYMENTS_READ),
   ]);
-  const deployments = await withTrees(session, listed, pr.headSha, headTree);
   const verdict = evaluatePromotion({
     environment: environment.name,
     requires,
     headSha: pr.headSha,
     baseSha: pr.baseSha,
     headTree,
-    deployments,
+    deployments: await withTrees(session, listed, pr.headSha, headTree),
     approvals,
     plan: plans.latestPlan(fullName(pr), pr.number, environment.name),
   });
@@ -72,16 +84,7 @@ export async function checkApprovals(
     approvalsText: approvals.text,
     repoUrl: pr.cloneUrl,
   });
-  await session.github.createCheckRun({
-    name: approvalsCheckName(environment.name),
-    headSha: pr.headSha,
-    status: 'completed',
-    conclusion: verdict.satisfied ? 'success' : 'failure',
-    title: fitTitle(output.title),
-    summary: fitText(output.summary),
-    text: fitText(output.text),
-  });
-  return { satisfied: verdict.satisfied, approvedBy: approvals.approvedBy, gates: verdict.gates };
+  return { verdict, output };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { evaluatePromotion, promotionSource, type PromotionInput } from './promotion-gates.js';
+import { promotionHolding } from '../../test/fixtures/promotion.js';
 
 const sha = (c: string): string => c.repeat(40).slice(0, 40);
 const HEAD = sha('a');
@@ -6,22 +7,9 @@ const BASE = sha('b');
 const TREE = sha('7');
 const UAT_MERGE = sha('c');
 
-const approved = { satisfied: true, missing: [], summary: 'Approved: 1 of 1 required approval on aaaaaaa, no code owners involved.' };
-
 /** Every gate holds: uat deployed a merge commit with the head's tree, approved, planned for head and base. */
-function input(over: Partial<PromotionInput> = {}): PromotionInput {
-  return {
-    environment: 'prod',
-    requires: 'uat',
-    headSha: HEAD,
-    baseSha: BASE,
-    headTree: TREE,
-    deployments: [{ sha: UAT_MERGE, state: 'success', tree: TREE }],
-    approvals: approved,
-    plan: { status: 'planned', headSha: HEAD, baseSha: BASE, reason: null },
-    ...over,
-  };
-}
+const input = (over: Partial<PromotionInput> = {}): PromotionInput =>
+  promotionHolding({ head: HEAD, base: BASE, tree: TREE, deployed: UAT_MERGE }, over);
 
 const prod = { name: 'prod', branch: 'main', release: { accepts: ['release/*'], requires: 'uat' } };
 
