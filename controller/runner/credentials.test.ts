@@ -77,6 +77,12 @@ describe('resolveCredentials', () => {
     expect(sets).toEqual({ plan: { AWS_PROFILE: 'dev-read' }, apply: {} });
   });
 
+  test('GIVEN an apply variable the controller lacks WHEN only the plan set is resolved THEN it resolves, with an empty apply set', () => {
+    const sets = resolveCredentials('dev.yaml', devWith(BLOCK), { ...CONTROLLER_ENV, ARM_CLIENT_SECRET: undefined }, { apply: false });
+    expect(sets.plan.TF_VAR_region_hint).toBe('eu-west-1-hint');
+    expect(sets.apply).toEqual({});
+  });
+
   test('GIVEN a role whose token file comes from the controller WHEN resolved THEN AWS_WEB_IDENTITY_TOKEN_FILE is the controller value', () => {
     const env = devWith(`credentials:\n  plan: { aws: { roleArn: ${ROLE} }, passEnv: [AWS_WEB_IDENTITY_TOKEN_FILE] }\n`);
     const sets = resolveCredentials('dev.yaml', env, { AWS_WEB_IDENTITY_TOKEN_FILE: '/run/eks/token' });
@@ -87,7 +93,12 @@ describe('resolveCredentials', () => {
     const held = new HeldSecrets();
     const error = (() => {
       try {
-        return resolveCredentials('dev.yaml', devWith(BLOCK), { ...CONTROLLER_ENV, TF_VAR_region_hint: undefined, AWS_REGION: '' }, held);
+        return resolveCredentials(
+          'dev.yaml',
+          devWith(BLOCK),
+          { ...CONTROLLER_ENV, TF_VAR_region_hint: undefined, AWS_REGION: '' },
+          { held },
+        );
       } catch (e) {
         return e;
       }
@@ -102,7 +113,7 @@ describe('resolveCredentials', () => {
 
   test('GIVEN held secrets WHEN resolved THEN every credential value is masked wherever the controller writes', () => {
     const held = new HeldSecrets();
-    resolveCredentials('dev.yaml', devWith(BLOCK), CONTROLLER_ENV, held);
+    resolveCredentials('dev.yaml', devWith(BLOCK), CONTROLLER_ENV, { held });
     const text = `role ${ROLE} secret arm-client-secret-value profile dev-deployer hint eu-west-1-hint`;
     expect(held.mask(text)).toBe('role *** secret *** profile *** hint ***');
   });

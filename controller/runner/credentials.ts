@@ -67,21 +67,28 @@ function entryVariables(
   return { ...vars, ...(entry.aws ? awsVariables(entry.aws) : {}), ...(entry.azure ? azureVariables(entry.azure) : {}) };
 }
 
+export interface ResolveOptions {
+  /** Learns every resolved value as a held secret. */
+  readonly held?: SecretSink;
+  /** Resolve the apply set too (a plan alone needs only the plan set's variables). @default true */
+  readonly apply?: boolean;
+}
+
 /**
  * The plan and apply sets of one environment file (`file` names it in errors); a missing block or entry
- * is an empty set. Every value is added to `held`. Throws one CredentialsError naming every passEnv
- * variable the controller's environment lacks, one line each.
+ * is an empty set. Throws one CredentialsError naming every passEnv variable the controller's
+ * environment lacks, one line each.
  */
 export function resolveCredentials(
   file: string,
   environment: Pick<Environment, 'credentials'>,
   processEnv: Readonly<Record<string, string | undefined>> = process.env,
-  held?: SecretSink,
+  opts: ResolveOptions = {},
 ): TerraformCredentials {
   const missing: string[] = [];
   const plan = entryVariables(file, 'credentials.plan', environment.credentials?.plan, processEnv, missing);
-  const apply = entryVariables(file, 'credentials.apply', environment.credentials?.apply, processEnv, missing);
+  const apply = opts.apply === false ? {} : entryVariables(file, 'credentials.apply', environment.credentials?.apply, processEnv, missing);
   if (missing.length > 0) throw new CredentialsError(missing.join('\n'));
-  for (const value of [...Object.values(plan), ...Object.values(apply)]) held?.add(value);
+  for (const value of [...Object.values(plan), ...Object.values(apply)]) opts.held?.add(value);
   return { plan, apply };
 }
