@@ -1,5 +1,6 @@
 // Runs terraform for one synthesized stack in a per-job work directory:
-// init → plan -out → show -json, and apply <saved plan>. Bounded concurrency; explicit environment.
+// init → plan -out → show -json, and apply <saved plan>. Bounded concurrency; explicit environment: PATH,
+// HOME and terraform's settings, plus the credentials of the call (RunOptions.credentials), masked in logs.
 import { cpSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -28,10 +29,6 @@ export interface RunnerOptions {
   readonly terraformBin?: string;
   /** Per terraform command. @default 600000 (10 minutes) */
   readonly timeoutMs?: number;
-  /** Extra environment for `init`/`plan`/`show` (read-only credentials at most). @default none */
-  readonly planEnv?: Readonly<Record<string, string>>;
-  /** Extra environment for `apply` only (apply credentials). @default none */
-  readonly applyEnv?: Readonly<Record<string, string>>;
   /** Where local-backend state files live, so state outlives per-job directories. @default <workRoot>/state */
   readonly stateDir?: string;
   /** Terraform commands running at once. @default 2 */
@@ -174,7 +171,7 @@ export class TerraformRunner implements StackRunner {
       'init',
       ['init', '-input=false', '-no-color', ...backend],
       workDir,
-      this.opts.planEnv,
+      opts.credentials?.plan,
       opts.signal,
       box,
     );
@@ -190,7 +187,7 @@ export class TerraformRunner implements StackRunner {
       'plan',
       ['plan', '-input=false', '-no-color', '-lock-timeout=60s', '-detailed-exitcode', `-out=${planFile}`],
       workDir,
-      this.opts.planEnv,
+      opts.credentials?.plan,
       opts.signal,
       box,
     );
@@ -204,7 +201,15 @@ export class TerraformRunner implements StackRunner {
         plan.log.slice(-4000),
       );
     }
-    const show = await this.run(stack.name, 'show', ['show', '-json', '-no-color', planFile], workDir, this.opts.planEnv, opts.signal, box);
+    const show = await this.run(
+      stack.name,
+      'show',
+      ['show', '-json', '-no-color', planFile],
+      workDir,
+      opts.credentials?.plan,
+      opts.signal,
+      box,
+    );
     if (show.exitCode !== 0) {
       throw new TerraformPlanError(
         stack.name,
@@ -245,7 +250,7 @@ export class TerraformRunner implements StackRunner {
       'apply',
       ['apply', '-input=false', '-no-color', '-lock-timeout=60s', plan.planFile],
       plan.workDir,
-      this.opts.applyEnv,
+      opts.credentials?.apply,
       opts.signal,
     );
     if (apply.exitCode !== 0) {
@@ -257,7 +262,7 @@ export class TerraformRunner implements StackRunner {
         apply.log.slice(-4000),
       );
     }
-    const out = await this.run(plan.stack, 'show', ['output', '-json', '-no-color'], plan.workDir, this.opts.applyEnv, opts.signal);
+    const out = await this.run(plan.stack, 'show', ['output', '-json', '-no-color'], plan.workDir, opts.credentials?.apply, opts.signal);
     const raw = out.exitCode === 0 ? (JSON.parse(out.stdout || '{}') as Record<string, { value: unknown; sensitive: boolean }>) : {};
     const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.sensitive ? '(sensitive)' : v.value]));
     return { stack: plan.stack, log: apply.log, outputs };
