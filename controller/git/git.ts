@@ -45,8 +45,12 @@ export function gitIn(opts: GitOptions): SimpleGit {
     timeout: { block: opts.timeoutMs },
     config: [...(opts.config ?? [])],
     allowEnvironment,
-    // GIT_CONFIG_GLOBAL names the controller's own credentials file, nothing a payload chose
-    unsafe: { allowUnsafeConfigPaths: opts.configFile !== undefined },
+    // GIT_CONFIG_GLOBAL names the controller's own credentials file, and `config` holds the caller's own
+    // settings (core.hooksPath=/dev/null turns hooks off), nothing a payload chose
+    unsafe: {
+      allowUnsafeConfigPaths: opts.configFile !== undefined,
+      allowUnsafeHooksPath: opts.config?.some((c) => c.startsWith('core.hooksPath=')) === true,
+    },
     // git prints nothing secret, but a message must never echo a token that slipped into a URL
     errors: (error, result) => {
       if (result.exitCode === 0 || opts.acceptExitCodes?.includes(result.exitCode)) return undefined;
