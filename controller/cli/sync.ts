@@ -51,18 +51,8 @@ lease-lost; files listed), 1 an error, 2 usage error.`,
     const dryRun = args.values['dry-run'] === true;
     const report = await backSync({ repo, trunk, branches, dryRun });
     if (args.values.json) {
-      io.out(
-        JSON.stringify(
-          report.branches.map(({ branch, outcome, before, after, conflicts, message }) => ({
-            branch,
-            outcome,
-            before,
-            after,
-            conflicts,
-            message,
-          })),
-        ),
-      );
+      // BranchSync is exactly {branch, outcome, before, after, conflicts, message}
+      io.out(JSON.stringify(report.branches));
     } else {
       io.out(`${dryRun ? 'dry run, nothing pushed: ' : ''}${branches.join(', ')} onto ${trunk} ${report.trunkSha.slice(0, 7)}`);
       for (const b of report.branches) printBranch(b, io.out);

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitsOf, GitHistory, patchIds } from '../../test/fixtures/git-history.js';
+import { recordingGit } from '../../test/fixtures/recording-git.js';
 import { git } from '../../test/fixtures/test-repo.js';
 import { startSandbox } from '../../test/sandbox/sandbox.js';
 import { backSync, branchProblems, remoteUrl } from './back-sync.js';
@@ -238,14 +239,7 @@ describe('backSync', () => {
       const token = github.issueToken();
       await github.commit('dev', { 'b.txt': 'dev b\n' }, 'dev b');
       await github.commit('main', { 'a.txt': 'main a\n' }, 'main a');
-      const bin = join(root, 'recording-git');
-      const log = join(root, 'git-invocations.log');
-      mkdirSync(bin, { recursive: true });
-      writeFileSync(
-        join(bin, 'git'),
-        `#!/bin/sh\n{ printf 'argv:'; printf ' %s' "$@"; printf '\\n'; env; [ -n "$GIT_CONFIG_GLOBAL" ] && stat -c 'config file mode %a' "$GIT_CONFIG_GLOBAL"; } >> ${log}\nexec /usr/bin/git "$@"\n`,
-        { mode: 0o755 },
-      );
+      const { bin, log } = recordingGit(root);
       process.env.PATH = `${bin}:${saved}`;
       const workDir = join(root, 'work-token');
 
