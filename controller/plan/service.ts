@@ -256,7 +256,7 @@ export class PlanService implements Planner {
     if (diff.status === 'removed') return synthOnly(REMOVED_REASON);
     if (!this.opts.runner) return synthOnly(NO_RUNNER_REASON);
     try {
-      const result = await this.opts.runner.plan({ name: diff.stack, dir: join(outHead, diff.stack) }, { jobId, signal });
+      const result = await this.opts.runner.plan({ name: diff.stack, dir: join(outHead, diff.stack) }, { jobId, signal, untrusted: true });
       plans.push(result);
       return { name: diff.stack, status: diff.status, source: 'terraform', summary: result.summary };
     } catch (e) {

@@ -16,6 +16,8 @@ export interface PlanResult {
   readonly summary: PlanSummary;
   readonly planJson: unknown;
   readonly log: string;
+  /** Made from pull request configuration in the sandbox: the runner refuses to apply it. @default false */
+  readonly untrusted?: boolean;
 }
 
 export interface ApplyResult {
@@ -27,6 +29,11 @@ export interface ApplyResult {
 export interface RunOptions {
   readonly jobId?: string;
   readonly signal?: AbortSignal;
+  /**
+   * The configuration comes from a pull request (not yet reviewed and merged): terraform runs in the runner's
+   * sandbox, where it sees its own work directory and nothing of the controller. @default false
+   */
+  readonly untrusted?: boolean;
 }
 
 export interface StackRunner {
