@@ -7,6 +7,7 @@ import { planCommand, applyCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { checkBranchCommand } from './check-branch.js';
 import { serveCommand } from './serve.js';
+import { syncCommand } from './sync.js';
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -16,5 +17,6 @@ export const commands: readonly Command[] = [
   applyCommand,
   policyCommand,
   checkBranchCommand,
+  syncCommand,
   serveCommand,
 ];
