@@ -66,10 +66,12 @@ describe('readStackOrder', () => {
     expect((await readStackOrder(dir)).waves).toEqual([['a', 'b']]);
   });
 
-  test('GIVEN no manifest WHEN read THEN the error says so', async () => {
+  test('GIVEN no manifest WHEN read THEN the error says so and is marked missing', async () => {
     const dir = join(tmp, 'empty');
     mkdirSync(dir);
-    expect(await problemOf(readStackOrder(dir))).toBe('does not exist: the synth wrote no manifest');
+    const error = await readStackOrder(dir).catch((e: unknown) => e);
+    expect(error).toMatchObject({ problem: 'does not exist: the synth wrote no manifest', missing: true });
+    expect(await readStackOrder(outDir('{')).catch((e: unknown) => e)).toMatchObject({ missing: false });
   });
 
   test('GIVEN a manifest that is a link to another file WHEN read THEN it is refused unread', async () => {

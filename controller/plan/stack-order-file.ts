@@ -26,6 +26,8 @@ export class StackOrderFileError extends Error {
   constructor(
     readonly file: string,
     readonly problem: string,
+    /** The synth wrote no manifest at all (a synth other than cdktf's), rather than a bad one. */
+    readonly missing = false,
   ) {
     super(`${file}: ${problem}`);
     this.name = 'StackOrderFileError';
@@ -59,7 +61,7 @@ export async function readStackOrder(
 ): Promise<StackOrder> {
   const file = join(outDir, MANIFEST_FILE);
   const stat = await lstat(file).catch(() => undefined);
-  if (stat === undefined) throw new StackOrderFileError(file, 'does not exist: the synth wrote no manifest');
+  if (stat === undefined) throw new StackOrderFileError(file, 'does not exist: the synth wrote no manifest', true);
   if (!stat.isFile()) throw new StackOrderFileError(file, 'is not a regular file (a link or a directory is refused)');
   if (stat.size > maxBytes) throw new StackOrderFileError(file, `is ${stat.size} bytes, over the limit of ${maxBytes}`);
   let parsed: unknown;
