@@ -87,12 +87,13 @@ describe('environmentGraph with declared dependencies', () => {
     );
   });
 
-  test('GIVEN dependencies on two missing primary-site stacks and one missing DR stack WHEN the graph is made THEN the two are named in one error, the DR one is absent legitimately', () => {
-    const systems = [declaring('a', { primary: [on('b', 'primary'), AFTER_ACCOUNT], dr: [on('c', 'same')] })];
+  test("GIVEN dependencies on missing stacks WHEN the graph is made THEN each is named in one error, except a primary stack's on a DR copy the environment does not run", () => {
+    const systems = [declaring('a', { primary: [on('b', 'primary'), AFTER_ACCOUNT, on('d', 'dr')], dr: [on('c', 'same')] })];
     const e = errorOf(() => graphOf([stack('a', 'primary'), stack('a', 'dr'), stack('release')], systems));
     expect(e.problems).toEqual([
       'stack a-prod comes after b-prod (reads b), which this environment does not have',
       `stack a-prod comes after account-prod (${AFTER_ACCOUNT.reason}), which this environment does not have`,
+      'stack a-prod-eu-central-1 comes after c-prod-eu-central-1 (reads c), which this environment does not have',
     ]);
   });
 

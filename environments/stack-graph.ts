@@ -29,7 +29,7 @@ const siteOf = (dep: StackDependency, from: 'primary' | 'dr'): 'primary' | 'dr' 
 
 /**
  * Each stack of one environment → the stacks it comes after, checked: throws StackOrderError naming the stacks
- * of a cycle, or every stack that depends on one the environment lacks (a `dr` one excepted: see StackDependency).
+ * of a cycle, or every stack that depends on one the environment lacks (a primary's DR copy excepted: see StackDependency).
  * `stackName(system, site)` names the stack of a system at a site, for the error of a missing one.
  */
 export function environmentGraph(
@@ -56,7 +56,8 @@ export function environmentGraph(
       const site = siteOf(dep, from);
       const name = at.get(`${dep.system}@${site}`);
       if (name !== undefined) deps.add(name);
-      else if (site !== 'dr') {
+      // a primary stack looks a DR copy up only where the environment runs one
+      else if (!(from === 'primary' && site === 'dr')) {
         problems.push(
           `stack ${stack.name} comes after ${stackName(dep.system, site)} (${dep.reason}), which this environment does not have`,
         );

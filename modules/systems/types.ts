@@ -32,9 +32,9 @@ export interface StackDependency {
   readonly system: SystemName | 'account';
   /**
    * Which of its stacks: the one at the environment's `primary` site, at its `dr` site, or at the `same` site as
-   * the stack that depends on it. A `dr` stack exists only where the environment runs that system's DR copy;
-   * where it does not, the dependency is left out (the lookup it stands for is made only with a DR copy).
-   * Any other dependency on a stack the environment lacks fails synth.
+   * the stack that depends on it. A DR stack exists only where the environment runs that system's DR copy;
+   * where it does not, a primary stack's dependency on it is left out (the lookup it stands for is made only
+   * with a DR copy). Any other dependency on a stack the environment lacks fails synth.
    */
   readonly site: 'primary' | 'dr' | 'same';
   /** What the stack reads or needs there, in a few words (for the reader of the code and of synth errors). */
