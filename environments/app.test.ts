@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, DataResource, TerraformStack, Testing } from 'cdktf';
 import { buildApp, carveCidr, stackName } from './app.js';
 import { environmentSchema, type Environment, type EnvironmentInput } from './schema.js';
-import type { SystemDefinition } from '../modules/systems/types.js';
+import { AFTER_ACCOUNT, type SystemDefinition } from '../modules/systems/types.js';
 
 const base: EnvironmentInput = {
   name: 'prod',
@@ -112,6 +115,44 @@ describe('buildApp', () => {
       resource: { terraform_data: Record<string, { input: { stacks: string[] } }> };
     };
     expect(Object.values(release.resource.terraform_data)[0].input.stacks).toContain('account-prod');
+  });
+
+  test('GIVEN systems that declare their order WHEN built and synthesized THEN each stack lists what it comes after, in manifest.json too', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'gitops-app-order-'));
+    const ingest: SystemDefinition = { ...recorder('ingest', 0), after: { primary: [AFTER_ACCOUNT], dr: [AFTER_ACCOUNT] } };
+    const imaging: SystemDefinition = {
+      ...recorder('imaging', 1),
+      after: { primary: [AFTER_ACCOUNT, { system: 'ingest', site: 'dr', reason: 'reads the DR queue' }] },
+    };
+    const app = new App({ outdir });
+    const stacks = buildApp(app, [env()], { ...opts, systems: [ingest, imaging] });
+    expect(Object.fromEntries(stacks.map((s) => [s.name, s.dependsOn]))).toEqual({
+      'ingest-prod': ['account-prod'],
+      'ingest-prod-eu-central-1': ['account-prod-eu-central-1'],
+      'imaging-prod': ['account-prod', 'ingest-prod-eu-central-1'],
+      'account-prod': [],
+      'account-prod-eu-central-1': [],
+      'release-prod': ['account-prod', 'account-prod-eu-central-1', 'imaging-prod', 'ingest-prod', 'ingest-prod-eu-central-1'],
+    });
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { dependencies: string[] }>;
+    };
+    expect(Object.fromEntries(Object.entries(manifest.stacks).map(([name, s]) => [name, s.dependencies]))).toEqual(
+      Object.fromEntries(stacks.map((s) => [s.name, s.dependsOn])),
+    );
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('GIVEN two systems that come after each other WHEN built THEN the build fails naming the stacks of the cycle', () => {
+    const ingest: SystemDefinition = {
+      ...recorder('ingest', 0),
+      after: { primary: [{ system: 'imaging', site: 'primary', reason: 'r' }] },
+    };
+    const imaging: SystemDefinition = { ...recorder('imaging', 1), after: { primary: [{ system: 'ingest', site: 'same', reason: 'r' }] } };
+    expect(() => buildApp(new App(), [env()], { ...opts, systems: [ingest, imaging] })).toThrow(
+      'environment prod: stacks depend on each other in a cycle: imaging-prod → ingest-prod → imaging-prod (each stack depends on the next)',
+    );
   });
 
   test('GIVEN `only` WHEN built THEN other environments are skipped', () => {

@@ -6,6 +6,7 @@ import { ReleaseRecord } from '../modules/release/release-record.js';
 import type { SystemDefinition, SystemContext } from '../modules/systems/types.js';
 import type { SystemName } from '../modules/systems/settings.js';
 import { cidrBlock, subBlock } from '../modules/core/cidr.js';
+import { environmentGraph } from './stack-graph.js';
 import type { Environment, Region } from './schema.js';
 
 export interface StackInfo {
@@ -17,7 +18,12 @@ export interface StackInfo {
   readonly branch: string;
   readonly region: string;
   readonly stack: TerraformStack;
+  /** The stacks of the same environment this one comes after, in name order (also cdktf's dependencies in manifest.json). */
+  readonly dependsOn: readonly string[];
 }
+
+/** A stack as built, before the environment's order is known. */
+type BuiltStack = Omit<StackInfo, 'dependsOn'> & { readonly site?: 'primary' | 'dr' };
 
 export interface BuildOptions {
   readonly systems: readonly SystemDefinition[];
@@ -72,7 +78,7 @@ export function buildApp(app: App, environments: readonly Environment[], options
   const stacks: StackInfo[] = [];
   for (const env of environments) {
     if (options.only && !options.only.includes(env.name)) continue;
-    const envStacks: StackInfo[] = [];
+    const envStacks: BuiltStack[] = [];
     for (const def of options.systems) {
       const settings = env.systems[def.name as SystemName];
       if (!settings) continue;
@@ -99,6 +105,7 @@ export function buildApp(app: App, environments: readonly Environment[], options
           environment: env.name,
           branch: env.branch,
           region: role === 'dr' ? region.aws : env.regions.primary.aws,
+          site: role,
           stack,
         });
       }
@@ -108,11 +115,12 @@ export function buildApp(app: App, environments: readonly Environment[], options
       ...new Set(envStacks.filter((s) => options.systems.find((d) => d.name === s.system)?.cloud === 'aws').map((s) => s.region)),
     ];
     for (const region of awsSites) {
-      const name = stackName('account', env.name, region === env.regions.primary.aws ? undefined : region);
+      const site = region === env.regions.primary.aws ? 'primary' : 'dr';
+      const name = stackName('account', env.name, site === 'dr' ? region : undefined);
       const stack = new AccountStack(app, name, { region, accountId: env.accounts.aws?.accountId ?? '' });
       Aspects.of(stack).add(new DefaultTags({ ...env.tags, system: 'account' }));
       applyBackend(stack, env, name);
-      envStacks.push({ name, system: 'account', environment: env.name, branch: env.branch, region, stack });
+      envStacks.push({ name, system: 'account', environment: env.name, branch: env.branch, region, site, stack });
     }
     const name = stackName('release', env.name);
     const stack = new TerraformStack(app, name);
@@ -123,7 +131,23 @@ export function buildApp(app: App, environments: readonly Environment[], options
       stacks: envStacks.map((s) => s.name),
     });
     applyBackend(stack, env, name);
-    stacks.push(...envStacks, { name, system: 'release', environment: env.name, branch: env.branch, region: 'builtin', stack });
+    const built = [...envStacks, { name, system: 'release', environment: env.name, branch: env.branch, region: 'builtin', stack }];
+    stacks.push(...ordered(env, built, options.systems));
   }
   return stacks;
+}
+
+/**
+ * The environment's stacks with the stacks each comes after (environmentGraph: a cycle or a missing stack
+ * fails here, at synth), also recorded as cdktf stack dependencies so manifest.json carries the order.
+ */
+function ordered(env: Environment, built: readonly BuiltStack[], systems: readonly SystemDefinition[]): StackInfo[] {
+  const graph = environmentGraph(env.name, built, systems, (system, site) =>
+    stackName(system, env.name, site === 'dr' ? env.regions.dr?.aws : undefined),
+  );
+  const byName = new Map(built.map((s) => [s.name, s.stack]));
+  return built.map(({ site: _site, ...s }) => {
+    for (const dependency of graph[s.name]) s.stack.addDependency(byName.get(dependency)!);
+    return { ...s, dependsOn: graph[s.name] };
+  });
 }

@@ -59,6 +59,45 @@ describe('renderPlanComment golden files', () => {
   });
 });
 
+describe('renderPlanComment with the order', () => {
+  const ordered = (): PlanReport => {
+    const small = smallReport();
+    const [payments, release] = small.stacks;
+    return {
+      ...small,
+      stacks: [{ ...payments, name: 'account-dev' }, payments, release],
+      order: [['account-dev'], ['payments-dev'], ['release-dev']],
+    };
+  };
+
+  test('GIVEN a plan of three stacks in order WHEN rendered THEN it matches ordered.md with the order above the totals', () => {
+    const comment = renderPlanComment(ordered(), { repoUrl: 'https://github.com/acme/infra.git' });
+    expectGolden('ordered.md', comment);
+    expect(comment).toContain(
+      '| <code>release-dev</code> | 0 | 1 | 0 | 0 | terraform plan |\n\n**Order:** <code>account-dev</code> → <code>payments-dev</code> → <code>release-dev</code>\n\n**Plan:**',
+    );
+  });
+
+  test('GIVEN an order of one stack WHEN rendered THEN there is no order line (nothing to order)', () => {
+    expect(renderPlanComment({ ...noChangesReport(), order: [['release-prod']] })).not.toContain('**Order:**');
+  });
+
+  test('GIVEN an order WHEN the check run output is rendered THEN its summary shows the same line', () => {
+    expect(renderCheckRunOutput(ordered()).summary).toContain(
+      '**Order:** <code>account-dev</code> → <code>payments-dev</code> → <code>release-dev</code>\n\n**Plan:**',
+    );
+  });
+
+  test('GIVEN 5,000 stacks in order and a tiny limit WHEN rendered THEN the order line is bounded and the comment fits', () => {
+    const stack = smallReport().stacks[1];
+    const names = Array.from({ length: 5000 }, (_, i) => `release-${i}`);
+    const report: PlanReport = { ...smallReport(), stacks: names.map((name) => ({ ...stack, name })), order: names.map((n) => [n]) };
+    const comment = renderPlanComment(report, { maxLength: 8000 });
+    expect(bytes(comment)).toBeLessThanOrEqual(8000);
+    expect(comment).toContain('<code>release-49</code> → … 4,950 more stacks');
+  });
+});
+
 describe('renderPlanComment with the policy line', () => {
   const failing: PolicyLine = {
     environment: 'dev',
@@ -182,6 +221,7 @@ const report: fc.Arbitrary<PlanReport> = fc.record({
   headSha: fc.constantFrom(NEW_HEAD_SHA, 'not-a-sha|`x`'),
   baseSha: fc.constant(BASE_SHA),
   stacks: fc.array(stack, { maxLength: 8 }),
+  order: optional(fc.array(fc.array(hostile, { minLength: 1, maxLength: 30 }), { maxLength: 10 })),
   warnings: fc.array(hostile, { maxLength: 7 }),
   startedAt: fc.constant('2026-03-02T09:14:03.000Z'),
   finishedAt: fc.constant('2026-03-02T09:15:41.000Z'),

@@ -12,6 +12,7 @@ import {
   failureBlock,
   headerBlock,
   join,
+  orderLine,
   outputLine,
   policyLine,
   resourceLine,
@@ -190,6 +191,10 @@ function topBlocks(
   ];
 }
 
+/** The order line, when the report has an order of more than one stack (one stack has no order to show). */
+const orderOf = (report: Pick<PlanReport, 'order'>): Safe | undefined =>
+  report.order && report.order.flat().length > 1 ? orderLine(report.order) : undefined;
+
 /** A policy line of bounded size (its reason comes from an error message). */
 const clippedPolicy = (p: PolicyLine): PolicyLine =>
   p.unavailable === undefined ? p : { ...p, unavailable: clip(p.unavailable, WARNING_MAX) };
@@ -206,10 +211,16 @@ export function renderPlanComment(report: PlanReport, opts: CommentOptions = {})
   const views = report.stacks.map(viewOf);
   const totals = totalsOf(views);
   const top = topBlocks(report, opts, true);
-  // the totals and the policy line travel together: both stay whatever else is cut
-  const closing = opts.policy
-    ? join([totalsLine(totals), policyLine(clippedPolicy(opts.policy), opts.policyCheckRunUrl)], BLOCK_SEPARATOR)
-    : totalsLine(totals);
+  // the order, the totals and the policy line travel together: they stay whatever else is cut
+  const closingParts = [
+    orderOf(report),
+    totalsLine(totals),
+    opts.policy ? policyLine(clippedPolicy(opts.policy), opts.policyCheckRunUrl) : undefined,
+  ];
+  const closing = join(
+    closingParts.filter((p): p is Safe => p !== undefined),
+    BLOCK_SEPARATOR,
+  );
   const table = views.length > 0 ? join([tableHeader(), ...views.map((v) => tableRow(v.row))]) : undefined;
   const withLines = views.filter((v) => v.lines.length > 0);
   const fullSize = sizeOf(blocks([...top, table, closing])) + withLines.reduce((n, v) => n + v.fullSize + BLOCK_SEPARATOR.length, 0);
@@ -260,8 +271,9 @@ export function renderCheckRunOutput(report: PlanReport, opts: Pick<CommentOptio
   const views = report.stacks.map(viewOf);
   const totals = totalsOf(views);
   const top = topBlocks(report, { repoUrl: opts.repoUrl }, false);
-  const fixed = sizeOf(blocks([...top, totalsLine(totals)])) + 2 * BLOCK_SEPARATOR.length;
-  const summary = blocks([...top, views.length > 0 ? tableWithin(views, CHECK_RUN_LIMIT - fixed) : undefined, totalsLine(totals)]);
+  const order = orderOf(report);
+  const fixed = sizeOf(blocks([...top, order, totalsLine(totals)])) + 2 * BLOCK_SEPARATOR.length;
+  const summary = blocks([...top, views.length > 0 ? tableWithin(views, CHECK_RUN_LIMIT - fixed) : undefined, order, totalsLine(totals)]);
 
   const withLines = views.filter((v) => v.lines.length > 0);
   const fullSize = withLines.reduce((n, v) => n + v.fullSize + BLOCK_SEPARATOR.length, 0) - BLOCK_SEPARATOR.length;

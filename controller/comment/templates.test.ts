@@ -5,6 +5,8 @@ import {
   detailsBlock,
   htmlText,
   mdText,
+  ORDER_MAX_BYTES,
+  orderLine,
   policyLine,
   resourceLine,
   Safe,
@@ -24,6 +26,42 @@ describe('mdText and htmlText tags', () => {
   test('GIVEN plain strings, numbers and Safe fragments WHEN interpolated THEN strings are escaped for the context, numbers grouped, fragments kept', () => {
     expect(mdText`${'a|b'} ${12345} ${new Safe('<b>')}`.text).toBe('a&#124;b 12,345 <b>');
     expect(htmlText`${'a|b<'} ${12345}`.text).toBe('a|b&lt; 12,345');
+  });
+});
+
+describe('orderLine', () => {
+  test('GIVEN waves WHEN rendered THEN a comma joins the stacks of a wave and an arrow leads to the next', () => {
+    expect(orderLine([['account-prod', 'account-prod-eu-central-1'], ['imaging-prod'], ['release-prod']]).text).toBe(
+      '**Order:** <code>account-prod</code>, <code>account-prod-eu-central-1</code> → <code>imaging-prod</code> → <code>release-prod</code>',
+    );
+  });
+
+  test('GIVEN 61 stacks WHEN rendered THEN 50 are named, a wave cut in the middle, and the other 11 counted from inside that wave', () => {
+    const waves = [
+      Array.from({ length: 45 }, (_, i) => `a${i}`),
+      Array.from({ length: 10 }, (_, i) => `b${i}`),
+      ['c'],
+      ['d', 'e', 'f', 'g', 'h'],
+    ];
+    const line = orderLine(waves).text;
+    expect(line.match(/<code>/g)).toHaveLength(50);
+    expect(orderLine(waves.slice(0, 1).concat([['z']])).text).toMatch(/<code>a44<\/code> → <code>z<\/code>$/);
+    const exactly50 = [Array.from({ length: 25 }, (_, i) => `a${i}`), Array.from({ length: 25 }, (_, i) => `b${i}`), ['z']];
+    expect(orderLine(exactly50).text).toMatch(/<code>b24<\/code> → … 1 more stack$/);
+    expect(line).toMatch(/<code>b4<\/code>, … 11 more stacks$/);
+    expect(line).not.toContain('<code>b5</code>');
+  });
+
+  test('GIVEN stack names full of Markdown and HTML syntax WHEN rendered THEN they are escaped and the line stays within its byte limit', () => {
+    const line = orderLine([Array.from({ length: 50 }, () => HOSTILE.repeat(10))]).text;
+    expect(line).not.toContain('</details>');
+    expect(line).not.toContain(COMMENT_MARKER);
+    expect(Buffer.byteLength(line)).toBeLessThanOrEqual(ORDER_MAX_BYTES);
+    expect(line).toMatch(/<\/code>, … \d+ more stacks$/);
+  });
+
+  test('GIVEN one name longer than the limit WHEN rendered THEN only the count is left', () => {
+    expect(orderLine([['x'.repeat(ORDER_MAX_BYTES)], ['y']]).text).toBe('**Order:** … 2 stacks');
   });
 });
 

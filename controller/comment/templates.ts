@@ -3,7 +3,7 @@
 // escape every plain string for their context (see escape.ts); only `Safe` fragments built here pass as is.
 // (Not named md/html on purpose: prettier would reformat tagged contents as embedded Markdown/HTML.)
 import type { AttributeChange, ChangeAction, ResourceChange } from '../core/ports/plan-report.js';
-import { escapeHtml, escapeText, formatValue, safeUrl } from './escape.js';
+import { escapeHtml, escapeText, formatValue, safeUrl, sizeOf } from './escape.js';
 
 /** Finds the bot's one comment on a pull request; appears exactly once in every rendered comment. */
 export const COMMENT_MARKER = '<!-- gitops:plan -->';
@@ -128,6 +128,47 @@ export function totalsLine(t: Counts & { stacks: number }): Safe {
   if (t.add + t.change + (t.replace ?? 0) + t.destroy === 0)
     return mdText`**No changes.** The head matches what is deployed in ${t.stacks} stack${t.stacks === 1 ? '' : 's'}.`;
   return mdText`**Plan:** ${countsText(t)} in ${t.stacks} stack${t.stacks === 1 ? '' : 's'}.`;
+}
+
+// ── order ─────────────────────────────────────────────────────────────────────
+
+/** Stacks the order line names at most; a larger plan's line ends with the count of the rest. */
+export const ORDER_MAX_STACKS = 50;
+/** The order line's size at most (UTF-8 bytes): fewer stacks are named when their names are long. */
+export const ORDER_MAX_BYTES = 4000;
+
+function orderLineOf(waves: readonly (readonly string[])[], maxStacks: number): Safe {
+  const shown: Safe[] = [];
+  let left = maxStacks;
+  for (const wave of waves) {
+    if (left <= 0) break;
+    shown.push(
+      join(
+        wave.slice(0, left).map((stack) => code(stack)),
+        ', ',
+      ),
+    );
+    left -= wave.length;
+  }
+  const hidden = -Math.min(0, left) + waves.slice(shown.length).reduce((n, w) => n + w.length, 0);
+  const plural = hidden === 1 ? 'stack' : 'stacks';
+  // the rest starts inside the last wave shown when that wave was cut, else after it
+  const separator = left < 0 ? ', ' : ' → ';
+  const more =
+    hidden === 0 ? mdText`` : shown.length === 0 ? mdText`… ${hidden} ${plural}` : mdText`${separator}… ${hidden} more ${plural}`;
+  return mdText`**Order:** ${join(shown, ' → ')}${more}`;
+}
+
+/**
+ * `**Order:** <code>a</code>, <code>b</code> → <code>release-dev</code>`: the affected stacks in waves, each after the
+ * stacks it depends on; a comma joins stacks that do not depend on each other. At most ORDER_MAX_STACKS names and
+ * ORDER_MAX_BYTES; the stacks left out are counted.
+ */
+export function orderLine(waves: readonly (readonly string[])[]): Safe {
+  for (let n = Math.min(ORDER_MAX_STACKS, waves.flat().length); ; n = Math.floor(n / 2)) {
+    const line = orderLineOf(waves, n);
+    if (n === 0 || sizeOf(line.text) <= ORDER_MAX_BYTES) return line;
+  }
 }
 
 // ── policy ────────────────────────────────────────────────────────────────────

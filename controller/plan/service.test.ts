@@ -47,6 +47,17 @@ function commitPair(remote: TestRemote) {
 const probe = probeSandbox();
 const runnerSandbox = probe.ok ? probe.host : 'none';
 
+/** The stand-in project, whose synth also writes manifest.json with these dependencies (as cdktf records them). */
+function withManifest(spec: Parameters<typeof fixtureProject>[0], dependencies: Record<string, string[]>): Record<string, string> {
+  const files = fixtureProject(spec);
+  const stacks = Object.fromEntries(Object.entries(dependencies).map(([name, deps]) => [name, { name, dependencies: deps }]));
+  return {
+    ...files,
+    'stacks.json': JSON.stringify({ ...(JSON.parse(files['stacks.json']) as object), manifest: { version: '0.21.0', stacks } }),
+    'bin/gitops.mjs': `${files['bin/gitops.mjs']}\nwriteFileSync(join(out, 'manifest.json'), JSON.stringify(spec.manifest));\n`,
+  };
+}
+
 const jobDirs = (workDir: string) => (existsSync(join(workDir, 'jobs')) ? readdirSync(join(workDir, 'jobs')) : []);
 
 describe('PlanService.planPullRequest with the stand-in project', () => {
@@ -143,6 +154,55 @@ describe('PlanService.planPullRequest with the stand-in project', () => {
     expect(report.stacks.find((s) => s.name === 'release-dev')?.synthDiff?.resources[0].attributes).toEqual([
       { path: 'input.commit_sha', before: baseSha, after: headSha, sensitive: false, unknownAfter: false },
     ]);
+  });
+
+  test("GIVEN a head whose synth records the stacks' order WHEN planned THEN the report orders the affected stacks that exist at the head", async () => {
+    const { remote, workDir, installer } = setup();
+    const { baseSha } = commitPair(remote);
+    const headSha = remote.commit(
+      withManifest(
+        {
+          environments: {
+            dev: { 'release-dev': releaseStack('dev'), 'app-dev': awsStack('logs-b'), 'stable-dev': stable, 'new-dev': stable },
+          },
+        },
+        { 'app-dev': [], 'new-dev': ['stable-dev'], 'stable-dev': ['app-dev'], 'release-dev': ['app-dev', 'new-dev', 'stable-dev'] },
+      ),
+      'order the stacks',
+      'feature/order',
+    );
+    const report = await new PlanService({ workDir, installer }).planPullRequest({
+      repoUrl: remote.url,
+      headSha,
+      baseSha,
+      environment: 'dev',
+    });
+    expect(report.stacks.map((s) => s.name)).toEqual(['app-dev', 'new-dev', 'old-dev', 'release-dev']);
+    // new-dev comes after app-dev through stable-dev, which is not affected; old-dev is removed and not ordered
+    expect(report.order).toEqual([['app-dev'], ['new-dev'], ['release-dev']]);
+    expect(report.warnings).toEqual([]);
+  });
+
+  test('GIVEN a head whose recorded order has a cycle, or no manifest WHEN planned THEN the report has no order, with a warning for the cycle only', async () => {
+    const { remote, workDir, installer } = setup();
+    const { baseSha, headSha: plainHead } = commitPair(remote);
+    const cyclicHead = remote.commit(
+      withManifest(
+        { environments: { dev: { 'release-dev': releaseStack('dev'), 'app-dev': awsStack('logs-c') } } },
+        { 'app-dev': ['release-dev'], 'release-dev': ['app-dev'] },
+      ),
+      'a cycle',
+      'feature/cycle',
+    );
+    const service = new PlanService({ workDir, installer });
+    const cyclic = await service.planPullRequest({ repoUrl: remote.url, headSha: cyclicHead, baseSha, environment: 'dev' });
+    expect(cyclic.order).toBeUndefined();
+    expect(cyclic.warnings).toEqual([
+      'the order of the stacks is not shown: manifest.json stacks depend on each other in a cycle: app-dev → release-dev → app-dev (each stack depends on the next)',
+    ]);
+    const plain = await service.planPullRequest({ repoUrl: remote.url, headSha: plainHead, baseSha, environment: 'dev' });
+    expect(plain.order).toBeUndefined();
+    expect(plain.warnings).toEqual([]);
   });
 
   test('GIVEN a pull request WHEN planned with plan THEN the same report comes back with every stack of the base and the head synth', async () => {
@@ -307,6 +367,7 @@ describe('PlanService.planPullRequest with this repository', () => {
     expect(release?.summary?.resources[0]).toMatchObject({ address: 'terraform_data.record_release_F658472A', action: 'create' });
     expect(release?.summary?.resources[0].attributes).toContainEqual(expect.objectContaining({ path: 'input.commit_sha', after: headSha }));
     expect(report.stacks.every((s) => s.name.endsWith('-dev') || s.name.includes('-dev-'))).toBe(true);
+    expect(report.order?.at(-1)).toEqual(['release-dev']);
   }, 240_000); // the cache entry is filled and digested (774 MB), and each side builds its bundles afresh in the sandbox
 });
 

@@ -12,6 +12,7 @@ import { assertNoProblems, environmentProblem, jobIdProblem, repoDirProblem, rep
 import { isolationOf, sandboxEnv, UNSANDBOXED, type Isolation } from './sandbox.js';
 import { removeTree } from './tree-digest.js';
 import { synthWorkTree, type SynthOutputLimits } from './synth.js';
+import { readStackOrder, StackOrderFileError } from './stack-order-file.js';
 import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from '../core/ports/plan-report.js';
 import type { Planner, PlanRequest } from '../core/ports/planner.js';
 import type { PlanResult, StackRunner } from '../core/ports/terraform.js';
@@ -74,6 +75,17 @@ const entries = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) :
 
 const REMOVED_REASON = 'the stack is removed at head: a removed stack is not planned (its resources stay until its state is destroyed)';
 const NO_RUNNER_REASON = 'no terraform runner is configured';
+
+/** The order of `stacks` the head's synth recorded; none, with a warning, when it cannot be read (and none when no manifest exists). */
+async function orderOf(outDir: string, stacks: readonly string[], warnings: string[]): Promise<PlanReport['order']> {
+  try {
+    return (await readStackOrder(outDir, stacks)).waves;
+  } catch (e) {
+    if (!(e instanceof StackOrderFileError)) throw e;
+    if (!e.missing) warnings.push(`the order of the stacks is not shown: manifest.json ${e.problem}`);
+    return undefined;
+  }
+}
 
 export class PlanService implements Planner {
   /** The synthesized stacks of both sides come back with every plan (the policy check reads them). */
@@ -221,11 +233,17 @@ export class PlanService implements Planner {
       const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
       const outHead = join(jobDir, 'out-head', 'stacks');
       const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, req.signal)));
+      const order = await orderOf(
+        join(jobDir, 'out-head'),
+        affected.filter((d) => d.status !== 'removed').map((d) => d.stack),
+        warnings,
+      );
       const report: PlanReport = {
         environment: req.environment,
         headSha: req.headSha,
         baseSha: req.baseSha,
         stacks,
+        ...(order && { order }),
         warnings,
         startedAt,
         finishedAt: clock().toISOString(),

@@ -23,7 +23,8 @@ export const SYNTH_OUTPUT_LIMITS: SynthOutputLimits = { stackBytes: 32 * MiB, to
 /** Where the synth's esbuild bundles and code caches go (GITOPS_CACHE_DIR), inside its own output. */
 export const SYNTH_CACHE_DIR = '.gitops-cache';
 
-const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A stack directory name the controller accepts. */
+export const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export interface SynthRequest {
   /** The work tree (its node_modules already linked). */

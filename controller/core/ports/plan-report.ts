@@ -83,6 +83,12 @@ export interface PlanReport {
   readonly baseSha: string;
   /** Affected stacks of the environment, in name order with `release-<env>` last. */
   readonly stacks: readonly StackReport[];
+  /**
+   * The affected stacks that exist at the head, in waves: a stack comes after the stacks it depends on (also
+   * through stacks that are not affected); the stacks of one wave do not depend on each other. Read from the
+   * head's synth output; absent when it has no order (see the warnings when it could not be read).
+   */
+  readonly order?: readonly (readonly string[])[];
   /** Things a reviewer should know that did not stop the plan (e.g. the base did not synthesize). */
   readonly warnings: readonly string[];
   /** ISO 8601. */

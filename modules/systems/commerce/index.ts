@@ -1,4 +1,4 @@
-import type { SystemDefinition } from '../types.js';
+import { AFTER_ACCOUNT, type SystemDefinition } from '../types.js';
 import { CommerceStack } from './stack.js';
 
 export * from './azure.js';
@@ -14,5 +14,17 @@ export const commerceSystem: SystemDefinition<'commerce'> = {
   name: 'commerce',
   cloud: 'aws',
   cidrIndex: 4,
+  after: {
+    primary: [AFTER_ACCOUNT],
+    // The primary's global tables create the DR replicas and their key; the DR copy looks both up.
+    dr: [
+      AFTER_ACCOUNT,
+      {
+        system: 'commerce',
+        site: 'primary',
+        reason: "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table) and their key's alias (data aws_kms_alias)",
+      },
+    ],
+  },
   create: (scope, id, context) => new CommerceStack(scope, id, context),
 };
