@@ -141,6 +141,29 @@ export class OctokitGitHubClient implements RepoGitHub {
     };
   }
 
+  async pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+      ...this.r,
+      commit_sha: sha,
+      per_page: 100,
+    });
+    return pulls.map((data) => ({
+      number: data.number,
+      state: data.state as 'open' | 'closed',
+      // the list endpoint has no `merged`: a merge time says it
+      merged: data.merged_at != null,
+      draft: data.draft ?? false,
+      title: data.title,
+      author: data.user?.login ?? '',
+      headRef: data.head.ref,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name,
+      baseRef: data.base.ref,
+      baseSha: data.base.sha,
+      mergeCommitSha: data.merge_commit_sha ?? undefined,
+    }));
+  }
+
   async listPullRequestFiles(pr: number): Promise<string[]> {
     const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.r, pull_number: pr, per_page: 100 });
     return [...new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])))];

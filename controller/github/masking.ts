@@ -21,6 +21,7 @@ export function maskingGitHub(github: RepoGitHub, secrets: HeldSecrets): RepoGit
     listDirectory: (ref, path) => github.listDirectory(ref, path),
     compareCommits: (base, head) => github.compareCommits(base, head),
     getPullRequest: (pr) => github.getPullRequest(pr),
+    pullRequestsOfCommit: (sha) => github.pullRequestsOfCommit(sha),
     listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
     listReviews: (pr) => github.listReviews(pr),
     getPermission: (user) => github.getPermission(user),

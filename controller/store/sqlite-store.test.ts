@@ -51,7 +51,7 @@ describe('SqliteStore schema', () => {
       .pluck()
       .all();
     raw.close();
-    expect(tables).toEqual(['deliveries', 'locks', 'plans', 'replies', 'runs']);
+    expect(tables).toEqual(['applies', 'deliveries', 'lock_queue', 'plans', 'replies', 'runs']);
   });
 
   test('GIVEN a file with data WHEN reopened THEN migrations do not run again and the data is still there', () => {
@@ -336,23 +336,37 @@ describe('SqliteStore reply limits', () => {
 });
 
 describe('SqliteStore runs', () => {
-  test('GIVEN runs of two environments WHEN finished and listed THEN they come newest first, filtered, with the log tail kept', () => {
-    const s = store();
-    const r1 = s.recordRun({ repo: 'acme/infra', kind: 'plan', environment: 'uat', stack: 'release-uat', sha: 's1' });
+  test('GIVEN runs of two environments WHEN finished and listed THEN they come newest first, filtered, with the log tail kept', async () => {
+    const s = store('ctl-1');
+    const r1 = await s.recordRun({ repo: 'acme/infra', kind: 'plan', environment: 'uat', stack: 'release-uat', sha: 's1' });
     clock += 1000;
-    const r2 = s.recordRun({ repo: 'acme/infra', kind: 'apply', environment: 'prod', stack: 'release-prod', sha: 's2' });
-    s.finishRun(r2, { status: 'failed', logTail: 'x'.repeat(LOG_TAIL_LIMIT + 10) + 'Error: boom' });
-    expect(s.listRuns().map((r) => r.id)).toEqual([r2, r1]);
-    const [prod] = s.listRuns({ environment: 'prod', kind: 'apply' });
-    expect(prod).toMatchObject({ id: r2, status: 'failed', startedAt: '2025-06-01T12:00:01.000Z', finishedAt: '2025-06-01T12:00:01.000Z' });
+    const r2 = await s.recordRun({ repo: 'acme/infra', kind: 'apply', environment: 'prod', stack: 'release-prod', sha: 's2', applyId: 3 });
+    await s.finishRun(r2, { status: 'failed', logTail: 'x'.repeat(LOG_TAIL_LIMIT + 10) + 'Error: boom' });
+    expect((await s.listRuns()).map((r) => r.id)).toEqual([r2, r1]);
+    const [prod] = await s.listRuns({ environment: 'prod', kind: 'apply' });
+    expect(prod).toMatchObject({
+      id: r2,
+      status: 'failed',
+      startedAt: '2025-06-01T12:00:01.000Z',
+      finishedAt: '2025-06-01T12:00:01.000Z',
+      applyId: 3,
+      startedBy: 'ctl-1',
+    });
     expect(prod.logTail).toHaveLength(LOG_TAIL_LIMIT);
     expect(prod.logTail?.endsWith('Error: boom')).toBe(true);
-    expect(s.listRuns({ environment: 'uat' })[0]).toMatchObject({ id: r1, status: 'running', finishedAt: null, logTail: null });
-    expect(s.listRuns({ limit: 1 })).toHaveLength(1);
-    expect(s.listRuns({ sha: 'nope' })).toEqual([]);
+    expect((await s.listRuns({ environment: 'uat' }))[0]).toMatchObject({
+      id: r1,
+      status: 'running',
+      finishedAt: null,
+      logTail: null,
+      applyId: null,
+    });
+    expect(await s.listRuns({ limit: 1 })).toHaveLength(1);
+    expect(await s.listRuns({ sha: 'nope' })).toEqual([]);
+    expect((await s.runsOfApply(3)).map((r) => r.id)).toEqual([r2]);
   });
 
-  test.each<[() => unknown, string]>([
+  test.each<[() => Promise<unknown>, string]>([
     [
       () => store().recordRun({ repo: 'r', kind: 'destroy' as never, environment: 'e', stack: 's', sha: 'x' }),
       'run.kind must be one of plan, apply (got "destroy")',
@@ -363,36 +377,138 @@ describe('SqliteStore runs', () => {
     ],
     [() => store().finishRun(12345, { status: 'failed' }), 'finishRun: no run with id 12345'],
     [() => store().listRuns({ limit: 0 }), 'listRuns limit must be a positive integer (got 0)'],
-  ])('GIVEN bad run input #%# WHEN stored THEN it throws with the allowed values', (act, message) => {
-    expect(act).toThrow(message);
+  ])('GIVEN bad run input #%# WHEN stored THEN it throws with the allowed values', async (act, message) => {
+    await expect(act()).rejects.toThrow(message);
   });
 });
 
+const MINUTE = 60_000;
+const lock = (pr: number, over: object = {}) => ({
+  repo: 'acme/infra',
+  environment: 'dev',
+  holder: `acme/infra#${pr}`,
+  pr,
+  sha: 'a'.repeat(40),
+  leaseMs: 5 * MINUTE,
+  ...over,
+});
+
 describe('SqliteStore locks', () => {
-  test('GIVEN a free environment WHEN two holders acquire it THEN the first wins and the second sees the holder', () => {
-    const a = store();
-    const b = store();
-    expect(a.acquireLock('prod', 'acme/infra#7', 7)).toEqual({
-      acquired: true,
-      lock: { environment: 'prod', holder: 'acme/infra#7', pr: 7, acquiredAt: '2025-06-01T12:00:00.000Z' },
+  test('GIVEN a free environment WHEN three tickets enter from two processes THEN the first holds it and the others wait in order, each seeing who is ahead', async () => {
+    const a = store('ctl-a');
+    const b = store('ctl-b');
+    const first = await a.enterLockQueue(lock(7));
+    expect(first).toMatchObject({ acquired: true, position: 0, ahead: [] });
+    expect(first.ticket).toMatchObject({
+      state: 'held',
+      owner: 'ctl-a',
+      acquiredAt: '2025-06-01T12:00:00.000Z',
+      leaseExpiresAt: '2025-06-01T12:05:00.000Z',
     });
-    expect(b.acquireLock('prod', 'acme/infra#8', 8)).toMatchObject({ acquired: false, lock: { holder: 'acme/infra#7', pr: 7 } });
-    expect(b.acquireLock('uat', 'job-1')).toMatchObject({ acquired: true, lock: { pr: null } });
+    const second = await b.enterLockQueue(lock(8));
+    const third = await a.enterLockQueue(lock(9));
+    expect(second).toMatchObject({ acquired: false, position: 1 });
+    expect(third.position).toBe(2);
+    expect(third.ahead.map((t) => t.pr)).toEqual([7, 8]);
+    // another environment or repository has its own queue
+    expect(await b.enterLockQueue(lock(10, { environment: 'uat' }))).toMatchObject({ acquired: true });
+    expect(await b.enterLockQueue(lock(11, { repo: 'acme/other' }))).toMatchObject({ acquired: true });
+    expect((await a.listLocks('acme/infra')).map((t) => [t.environment, t.pr, t.state])).toEqual([
+      ['dev', 7, 'held'],
+      ['dev', 8, 'waiting'],
+      ['dev', 9, 'waiting'],
+      ['uat', 10, 'held'],
+    ]);
   });
 
-  test('GIVEN a held lock WHEN someone else releases it by holder THEN nothing happens; WHEN the holder or /unlock (no holder) releases THEN it is free', () => {
+  test('GIVEN a holder and two waiters WHEN the third polls before the second THEN it keeps waiting; WHEN the holder releases THEN the second takes it at its poll', async () => {
     const s = store();
-    s.acquireLock('prod', 'acme/infra#7', 7);
-    expect(s.releaseLock('prod', 'acme/infra#8')).toBeUndefined();
-    expect(s.getLock('prod')?.holder).toBe('acme/infra#7');
-    expect(s.releaseLock('prod', 'acme/infra#7')?.holder).toBe('acme/infra#7');
-    expect(s.getLock('prod')).toBeUndefined();
-    s.acquireLock('prod', 'acme/infra#9', 9);
-    expect(s.releaseLock('prod')?.pr).toBe(9);
-    expect(s.releaseLock('prod')).toBeUndefined();
+    const held = await s.enterLockQueue(lock(7));
+    const second = await s.enterLockQueue(lock(8));
+    const third = await s.enterLockQueue(lock(9));
+    expect(await s.releaseLock(held.ticket.id)).toMatchObject({ pr: 7 });
+    expect(await s.pollLock(third.ticket.id)).toMatchObject({ acquired: false, position: 1 });
+    expect(await s.getLock('acme/infra', 'dev')).toBeUndefined();
+    expect(await s.pollLock(second.ticket.id)).toMatchObject({ acquired: true, position: 0 });
+    expect((await s.getLock('acme/infra', 'dev'))?.pr).toBe(8);
+    expect(await s.pollLock(third.ticket.id)).toMatchObject({ acquired: false, position: 1 });
   });
 
-  test('GIVEN a bad holder WHEN acquiring THEN it throws naming the field', () => {
-    expect(() => store().acquireLock('prod', '')).toThrow('lock holder must be a non-empty string (got "")');
+  test('GIVEN a waiter whose lease ran out WHEN the next one polls THEN the dead waiter is dropped and the next takes the lock', async () => {
+    const s = store();
+    const held = await s.enterLockQueue(lock(7));
+    const dead = await s.enterLockQueue(lock(8, { leaseMs: MINUTE }));
+    const alive = await s.enterLockQueue(lock(9, { leaseMs: 10 * MINUTE }));
+    await s.releaseLock(held.ticket.id);
+    clock += 2 * MINUTE;
+    expect(await s.pollLock(alive.ticket.id)).toMatchObject({ acquired: true });
+    expect(await s.pollLock(dead.ticket.id)).toBeUndefined();
+  });
+
+  test('GIVEN tickets WHEN renewed, released by pull request, or left by another process THEN each call says what it did', async () => {
+    const mine = store('ctl-now');
+    const old = store('ctl-dead');
+    const gone = await old.enterLockQueue(lock(7));
+    const waiting = await mine.enterLockQueue(lock(8));
+    expect((await mine.abandonedLocks()).map((t) => t.pr)).toEqual([7]);
+    clock += 10 * MINUTE;
+    expect(await mine.renewLock(waiting.ticket.id, 5 * MINUTE)).toBe(true);
+    expect((await mine.abandonedLocks()).map((t) => t.pr)).toEqual([7]);
+    expect(await mine.renewLock(12345, MINUTE)).toBe(false);
+    expect((await mine.releaseLocksOf('acme/infra', 8)).map((t) => t.id)).toEqual([waiting.ticket.id]);
+    expect(await mine.releaseLock(gone.ticket.id)).toMatchObject({ pr: 7 });
+    expect(await mine.releaseLock(gone.ticket.id)).toBeUndefined();
+    expect(await mine.listLocks()).toEqual([]);
+  });
+
+  test.each<[object, string]>([
+    [{ holder: '' }, 'lock holder must be a non-empty string (got "")'],
+    [{ environment: '' }, 'lock environment must be a non-empty string (got "")'],
+    [{ pr: 0 }, 'lock pr must be a positive integer (got 0)'],
+    [{ leaseMs: 0 }, 'lock leaseMs must be a positive number of ms (got 0)'],
+  ])(
+    'GIVEN a bad lock request %j WHEN it enters the queue THEN it throws naming the field, and nothing is queued',
+    async (over, message) => {
+      const s = store();
+      await expect(s.enterLockQueue(lock(7, over))).rejects.toThrow(message);
+      expect(await s.listLocks()).toEqual([]);
+    },
+  );
+});
+
+describe('SqliteStore applies', () => {
+  const sha = 'b'.repeat(40);
+  test('GIVEN an apply WHEN linked and finished THEN it reads back; an unfinished one of another process is abandoned', async () => {
+    const s = store('ctl-1');
+    const id = await s.saveApply({
+      repo: 'acme/infra',
+      environment: 'dev',
+      sha,
+      baseSha: 'c'.repeat(40),
+      pr: 4,
+      installationId: 1,
+      cloneUrl: 'http://x/a.git',
+    });
+    await s.linkApply(id, { checkRunId: 11 });
+    await s.linkApply(id, { deploymentId: 12, lockId: 13 });
+    await s.updateApply(id, { status: 'running' });
+    expect(await s.getApply(id)).toMatchObject({ status: 'running', checkRunId: 11, deploymentId: 12, lockId: 13, pr: 4, reason: null });
+    expect(await s.abandonedApplies()).toEqual([]);
+    expect((await store('ctl-2').abandonedApplies()).map((a) => a.id)).toEqual([id]);
+    await s.updateApply(id, { status: 'succeeded' });
+    expect((await s.succeededApplies('acme/infra', 'dev')).map((a) => a.sha)).toEqual([sha]);
+    expect(await store('ctl-2').abandonedApplies()).toEqual([]);
+  });
+
+  test.each<[() => Promise<unknown>, string]>([
+    [() => store().saveApply({ repo: 'r', environment: 'dev', sha: '', baseSha: 'b' }), 'apply.sha must be a non-empty string (got "")'],
+    [
+      () => store().updateApply(1, { status: 'done' as never }),
+      'apply.status must be one of queued, running, succeeded, failed, differs, skipped (got "done")',
+    ],
+    [() => store().updateApply(999, { status: 'failed' }), 'updateApply: no apply with id 999'],
+    [() => store().linkApply(999, { lockId: 1 }), 'linkApply: no apply with id 999'],
+  ])('GIVEN bad apply input #%# WHEN stored THEN it throws naming the field', async (act, message) => {
+    await expect(act()).rejects.toThrow(message);
   });
 });

@@ -281,6 +281,9 @@ describe('webhook handlers', () => {
       },
       reviewChanged: async () => undefined,
       commentCreated: async () => ({ action: 'ignored' }),
+      pushed: async () => undefined,
+      applyApproved: async () => undefined,
+      pullRequestClosed: async () => undefined,
     };
     const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
     registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
@@ -317,6 +320,9 @@ describe('webhook handlers', () => {
         },
         reviewChanged: async (_session, pr) => void reviews.push(pr.headSha),
         commentCreated: async () => ({ action: 'ignored' }),
+        pushed: async () => undefined,
+        applyApproved: async () => undefined,
+        pullRequestClosed: async () => undefined,
       };
       const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
       registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });

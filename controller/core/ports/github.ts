@@ -93,6 +93,8 @@ export interface RepoGitHub {
   listDirectory(ref: string, path: string): Promise<DirectoryEntry[] | undefined>;
   compareCommits(base: string, head: string): Promise<CompareResult>;
   getPullRequest(pr: number): Promise<PullRequestInfo>;
+  /** The pull requests `sha` belongs to (merged with it as their merge commit, or with it on their head). */
+  pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
   /** Every changed path of a pull request, including the old path of a renamed file. */
   listPullRequestFiles(pr: number): Promise<string[]>;
   listReviews(pr: number): Promise<Review[]>;
