@@ -7,6 +7,8 @@ import { planCommand, applyCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { checkBranchCommand } from './check-branch.js';
 import { serveCommand } from './serve.js';
+import { locksCommand } from './locks.js';
+import { runsCommand } from './runs.js';
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -17,4 +19,6 @@ export const commands: readonly Command[] = [
   policyCommand,
   checkBranchCommand,
   serveCommand,
+  locksCommand,
+  runsCommand,
 ];
