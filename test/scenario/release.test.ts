@@ -90,8 +90,9 @@ describe('scenario: merges apply their environment', () => {
     const mergedC = await sandbox.merge(c.number);
     await world.settle();
 
-    for (const sha of [mergedB.sha, mergedC.sha])
-      expect(states(deploymentsOf(sandbox, 'dev', sha)[0])).toEqual(['queued', 'in_progress', 'success']);
+    // the later success makes the earlier deployment inactive, as GitHub does
+    expect(states(deploymentsOf(sandbox, 'dev', mergedB.sha)[0])).toEqual(['queued', 'in_progress', 'success', 'inactive']);
+    expect(states(deploymentsOf(sandbox, 'dev', mergedC.sha)[0])).toEqual(['queued', 'in_progress', 'success']);
     const runs = (await applyRuns('dev')).slice(1);
     expect(runs.map((r) => [r.sha, r.status])).toEqual([
       [mergedB.sha, 'succeeded'],
