@@ -1,34 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../cli.js';
+import { gitops, useStoreWorkDir } from '../../test/fixtures/cli-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 
-let dir: string;
-const saved = { work: process.env.GITOPS_WORK_DIR, db: process.env.GITOPS_DB_PATH };
+const workDir = useStoreWorkDir('gitops-cli-runs-');
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gitops-cli-runs-'));
-  process.env.GITOPS_WORK_DIR = dir;
-  delete process.env.GITOPS_DB_PATH;
-  const store = new SqliteStore(join(dir, 'gitops.sqlite'));
+  const store = new SqliteStore(join(workDir(), 'gitops.sqlite'));
   const dev = await store.recordRun({ repo: 'acme/infra', kind: 'apply', environment: 'dev', stack: 'release-dev', sha: 'a'.repeat(40) });
   await store.finishRun(dev, { status: 'succeeded', logTail: 'Apply complete!' });
   await store.recordRun({ repo: 'acme/infra', kind: 'apply', environment: 'uat', stack: 'release-uat', sha: 'b'.repeat(40) });
   store.close();
 });
-afterEach(() => {
-  process.env.GITOPS_WORK_DIR = saved.work;
-  if (saved.db === undefined) delete process.env.GITOPS_DB_PATH;
-  else process.env.GITOPS_DB_PATH = saved.db;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function gitops(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
 
 describe('gitops runs', () => {
   test('GIVEN runs of dev and uat WHEN listed THEN newest first; --env keeps one environment; --json carries the log tail', async () => {
