@@ -80,9 +80,14 @@ export function withApplySection(body: string, environment: string, section: str
 
 const differenceLines = (d: StackDifference): Safe[] => [
   mdText`**${code(d.stack)}**`,
-  new Safe('```diff'),
-  new Safe([...d.onlyReviewed.map((l) => `- ${l}`), ...d.onlyNow.map((l) => `+ ${l}`)].join('\n').replace(/```/g, "'''")),
-  new Safe('```'),
+  // inside the fence nothing is Markdown; only a fence of its own could end it early
+  new Safe(
+    [
+      '```diff',
+      ...[...d.onlyReviewed.map((l) => `- ${l}`), ...d.onlyNow.map((l) => `+ ${l}`)].map((l) => l.replace(/```/g, "'''")),
+      '```',
+    ].join('\n'),
+  ),
 ];
 
 /** The comment on the merged pull request when the merged commit's plan is not the one reviewed. */
