@@ -317,6 +317,34 @@ describe('webhook handlers', () => {
     expect((await store.listLocks()).map((t) => t.pr)).toEqual([8]);
   });
 
+  test('GIVEN comments on a closed pull request WHEN received THEN /apply and /unlock are queued and /plan is not even claimed', async () => {
+    const store = new SqliteStore(':memory:');
+    const queue = new JobQueue();
+    const commands: string[] = [];
+    const core: ControllerCore = {
+      pullRequestChanged: async () => undefined,
+      reviewChanged: async () => undefined,
+      commentCreated: async (_session, input) => (commands.push(input.command?.kind ?? ''), { action: 'ignored' }),
+      pushed: async () => undefined,
+      applyApproved: async () => undefined,
+      pullRequestClosed: async () => undefined,
+    };
+    const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
+    registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+    const comment = (body: string) => {
+      const p = payload('issue_comment', 'created');
+      Object.assign(p.issue as object, { state: 'closed', pull_request: { url: 'x' } });
+      Object.assign(p.comment as object, { body, user: { login: 'carol', type: 'User' } });
+      return p;
+    };
+    await probot.receive({ id: 'c1', name: 'issue_comment', payload: comment('/plan') } as never);
+    await probot.receive({ id: 'c2', name: 'issue_comment', payload: comment('/apply') } as never);
+    await probot.receive({ id: 'c3', name: 'issue_comment', payload: comment('/unlock dev') } as never);
+    await queue.onIdle();
+    expect(commands).toEqual(['apply', 'unlock']);
+    expect(store.claimDelivery('c1', 'x')).toBe(true);
+  });
+
   test('GIVEN pushes to a branch and a tag WHEN received THEN each branch push is claimed once and queued in arrival order, and the tag is skipped', async () => {
     const store = new SqliteStore(':memory:');
     const queue = new JobQueue();

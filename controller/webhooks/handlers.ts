@@ -122,11 +122,13 @@ export async function onReview(context: Context<'pull_request_review'>, deps: Ha
 
 export async function onComment(context: Context<'issue_comment'>, deps: HandlerDeps): Promise<void> {
   const { payload } = context;
-  if (!payload.issue.pull_request || payload.issue.state !== 'open') return;
+  if (!payload.issue.pull_request) return;
   // Ordinary conversation and comments by Apps (this one's included) are not commands: no claim, no job.
   if (payload.comment.user?.type === 'Bot') return;
   const command = parseCommand(payload.comment.body);
   if (command === undefined) return;
+  // a closed pull request takes only the commands about what its merge left: /apply and /unlock
+  if (payload.issue.state !== 'open' && command.kind !== 'apply' && command.kind !== 'unlock') return;
   const repo = repositoryOf(context.name, payload);
   if (!claim(context, deps)) return;
   const session = deps.sessions(context, repo.owner, repo.repo);
