@@ -16,6 +16,7 @@ import type { Planner } from './core/ports/planner.js';
 import { recoverPlans, type RecoveredPlan } from './core/recovery.js';
 import { recoverApplies, type RecoveredApplies, type StateLockCheck } from './core/apply-recovery.js';
 import type { AfterApply } from './core/apply-run.js';
+import type { ApplyOrder } from './core/apply-order.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
 import { OctokitGitHubClient } from './github/client.js';
 import { OctokitDeployments } from './github/deployments.js';
@@ -69,6 +70,8 @@ export interface ControllerOptions extends RuntimeConfig {
   readonly secrets?: HeldSecrets;
   /** Runs after an environment was applied successfully (promotion and back-sync). @default none */
   readonly afterApply?: AfterApply;
+  /** The order an environment's stacks apply in. @default listedOrder (core/apply-order.ts) */
+  readonly applyOrder?: ApplyOrder;
   /** Whether Terraform's state lock of stacks is held, before a dead controller's lock is released. @default the local backend's, in <workDir>/terraform/state */
   readonly stateLocks?: StateLockCheck;
 }
@@ -196,6 +199,7 @@ export function composeController(opts: ControllerOptions): Controller {
       replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
       ...(opts.afterApply ? { afterApply: opts.afterApply } : {}),
+      ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
     });
   let recovery: Promise<RecoveredPlan[]> | undefined;
   let applyRecovery: Promise<RecoveredApplies | undefined> | undefined;
