@@ -23,7 +23,7 @@ const testDoubles = {
 };
 const adapters = [
   {
-    regex: '^(\\.\\./)+(github|store|plan|runner|webhooks|cli|process)/|^(\\.\\./)+compose\\.js$',
+    regex: '^(\\.\\./)+(github|store|plan|runner|webhooks|cli|process|release|git)/|^(\\.\\./)+compose\\.js$',
     message: 'The core depends on its ports (controller/core/ports/), never on an adapter: declare what you need in a port.',
   },
   {

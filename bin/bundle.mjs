@@ -1,6 +1,7 @@
 // Builds (or reuses) two CommonJS bundles of a TypeScript entry with esbuild: the app (the entry and
-// its sources; packages external) and its vendor bundle (every package the app imports, kept with the
-// packages in node_modules/.cache/gitops). No loader hooks, no ESM-to-CJS lexing, no module resolution
+// its sources, and the few ES-module-only packages; CommonJS packages external) and its vendor bundle
+// (every CommonJS package the app imports, kept with the packages in node_modules/.cache/gitops).
+// No loader hooks, no ESM-to-CJS lexing, no module resolution
 // at run time; and the packages' files shed their inline source maps (three quarters of every provider
 // file), which Node would otherwise read and scan on every run. Editing a source rebuilds only the app
 // (~70 ms); the vendor bundle, and its code cache, change only with the packages or with the set of
@@ -26,7 +27,7 @@ import {
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { removeCodeCaches } from './code-cache.mjs';
 
@@ -65,6 +66,42 @@ function importMetaUrl(root) {
     },
   };
 }
+
+/**
+ * Whether Node loads `file` as an ES module: `.mjs`, or `.js` whose nearest package.json says
+ * `"type": "module"` (looking no higher than the node_modules it is in, as Node does).
+ */
+function isEsModule(file) {
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = dirname(file); basename(dir) !== 'node_modules' && dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = readManifest(join(dir, 'package.json'));
+    if (manifest !== undefined) return manifest.type === 'module';
+  }
+  return false;
+}
+
+const PROBE = Symbol('probe');
+
+/**
+ * App bundle: a package stays outside (answered by the vendor bundle) when `require` finds CommonJS;
+ * an ES-module-only package (p-queue) is bundled into the app. The sources are ES modules, so esbuild
+ * reads an outside package's `default` as Node does a CommonJS one: its whole `module.exports`. Handed
+ * an ES module by the vendor bundle, that `default` would be the module's namespace, not its default
+ * export (`import_p_queue.default is not a constructor`); inside the app, esbuild links ES modules to
+ * each other directly.
+ */
+const appPackages = {
+  name: 'app-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === PROBE || isBuiltin(args.path)) return undefined;
+      const found = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, pluginData: PROBE });
+      if (found.errors.length === 0 && isEsModule(found.path)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
 
 /** Packages left out of the vendor bundle: a native addon, and tools that load only to rebuild. */
 const EXTERNAL = /^(esbuild|better-sqlite3|tsx|typescript)(\/|$)/;
@@ -201,9 +238,8 @@ export async function bundle(entry, root = repositoryRoot, cacheDir = process.en
       manifestFile: appManifestFile,
       options: {
         entryPoints: [join(root, entry)],
-        // Every package import stays a `require`, answered from the vendor bundle at run time.
-        packages: 'external',
-        plugins: [importMetaUrl(root)],
+        // A CommonJS package import stays a `require`, answered from the vendor bundle at run time.
+        plugins: [appPackages, importMetaUrl(root)],
         // import() of cdktf becomes a lazy require(): loaded only when needed, and as plain CommonJS.
         supported: { 'dynamic-import': false },
       },

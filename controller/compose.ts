@@ -23,6 +23,7 @@ import { OctokitDeployments } from './github/deployments.js';
 import { maskingGitHub } from './github/masking.js';
 import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
+import { probeSandbox, sandboxDecision } from './process/sandbox.js';
 import { TerraformRunner } from './runner/runner.js';
 import { checkLocalStateLocks } from './runner/state-lock.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -181,14 +182,20 @@ export function composeController(opts: ControllerOptions): Controller {
   let planner = opts.planner;
   if (!planner) {
     const terraformRoot = join(opts.workDir, TERRAFORM_DIR);
+    // One probe for both: the synth of pull request code and the terraform plan of what it synthesized run alike.
+    const probe = probeSandbox();
+    const decision = sandboxDecision(probe, { GITOPS_UNSAFE_SANDBOX: process.env.GITOPS_UNSAFE_SANDBOX });
+    const sandbox = probe.ok ? probe.host : decision.run ? 'none' : undefined;
     const service = new PlanService({
       workDir: opts.workDir,
-      runner: new TerraformRunner({ workRoot: terraformRoot, concurrency: opts.concurrency }),
+      sandboxProbe: probe,
+      runner: new TerraformRunner({ workRoot: terraformRoot, concurrency: opts.concurrency, sandbox }),
     });
+    if (decision.run && !decision.sandboxed) opts.log.warn({}, decision.reason);
+    else opts.log.info({}, decision.reason);
     // before any job runs: every job directory left now belongs to a process that is gone
     const removed = service.removeLeftovers({ terraformJobs: join(terraformRoot, 'jobs') });
-    if (removed.jobDirs + removed.workTrees + removed.terraformJobDirs > 0)
-      opts.log.info(removed, 'leftovers of a stopped controller removed');
+    if (Object.values(removed).some((count) => count > 0)) opts.log.info(removed, 'leftovers of a stopped controller removed');
     planner = service;
   }
   const core: ControllerCore =

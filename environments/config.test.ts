@@ -46,3 +46,72 @@ describe('cross-file rules for systems', () => {
     expect(problems.map(formatProblem)).toEqual(['dev.yaml: accounts.aws: is required when an AWS system is enabled']);
   });
 });
+
+describe('the credentials block', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/gitops-plan';
+  const withBlock = (block: string) => parseEnvironmentFile({ file: 'dev.yaml', text: read('dev.yaml').text + block });
+  const problemsOf = (block: string) => withBlock(block).problems.map(formatProblem);
+
+  test('GIVEN a plan entry with a role and Azure OIDC and an apply entry with a profile and passEnv WHEN parsed THEN it is the environment, useOidc defaulting to true', () => {
+    const { environment, problems } = withBlock(`credentials:
+  plan:
+    aws: { roleArn: ${ROLE}, sessionName: gitops-plan, webIdentityTokenFile: /var/run/secrets/token }
+    azure: { clientId: 00000000-0000-4000-8000-0000000000c1, tenantId: 00000000-0000-4000-8000-0000000000aa, subscriptionId: 00000000-0000-4000-8000-000000000001 }
+  apply:
+    aws: { profile: dev-deployer }
+    passEnv: [AWS_REGION, ARM_CLIENT_SECRET, TF_VAR_db_password]
+`);
+    expect(problems).toEqual([]);
+    expect(environment?.credentials?.plan?.azure?.useOidc).toBe(true);
+    expect(environment?.credentials?.plan?.passEnv).toEqual([]);
+    expect(environment?.credentials?.apply).toEqual({
+      aws: { profile: 'dev-deployer' },
+      passEnv: ['AWS_REGION', 'ARM_CLIENT_SECRET', 'TF_VAR_db_password'],
+    });
+  });
+
+  test('GIVEN no credentials block WHEN parsed THEN credentials is absent (terraform gets no credential)', () => {
+    expect(withBlock('').environment?.credentials).toBeUndefined();
+  });
+
+  test('GIVEN passEnv naming a variable outside AWS_*, ARM_*, TF_VAR_* and one twice WHEN parsed THEN one line each names the file, the field, the value and the allowed patterns', () => {
+    expect(problemsOf('credentials:\n  plan:\n    passEnv: [GITHUB_TOKEN, AWS_REGION, AWS_REGION, tf_var_x]\n')).toEqual([
+      'dev.yaml:67: credentials.plan.passEnv.0: must be a variable name matching AWS_*, ARM_*, TF_VAR_* (got "GITHUB_TOKEN")',
+      'dev.yaml:67: credentials.plan.passEnv.3: must be a variable name matching AWS_*, ARM_*, TF_VAR_* (got "tf_var_x")',
+      'dev.yaml:67: credentials.plan.passEnv.2: is already listed (allowed: each name once) (got "AWS_REGION")',
+    ]);
+    expect(problemsOf('credentials:\n  plan:\n    passEnv: [AWS_REGION, AWS_REGION]\n')).toEqual([
+      'dev.yaml:67: credentials.plan.passEnv.1: is already listed (allowed: each name once) (got "AWS_REGION")',
+    ]);
+  });
+
+  test('GIVEN malformed AWS entries WHEN parsed THEN each problem names its field and what is allowed', () => {
+    expect(problemsOf('credentials:\n  apply:\n    aws: { profile: x, roleArn: "arn:aws:iam::111111111111:role/a" }\n')).toEqual([
+      'dev.yaml:67: credentials.apply.aws: must give exactly one of profile, roleArn (got {"profile":"x","roleArn":"arn:aws:iam::111111111111:role/a"})',
+    ]);
+    expect(problemsOf('credentials:\n  apply:\n    aws: { roleArn: "arn:aws:iam::1111:role/a", webIdentityTokenFile: token }\n')).toEqual([
+      'dev.yaml:67: credentials.apply.aws.roleArn: must be an IAM role ARN such as arn:aws:iam::111111111111:role/gitops-plan (got "arn:aws:iam::1111:role/a")',
+      'dev.yaml:67: credentials.apply.aws.webIdentityTokenFile: must be an absolute path (got "token")',
+    ]);
+    expect(problemsOf(`credentials:\n  apply:\n    aws: { roleArn: "${ROLE}" }\n`)).toEqual([
+      'dev.yaml:67: credentials.apply.aws.webIdentityTokenFile: is required with roleArn unless passEnv names AWS_WEB_IDENTITY_TOKEN_FILE (the AWS SDK assumes a role from the environment only with a web identity token) (got nothing)',
+    ]);
+    expect(problemsOf('credentials:\n  apply:\n    aws: { profile: x, sessionName: abc }\n    passEnv: [AWS_PROFILE]\n')).toEqual([
+      'dev.yaml:67: credentials.apply.aws.sessionName: is allowed only with roleArn (a profile sets its own) (got "abc")',
+      'dev.yaml:68: credentials.apply.passEnv.0: is set by the aws entry (allowed: names it does not set) (got "AWS_PROFILE")',
+    ]);
+  });
+
+  test('GIVEN malformed Azure entries and unknown keys WHEN parsed THEN each problem names its field and what is allowed', () => {
+    expect(
+      problemsOf(
+        'credentials:\n  deploy: {}\n  plan:\n    azure: { clientId: nope, tenantId: 00000000-0000-4000-8000-0000000000aa, subscriptionId: 00000000-0000-4000-8000-000000000001, useOidc: yes }\n    gcp: {}\n',
+      ),
+    ).toEqual([
+      'dev.yaml:68: credentials.plan.azure.clientId: must be a UUID such as 00000000-0000-4000-8000-000000000001 (got "nope")',
+      'dev.yaml:68: credentials.plan.azure.useOidc: must be true or false (got "yes")',
+      'dev.yaml:69: credentials.plan: unknown key "gcp" (allowed: aws, azure, passEnv)',
+      'dev.yaml:66: credentials: unknown key "deploy" (allowed: plan, apply)',
+    ]);
+  });
+});

@@ -99,6 +99,120 @@ const tags = z
   })
   .catchall(z.string());
 
+/** The controller's own environment variables a credential entry may hand to terraform, by name. */
+export const PASS_ENV_PATTERNS = ['AWS_*', 'ARM_*', 'TF_VAR_*'] as const;
+const passEnvName = z
+  .string()
+  .regex(/^(AWS_[A-Z0-9_]+|ARM_[A-Z0-9_]+|TF_VAR_[A-Za-z0-9_]+)$/, `must be a variable name matching ${PASS_ENV_PATTERNS.join(', ')}`);
+
+/** The variables terraform gets from an `aws` entry (controller/runner/credentials.ts says why these). */
+export const AWS_CREDENTIAL_VARIABLES = ['AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME', 'AWS_WEB_IDENTITY_TOKEN_FILE'] as const;
+/** The variables terraform gets from an `azure` entry. */
+export const AZURE_CREDENTIAL_VARIABLES = [
+  'ARM_CLIENT_ID',
+  'ARM_TENANT_ID',
+  'ARM_SUBSCRIPTION_ID',
+  'ARM_USE_OIDC',
+  'ARM_OIDC_TOKEN_FILE_PATH',
+] as const;
+
+const uuid = z.uuid({ error: 'must be a UUID such as 00000000-0000-4000-8000-000000000001' });
+const absolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path');
+
+const awsCredentials = z
+  .strictObject({
+    /** A profile of the machine's shared AWS config (a role with an external id, SSO, a credential process). */
+    profile: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a profile name (letters, digits, . _ -, at most 64)')
+      .optional(),
+    /** An IAM role assumed with a web identity token (an OIDC token of the machine's platform). */
+    roleArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        'must be an IAM role ARN such as arn:aws:iam::111111111111:role/gitops-plan',
+      )
+      .optional(),
+    /** @default the AWS SDK's own (a timestamp) */
+    sessionName: z
+      .string()
+      .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 of letters, digits and + = , . @ _ -')
+      .optional(),
+    /** The token file read to assume `roleArn`. @default AWS_WEB_IDENTITY_TOKEN_FILE, which passEnv must then name */
+    webIdentityTokenFile: absolutePath.optional(),
+  })
+  .superRefine((aws, ctx) => {
+    if ((aws.profile === undefined) === (aws.roleArn === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'must give exactly one of profile, roleArn', input: aws });
+    }
+    for (const key of ['sessionName', 'webIdentityTokenFile'] as const) {
+      if (aws.profile !== undefined && aws[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is allowed only with roleArn (a profile sets its own)', input: aws[key] });
+      }
+    }
+  });
+
+const azureCredentials = z.strictObject({
+  /** The client id of the app registration or managed identity terraform signs in as. */
+  clientId: uuid,
+  tenantId: uuid,
+  subscriptionId: uuid,
+  /** Sign in with an OIDC token (workload identity federation). @default true */
+  useOidc: z.boolean({ error: 'must be true or false' }).default(true),
+  /** The file holding the OIDC token (e.g. a projected service account token). @default the provider's own lookup */
+  oidcTokenFilePath: absolutePath.optional(),
+});
+
+const credentialEntry = z
+  .strictObject({
+    aws: awsCredentials.optional(),
+    azure: azureCredentials.optional(),
+    /** Variables copied from the controller's environment, by name. @default none */
+    passEnv: z.array(passEnvName).max(50).default([]),
+  })
+  .superRefine((entry, ctx) => {
+    const declared = new Set<string>([...(entry.aws ? AWS_CREDENTIAL_VARIABLES : []), ...(entry.azure ? AZURE_CREDENTIAL_VARIABLES : [])]);
+    entry.passEnv.forEach((name, i) => {
+      if (entry.passEnv.indexOf(name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['passEnv', i], message: 'is already listed (allowed: each name once)', input: name });
+      } else if (declared.has(name) && !(name === 'AWS_WEB_IDENTITY_TOKEN_FILE' && entry.aws?.roleArn && !entry.aws.webIdentityTokenFile)) {
+        const block = name.startsWith('AWS_') ? 'aws' : 'azure';
+        ctx.addIssue({
+          code: 'custom',
+          path: ['passEnv', i],
+          message: `is set by the ${block} entry (allowed: names it does not set)`,
+          input: name,
+        });
+      }
+    });
+    if (
+      entry.aws?.roleArn &&
+      entry.aws.profile === undefined &&
+      !entry.aws.webIdentityTokenFile &&
+      !entry.passEnv.includes('AWS_WEB_IDENTITY_TOKEN_FILE')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws', 'webIdentityTokenFile'],
+        message:
+          'is required with roleArn unless passEnv names AWS_WEB_IDENTITY_TOKEN_FILE (the AWS SDK assumes a role from the environment only with a web identity token)',
+        input: undefined,
+      });
+    }
+  });
+
+/**
+ * What terraform runs with: `plan` (read-only) for init, plan and show; `apply` (write) for apply and
+ * output of merged code. Synth never gets either. @default no credentials: terraform gets PATH, HOME and its own settings only
+ */
+const credentials = z.strictObject({
+  plan: credentialEntry.optional(),
+  apply: credentialEntry.optional(),
+});
+export type Credentials = z.infer<typeof credentials>;
+export type CredentialEntry = z.infer<typeof credentialEntry>;
+
 const systems = z.strictObject(
   Object.fromEntries(Object.entries(systemSettings).map(([name, schema]) => [name, schema.optional()])) as {
     [K in keyof typeof systemSettings]: z.ZodOptional<(typeof systemSettings)[K]>;
@@ -121,6 +235,7 @@ export const environmentSchema = z.strictObject({
   systems: systems.default({}),
   release,
   policy: policy.prefault({}),
+  credentials: credentials.optional(),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -2,7 +2,7 @@
 // packages (without their inline source maps, kept in node_modules/.cache/gitops and shared by the work
 // trees that link that node_modules), and each is rebuilt only when its own inputs change.
 // Bundling and loading run in child processes, as `gitops` does.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -197,10 +197,74 @@ export function main() {
     expect(existsSync(join(root, '.gitops'))).toBe(false);
   });
 
+  test('GIVEN a source default-importing an ES-module-only package WHEN bundled and run THEN the default is the class it exports, and the app bundle holds it', () => {
+    write(
+      root,
+      'node_modules/esm-queue/package.json',
+      JSON.stringify({ name: 'esm-queue', type: 'module', exports: { default: './index.js' } }),
+    );
+    write(
+      root,
+      'node_modules/esm-queue/index.js',
+      `import { other } from 'other-pkg';\nexport default class Queue { size() { return other.length; } }\nexport const named = 'named';\n`,
+    );
+    write(
+      root,
+      'src/main.ts',
+      `import Queue, { named } from 'esm-queue';\nexport function main() { return { size: new Queue().size(), named }; }\n`,
+    );
+    const { bundles, result } = bundleAndRun(root);
+    expect(result).toEqual({ size: 5, named: 'named' });
+    expect(readFileSync(bundles.app, 'utf8')).not.toContain('require("esm-queue")');
+    expect(readFileSync(bundles.vendor, 'utf8')).toContain('"other-pkg"'); // its CommonJS import stays in the vendor bundle
+  });
+
   test('GIVEN a package upgraded in node_modules WHEN bundled THEN the vendor bundle is rebuilt', () => {
     const { bundles } = bundleAndRun(root);
     write(root, 'node_modules/fake-pkg/lib/deep.js', 'exports.deep = 100;\n');
     expect(bundleAndRun(root).result.value).toBe(141);
     expect(readFileSync(bundles.vendor, 'utf8')).toMatch(/exports\d*\.deep = 100/);
+  });
+});
+
+/** `node bin/gitops.mjs` of this checkout with work, cache and output in `dir`: bundled, as `npx gitops` runs. */
+function gitops(dir: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('node', [join(bin, 'gitops.mjs'), ...args, '--out', join(dir, 'out')], {
+    cwd: join(bin, '..'),
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      GITOPS_NO_BUNDLE: '',
+      GITOPS_WORK_DIR: join(dir, 'work'),
+      GITOPS_CACHE_DIR: join(dir, 'cache'),
+    },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the bundled gitops plan and apply, with the real terraform', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gitops-bundled-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('GIVEN a fresh work directory WHEN `gitops plan --stack release-dev` runs bundled THEN it prints the plan of the release record', () => {
+    const run = gitops(dir, ['plan', '--stack', 'release-dev']);
+    expect(run.stderr).not.toContain('is not a constructor');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^release-dev: 1 to add, 0 to change, 0 to replace, 0 to destroy$/m);
+    expect(readdirSync(join(dir, 'cache')).some((f) => f.startsWith('vendor-'))).toBe(true); // it ran from the bundles
+  });
+
+  test('GIVEN the same work directory WHEN `gitops apply --stack release-dev` runs bundled twice THEN the first applies and the second has nothing to apply', () => {
+    const first = gitops(dir, ['apply', '--stack', 'release-dev']);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^release-dev: applied$/m);
+    expect(first.stdout).toMatch(/^ {2}record_commit_sha_[0-9A-F]+ = "[0-9a-f]{40}"$/m);
+    const second = gitops(dir, ['apply', '--stack', 'release-dev']);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/^release-dev: nothing to apply$/m);
   });
 });

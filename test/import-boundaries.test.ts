@@ -20,6 +20,8 @@ describe('the core imports no adapter', () => {
     ['controller/core/plan-check.ts', '../runner/runner.js'],
     ['controller/core/plan-check.ts', '../webhooks/handlers.js'],
     ['controller/core/plan-check.ts', '../compose.js'],
+    ['controller/core/back-sync-step.ts', '../release/back-sync.js'],
+    ['controller/core/back-sync-step.ts', '../git/git.js'],
     ['controller/core/ports/store.ts', '../../store/sqlite-store.js'],
     ['controller/rules/approvals.ts', '../github/client.js'],
     ['controller/core/controller.ts', 'probot'],
@@ -77,7 +79,7 @@ describe('the repository keeps the boundaries', () => {
       .filter((f) => /^controller\/(core|rules)\//.test(f))
       .flatMap((f) =>
         importsOf(f)
-          .filter((i) => /^(\.\.\/)+(github|store|plan|runner|webhooks|cli|process)\/|compose\.js$/.test(i))
+          .filter((i) => /^(\.\.\/)+(github|store|plan|runner|webhooks|cli|process|release|git)\/|compose\.js$/.test(i))
           .map((i) => `${f}: ${i}`),
       );
     expect(offenders).toEqual([]);

@@ -7,6 +7,7 @@ import { planCommand, applyCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { checkBranchCommand } from './check-branch.js';
 import { serveCommand } from './serve.js';
+import { syncCommand } from './sync.js';
 import { locksCommand } from './locks.js';
 import { runsCommand } from './runs.js';
 
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   applyCommand,
   policyCommand,
   checkBranchCommand,
+  syncCommand,
   serveCommand,
   locksCommand,
   runsCommand,

@@ -28,6 +28,8 @@ export const synthCommand: Command = {
 Environment, to debug synth itself (see docs/decisions/0003-fast-synth.md):
   GITOPS_NO_BUNDLE=1       run the TypeScript sources (stack traces point at them), not the bundles
   GITOPS_CODE_CACHE=0      do not read or write the V8 code cache
+  GITOPS_CACHE_DIR=DIR     keep the bundles and code caches in DIR instead of .gitops/cache and
+                           node_modules/.cache/gitops (the plan service points it at a job's own output)
   GITOPS_FAST_RESOLVE=0    resolve every value through cdktf's token machinery
   GITOPS_STACK_TRACES=1    record where each token was created (quoted when one fails to resolve)
   GITOPS_PREPARE_STACKS=1  run cdktf's cross-stack preparing pass`,

@@ -49,6 +49,21 @@ describe('gitops validate against hostile environment files', () => {
     expect(r.seconds).toBeLessThan(15); // before: still running after 130 s
   });
 
+  test("GIVEN prod.yaml handing the controller's GITHUB_TOKEN to terraform through credentials.passEnv WHEN validated THEN one line names the file, the field, the value and the allowed patterns", () => {
+    writeFileSync(
+      join(dir, 'prod.yaml'),
+      `${readFileSync(join(dir, 'prod.yaml'), 'utf8')}credentials:\n  apply:\n    passEnv: [GITHUB_TOKEN]\n`,
+    );
+
+    const r = validate();
+
+    expect(r.status).toBe(1);
+    expect(r.lines[0]).toMatch(
+      /^prod\.yaml:\d+: credentials\.apply\.passEnv\.0: must be a variable name matching AWS_\*, ARM_\*, TF_VAR_\* \(got "GITHUB_TOKEN"\)$/,
+    );
+    expect(r.lines).toHaveLength(2);
+  });
+
   test('GIVEN a directory named x.yaml WHEN validated THEN one line names it', () => {
     mkdirSync(join(dir, 'x.yaml'));
 

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Finding, PolicySettings } from '../../modules/policy/engine.js';
 import { evaluatePolicyGate, type PolicyGateResult } from '../rules/policy-gate.js';
 import type { SynthStacks } from '../core/ports/plan-report.js';
@@ -7,20 +5,8 @@ import { policyCheckTitle, renderPolicyCheckOutput, renderPolicyUnavailable } fr
 import { CHECK_RUN_LIMIT } from './limits.js';
 import { BASE_SHA, HEAD_SHA } from '../../test/fixtures/sample-reports.js';
 import { COMMENT_MARKER } from './templates.js';
+import { checkRunGolden, expectGolden } from '../../test/fixtures/golden.js';
 
-const GOLDEN_DIR = join(import.meta.dirname, '__golden__');
-
-/** Compares with __golden__/<name> exactly; UPDATE_GOLDEN=1 rewrites the file instead. */
-function expectGolden(name: string, actual: string): void {
-  const file = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
-  if (!existsSync(file))
-    throw new Error(`${file} is missing: run UPDATE_GOLDEN=1 NODE_OPTIONS=--experimental-vm-modules npx jest controller/comment`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
-
-const asGolden = (o: { title: string; summary: string; text: string }) =>
-  `[title]\n${o.title}\n\n[summary]\n${o.summary}\n\n[text]\n${o.text}\n`;
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 const tags = (env: string) => ({ environment: env, system: 'ingest', owner: 'platform-team', 'cost-center': 'cc-1' });
@@ -60,7 +46,7 @@ function uatResult(): PolicyGateResult {
 describe('renderPolicyCheckOutput golden files', () => {
   test('GIVEN uat at level error with new, existing and waived findings WHEN rendered THEN it matches policy-check-failure.md', () => {
     const output = renderPolicyCheckOutput(uatResult(), { repoUrl: 'https://github.com/acme/infra.git' });
-    expectGolden('policy-check-failure.md', asGolden(output));
+    expectGolden('policy-check-failure.md', checkRunGolden(output));
     expect(output.title).toBe('uat: 2 new policy violations, 1 existing (level error)');
     expect(output.text.indexOf('New violations')).toBeLessThan(output.text.indexOf('Existing violations'));
     expect(output.summary).toContain('policy: 2 stacks, ');
@@ -70,7 +56,7 @@ describe('renderPolicyCheckOutput golden files', () => {
   test('GIVEN dev at level warning with one new finding WHEN rendered THEN it matches policy-check-warning.md and says it is not enforced', () => {
     const head = { 'ingest-dev': queues({ work: queue('dev') }) };
     const output = renderPolicyCheckOutput(gate('dev', head, {}, { level: 'warning', waivers: [] }));
-    expectGolden('policy-check-warning.md', asGolden(output));
+    expectGolden('policy-check-warning.md', checkRunGolden(output));
     expect(output.title).toBe('dev: 1 new policy violation, 0 existing (level warning: reported, not enforced)');
   });
 });

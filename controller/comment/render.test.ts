@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import type { PlanReport, ResourceChange, StackReport } from '../core/ports/plan-report.js';
 import { CHECK_RUN_LIMIT, COMMENT_LIMIT } from './limits.js';
@@ -14,17 +12,7 @@ import {
   unavailableReport,
 } from '../../test/fixtures/sample-reports.js';
 import { COMMENT_MARKER, type PolicyLine } from './templates.js';
-
-const GOLDEN_DIR = join(import.meta.dirname, '__golden__');
-
-/** Compares with __golden__/<name> exactly; UPDATE_GOLDEN=1 rewrites the file instead. */
-function expectGolden(name: string, actual: string): void {
-  const file = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
-  if (!existsSync(file))
-    throw new Error(`${file} is missing: run UPDATE_GOLDEN=1 NODE_OPTIONS=--experimental-vm-modules npx jest controller/comment`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+import { expectGolden } from '../../test/fixtures/golden.js';
 
 const markerCount = (text: string) => text.split(COMMENT_MARKER).length - 1;
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');

@@ -1,25 +1,131 @@
 // The `gitops/approvals/<env>` check: CODEOWNERS read at the base, reviews on the current head only,
 // counted only from people with write permission (rules/approvals.ts evaluateApprovals decides; this gathers).
-import { evaluateApprovals, latestReviews, ownerRequirements } from '../rules/approvals.js';
+// For a promotion (an environment with `release.requires`, e.g. release/* → main for prod) the same check
+// shows every promotion gate (rules/promotion-gates.ts): the head's tree deployed to the required
+// environment, these approvals, and a plan current for head and base; it passes only when all hold.
+import { evaluateApprovals, latestReviews, ownerRequirements, type ApprovalsResult } from '../rules/approvals.js';
+import { evaluatePromotion, promotionSource, type DeploymentEvidence, type PromotionVerdict } from '../rules/promotion-gates.js';
 import { loadCodeownersAt } from './config-at-base.js';
 import type { Environment } from '../../environments/schema.js';
 import { approvalsCheckName } from './check-names.js';
+import { renderPromotionCheck } from '../comment/gates.js';
 import { fitText, fitTitle } from '../comment/limits.js';
-import type { Permission } from './ports/github.js';
-import type { PullRequestRef, RepoSession } from './ports/session.js';
+import type { CheckRunOutput } from '../comment/render.js';
+import type { Deployment, Permission } from './ports/github.js';
+import { fullName, type PullRequestRef, type RepoSession } from './ports/session.js';
+import type { PlanRecords } from './ports/store.js';
+
+/** How many of the required environment's newest deployments are read (each costs a request for its state). */
+export const DEPLOYMENTS_READ = 30;
+
+/** What the check reads of the store: the latest plan of a pull request for an environment. */
+export type LatestPlan = Pick<PlanRecords, 'latestPlan'>;
 
 export interface ApprovalsOutcome {
+  /** The check passed: the approvals are met and, for a promotion, every other gate holds too. */
   readonly satisfied: boolean;
   readonly approvedBy: string[];
+  /** For a promotion: every gate's verdict. */
+  readonly gates?: PromotionVerdict['gates'];
 }
 
-/** Evaluates the approvals `environment` asks for and records the check on the head commit. */
+/** Evaluates the approvals (and, for a promotion, every gate) `environment` asks for and records the check on the head commit. */
 export async function checkApprovals(
   session: RepoSession,
   pr: PullRequestRef,
   environment: Environment,
-  author?: string,
+  plans: LatestPlan,
 ): Promise<ApprovalsOutcome> {
+  const approvals = await gatherApprovals(session, pr, environment);
+  const requires = promotionSource(environment, pr);
+  const promotion = requires === undefined ? undefined : await evaluateGates(session, pr, environment, requires, approvals, plans);
+  const satisfied = promotion?.verdict.satisfied ?? approvals.satisfied;
+  const output = promotion?.output ?? { title: approvals.summary, summary: approvals.summary, text: approvals.text };
+  await session.github.createCheckRun({
+    name: approvalsCheckName(environment.name),
+    headSha: pr.headSha,
+    status: 'completed',
+    conclusion: satisfied ? 'success' : 'failure',
+    title: fitTitle(output.title),
+    summary: fitText(output.summary),
+    text: fitText(output.text),
+  });
+  return { satisfied, approvedBy: approvals.approvedBy, ...(promotion ? { gates: promotion.verdict.gates } : {}) };
+}
+
+/** The promotion gates of `pr` (which promotes from `requires`) and the check's output showing them. */
+async function evaluateGates(
+  session: RepoSession,
+  pr: PullRequestRef,
+  environment: Environment,
+  requires: string,
+  approvals: ApprovalsResult,
+  plans: LatestPlan,
+): Promise<{ verdict: PromotionVerdict; output: CheckRunOutput }> {
+  const [headTree, listed] = await Promise.all([
+    session.github.getCommitTree(pr.headSha),
+    session.deployments.listDeployments(requires, undefined, DEPLOYMENTS_READ),
+  ]);
+  const verdict = evaluatePromotion({
+    environment: environment.name,
+    requires,
+    headSha: pr.headSha,
+    baseSha: pr.baseSha,
+    headTree,
+    deployments: await withTrees(session, listed, pr.headSha, headTree),
+    approvals,
+    plan: plans.latestPlan(fullName(pr), pr.number, environment.name),
+  });
+  const output = renderPromotionCheck(verdict, {
+    environment: environment.name,
+    baseRef: pr.baseRef,
+    headSha: pr.headSha,
+    baseSha: pr.baseSha,
+    approvalsText: approvals.text,
+    repoUrl: pr.cloneUrl,
+  });
+  return { verdict, output };
+}
+
+/**
+ * Evaluates the promotion gates again when something they read changed outside the pull request (a plan
+ * finished, the required environment was deployed); does nothing and returns undefined for a pull request that
+ * is no promotion, so it may be called after every plan.
+ */
+export async function refreshPromotionGates(
+  session: RepoSession,
+  pr: PullRequestRef,
+  environment: Environment,
+  plans: LatestPlan,
+): Promise<ApprovalsOutcome | undefined> {
+  if (promotionSource(environment, pr) === undefined) return undefined;
+  return checkApprovals(session, pr, environment, plans);
+}
+
+/**
+ * The required environment's deployments with their latest state, and the tree of each successful one until
+ * one holds the head's files (auto_inactive leaves one success per environment, so that is one or two reads).
+ */
+async function withTrees(session: RepoSession, deployments: readonly Deployment[], headSha: string, headTree: string | undefined) {
+  const trees = new Map<string, string | undefined>();
+  const out: DeploymentEvidence[] = [];
+  let found = false;
+  for (const d of deployments) {
+    const evidence: DeploymentEvidence = { sha: d.sha, ...(d.state ? { state: d.state } : {}) };
+    if (found || d.state !== 'success' || d.sha === headSha || headTree === undefined) {
+      out.push(evidence);
+      found ||= d.state === 'success' && d.sha === headSha;
+      continue;
+    }
+    if (!trees.has(d.sha)) trees.set(d.sha, await session.github.getCommitTree(d.sha));
+    const tree = trees.get(d.sha);
+    out.push(tree !== undefined ? { ...evidence, tree } : evidence);
+    found = tree === headTree;
+  }
+  return out;
+}
+
+async function gatherApprovals(session: RepoSession, pr: PullRequestRef, environment: Environment): Promise<ApprovalsResult> {
   const { github } = session;
   const [codeowners, changedFiles, reviews] = await Promise.all([
     loadCodeownersAt(github, pr.baseSha),
@@ -46,7 +152,7 @@ export async function checkApprovals(
     if (members) teamMembers[team] = members;
   }
 
-  const result = evaluateApprovals({
+  return evaluateApprovals({
     requiredApprovals: environment.release.requiredApprovals,
     codeowners: codeowners?.text,
     changedFiles,
@@ -54,16 +160,6 @@ export async function checkApprovals(
     permissions,
     teamMembers,
     headSha: pr.headSha,
-    author,
+    author: pr.author,
   });
-  await github.createCheckRun({
-    name: approvalsCheckName(environment.name),
-    headSha: pr.headSha,
-    status: 'completed',
-    conclusion: result.satisfied ? 'success' : 'failure',
-    title: fitTitle(result.summary),
-    summary: fitText(result.summary),
-    text: fitText(result.text),
-  });
-  return { satisfied: result.satisfied, approvedBy: result.approvedBy };
 }

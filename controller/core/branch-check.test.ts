@@ -48,6 +48,25 @@ describe('checkBranchRules', () => {
     expect(check?.summary).toContain('1 commit of dev (ddddddd)');
   });
 
+  test("GIVEN back-sync's sync/dev → dev whose head merged dev in (a resolved conflict) WHEN checked THEN it passes and deploys dev", async () => {
+    const gh = repo();
+    gh.compares.set(`main...${sha('a')}`, [
+      { sha: sha('d'), parents: [sha('0')] },
+      { sha: sha('1'), parents: [sha('0'), sha('d')] },
+    ]);
+    const outcome = await checkBranchRules(sessionOf(gh), pullRequest({ headRef: 'sync/dev', baseRef: 'dev' }));
+    expect(outcome).toMatchObject({ ok: true, environment: { name: 'dev' } });
+    expect(gh.check('gitops/branch-policy')).toMatchObject({ conclusion: 'success', title: 'sync/dev → dev: deploys dev' });
+  });
+
+  test('GIVEN sync/uat → uat carrying a commit only on dev WHEN checked THEN the check fails naming it', async () => {
+    const gh = repo();
+    gh.compares.set(`main...${sha('a')}`, [{ sha: sha('d'), parents: [sha('0')] }]);
+    const outcome = await checkBranchRules(sessionOf(gh), pullRequest({ headRef: 'sync/uat', baseRef: 'uat' }));
+    expect(outcome.ok).toBe(false);
+    expect(gh.check('gitops/branch-policy')).toMatchObject({ conclusion: 'failure', title: 'sync/uat is not based on main' });
+  });
+
   test('GIVEN a head branch name with a shell metacharacter WHEN checked THEN the check fails and nothing else is read', async () => {
     const gh = repo();
     const outcome = await checkBranchRules(sessionOf(gh), pullRequest({ headRef: 'feature/$(reboot)' }));

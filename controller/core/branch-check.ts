@@ -7,7 +7,7 @@ import type { Environment } from '../../environments/schema.js';
 import { loadEnvironmentsAt } from './config-at-base.js';
 import { evaluateBranchRules, type BranchVerdict } from '../rules/branch-rules.js';
 import { validateBranchName } from '../rules/branch-name.js';
-import { evaluateBasedOnTrunk, findTrunkRule, firstParentChain, mustBeBasedOnTrunk } from '../rules/based-on-trunk.js';
+import { branchesNotToCarry, evaluateBasedOnTrunk, findTrunkRule, firstParentChain, mustBeBasedOnTrunk } from '../rules/based-on-trunk.js';
 import { BRANCH_RULES_CHECK } from './check-names.js';
 import { errorLine, fitText, fitTitle } from '../comment/limits.js';
 import { shortSha, type PullRequestRef, type RepoSession } from './ports/session.js';
@@ -59,7 +59,7 @@ async function basedOnTrunk(github: RepoGitHub, pr: PullRequestRef, environments
   if ('problem' in rule) return { ok: false, title: 'Environment files are ambiguous', summary: rule.problem };
   const headOnly = (await commitsBeyond(github, rule.trunk, pr.headSha)) ?? [];
   const lower: Record<string, string[]> = {};
-  for (const branch of rule.lowerBranches) {
+  for (const branch of branchesNotToCarry(rule, pr.headRef, pr.baseRef, environments)) {
     const commits = await commitsBeyond(github, rule.trunk, branch);
     if (commits) lower[branch] = firstParentChain(commits.map((c) => ({ sha: c.sha, parents: c.parents ?? [] })));
   }

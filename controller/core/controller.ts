@@ -5,7 +5,7 @@
 import type { PolicySettings } from '../../modules/policy/engine.js';
 import { evaluateBranchRules } from '../rules/branch-rules.js';
 import { validateBranchName } from '../rules/branch-name.js';
-import { checkApprovals } from './approvals-check.js';
+import { checkApprovals, refreshPromotionGates } from './approvals-check.js';
 import { checkBranchRules } from './branch-check.js';
 import { isApprover } from './apply-approver.js';
 import { applyCommand, applyPush, type PushRef, type QueueApply } from './apply-push.js';
@@ -62,12 +62,13 @@ export class ReleaseController implements ControllerCore {
     const branch = await checkBranchRules(session, pr, this.opts.envDir);
     if (!branch.ok || !branch.environment || !branch.verdict) return;
     if (branch.verdict.action === 'deploy' && !signal.aborted) {
-      await checkApprovals(session, pr, branch.environment, pr.author);
+      await checkApprovals(session, pr, branch.environment, this.opts.store);
     }
     if (!(await mayRunCode(session, now.info, trigger))) return waitForWriter(session, pr, now.info.author, branch.environment.name);
     // the environment was read at the base: its policy level and waivers cannot come from the pull request
     const policy: PolicySettings = branch.environment.policy;
-    await runPlan(session, pr, branch.environment.name, signal, this.opts, { policy, envDir: this.opts.envDir });
+    const planned = await runPlan(session, pr, branch.environment.name, signal, this.opts, { policy, envDir: this.opts.envDir });
+    if (planned.status !== 'superseded') await refreshPromotionGates(session, pr, branch.environment, this.opts.store);
   }
 
   async reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void> {
@@ -75,7 +76,7 @@ export class ReleaseController implements ControllerCore {
     if (validateBranchName(pr.headRef) || validateBranchName(pr.baseRef)) return;
     const target = await this.target(session, pr);
     if (target?.action !== 'deploy') return;
-    await checkApprovals(session, pr, target.environment, pr.author);
+    await checkApprovals(session, pr, target.environment, this.opts.store);
   }
 
   async pushed(session: RepoSession, push: PushRef, signal: AbortSignal): Promise<void> {

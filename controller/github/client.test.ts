@@ -147,6 +147,24 @@ describe('OctokitGitHubClient.compareCommits', () => {
   });
 });
 
+describe('OctokitGitHubClient.getCommitTree', () => {
+  const SHA = 'a'.repeat(40);
+
+  test('GIVEN a commit WHEN its tree is asked for THEN the git data endpoint is read and the tree SHA returned', async () => {
+    nock(API)
+      .get(`${REPO}/git/commits/${SHA}`)
+      .reply(200, { sha: SHA, tree: { sha: 't'.repeat(40), url: 'u' }, parents: [] });
+    expect(await client().getCommitTree(SHA)).toBe('t'.repeat(40));
+  });
+
+  test('GIVEN an unknown commit (404) WHEN asked THEN undefined; GIVEN a 500 THEN it throws', async () => {
+    nock(API).get(`${REPO}/git/commits/${SHA}`).reply(404, { message: 'Not Found' });
+    expect(await client().getCommitTree(SHA)).toBeUndefined();
+    nock(API).get(`${REPO}/git/commits/${SHA}`).reply(500, { message: 'boom' });
+    await expect(client().getCommitTree(SHA)).rejects.toMatchObject({ status: 500 });
+  });
+});
+
 describe('OctokitGitHubClient pull requests', () => {
   test('GIVEN a pull request from a deleted fork WHEN read THEN the fields are mapped and headRepo is undefined', async () => {
     nock(API)

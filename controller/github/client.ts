@@ -123,6 +123,17 @@ export class OctokitGitHubClient implements RepoGitHub {
     };
   }
 
+  async getCommitTree(sha: string): Promise<string | undefined> {
+    try {
+      // The git data endpoint: the commit alone, without the file list and stats that repos/get-commit adds.
+      const { data } = await this.octokit.rest.git.getCommit({ ...this.r, commit_sha: sha });
+      return data.tree.sha;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
   async getPullRequest(pr: number): Promise<PullRequestInfo> {
     const { data } = await this.octokit.rest.pulls.get({ ...this.r, pull_number: pr });
     return pullRequestInfo(data, data.merged);

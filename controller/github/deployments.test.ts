@@ -76,4 +76,29 @@ describe('OctokitDeployments', () => {
       { id: 1, sha: SHA, environment: 'prod' },
     ]);
   });
+
+  test('GIVEN more deployments than the limit WHEN listed with a limit of 2 THEN one page of 2 is read and only 2 states are fetched', async () => {
+    nock(API)
+      .get(`${REPO}/deployments`)
+      .query({ environment: 'uat', per_page: 2 })
+      .reply(
+        200,
+        [
+          { id: 9, sha: SHA, environment: 'uat' },
+          { id: 8, sha: SHA, environment: 'uat' },
+        ],
+        { link: `<${API}${REPO}/deployments?environment=uat&per_page=2&page=2>; rel="next"` },
+      )
+      .get(`${REPO}/deployments/9/statuses`)
+      .query({ per_page: 1 })
+      .reply(200, [{ state: 'failure' }])
+      .get(`${REPO}/deployments/8/statuses`)
+      .query({ per_page: 1 })
+      .reply(200, [{ state: 'success' }]);
+    expect(await deployments().listDeployments('uat', undefined, 2)).toEqual([
+      { id: 9, sha: SHA, environment: 'uat', state: 'failure' },
+      { id: 8, sha: SHA, environment: 'uat', state: 'success' },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
 });

@@ -44,15 +44,17 @@ export class OctokitDeployments implements RepoDeployments {
     });
   }
 
-  async listDeployments(environment: string, sha?: string): Promise<Deployment[]> {
-    const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, {
-      ...this.r,
-      environment,
-      ...(sha ? { sha } : {}),
-      per_page: 100,
+  async listDeployments(environment: string, sha?: string, limit?: number): Promise<Deployment[]> {
+    const params = { ...this.r, environment, ...(sha ? { sha } : {}), per_page: Math.min(100, limit ?? 100) };
+    // With a limit, paging stops once it is reached: each deployment costs one more request for its state.
+    let listed = 0;
+    const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, params, (response, done) => {
+      listed += response.data.length;
+      if (limit !== undefined && listed >= limit) done();
+      return response.data;
     });
     const out: Deployment[] = [];
-    for (const d of deployments) {
+    for (const d of deployments.slice(0, limit)) {
       const { data: statuses } = await this.octokit.rest.repos.listDeploymentStatuses({ ...this.r, deployment_id: d.id, per_page: 1 });
       out.push({
         id: d.id,

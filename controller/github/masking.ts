@@ -20,6 +20,7 @@ export function maskingGitHub(github: RepoGitHub, secrets: HeldSecrets): RepoGit
     getFileText: (ref, path) => github.getFileText(ref, path),
     listDirectory: (ref, path) => github.listDirectory(ref, path),
     compareCommits: (base, head) => github.compareCommits(base, head),
+    getCommitTree: (sha) => github.getCommitTree(sha),
     getPullRequest: (pr) => github.getPullRequest(pr),
     pullRequestsOfCommit: (sha) => github.pullRequestsOfCommit(sha),
     listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),

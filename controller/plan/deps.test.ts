@@ -244,6 +244,51 @@ sandboxed('DependencyCache in the sandbox', () => {
     expect(installs(countFile)).toBe(1);
   });
 
+  test("GIVEN the machine's npm configuration naming a CA file and node headers, and the repository's .npmrc WHEN the install runs in the sandbox THEN it reads the CA file's copy, the headers and the repository's settings, and no token", async () => {
+    // A stand-in npm: `config` is the real npm (reading this machine's configuration), `ci` records what it finds.
+    // Its program directory is mounted (npm/, two levels up), so it lives apart from the headers under test.
+    const bin = join(root, 'tools', 'npm', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'ci.mjs'),
+      `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+const userconfig = readFileSync(process.env.npm_config_userconfig, 'utf8');
+const setting = (name) => userconfig.match(new RegExp('^' + name + '=(.*)$', 'm'))?.[1];
+const read = (file) => { try { return readFileSync(file, 'utf8'); } catch (e) { return e.code; } };
+mkdirSync('node_modules/fixture-dep', { recursive: true });
+writeFileSync('node_modules/fixture-dep/index.js', 'export default "1.0.0";');
+writeFileSync('node_modules/.npm-seen.json', JSON.stringify({
+  userconfig, ca: read(setting('cafile')), header: read(setting('nodedir') + '/include/node/node_version.h'), project: read('.npmrc'),
+}));
+`,
+    );
+    writeFileSync(
+      join(bin, 'npm'),
+      `#!/bin/sh\nif [ "$1" = config ]; then exec npm "$@"; fi\nexec ${process.execPath} ${join(bin, 'ci.mjs')}\n`,
+    );
+    chmodSync(join(bin, 'npm'), 0o755);
+    writeFileSync(join(root, 'company-ca.pem'), '-----BEGIN CERTIFICATE-----\ncompany CA\n-----END CERTIFICATE-----\n');
+    mkdirSync(join(root, 'node-headers', 'include', 'node'), { recursive: true });
+    writeFileSync(join(root, 'node-headers', 'include', 'node', 'node_version.h'), '#define NODE_MAJOR_VERSION 20\n');
+    const tree = workTree('npmrc');
+    writeFileSync(join(tree, '.npmrc'), 'registry=https://mirror.example.com/npm/\n//mirror.example.com/:_authToken=npm_RepoSecret\n');
+    const saved = { ...process.env };
+    Object.assign(process.env, { npm_config_cafile: join(root, 'company-ca.pem'), npm_config_nodedir: join(root, 'node-headers') });
+    let seen: { userconfig: string; ca: string; header: string; project: string };
+    try {
+      const { deps } = sandboxedCache({ command: join(bin, 'npm'), args: ['ci'], inputs: [bin] });
+      const linked = await deps.link(tree);
+      seen = JSON.parse(readFileSync(join(linked.nodeModules, '.npm-seen.json'), 'utf8')) as typeof seen;
+    } finally {
+      process.env = saved;
+    }
+    expect(seen.userconfig).toMatch(new RegExp(`^cafile=${join(root, 'work', 'deps', '.staging-')}[^/]+/\\.npm-ca\\.pem$`, 'm'));
+    expect(seen.userconfig).toContain(`nodedir=${join(root, 'node-headers')}\n`);
+    expect(seen.ca).toContain('company CA');
+    expect(seen.header).toBe('#define NODE_MAJOR_VERSION 20\n');
+    expect(seen.project).toBe('registry=https://mirror.example.com/npm/\n');
+  }, 120_000);
+
   describe('with npm and a registry', () => {
     let registry: FakeRegistry;
     beforeEach(async () => {

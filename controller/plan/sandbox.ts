@@ -2,12 +2,20 @@
 // mount and network namespaces, another uid, read-only inputs, one writable output, limits), or, only
 // where none can be made and the operator set GITOPS_UNSAFE_SANDBOX=1, as a plain subprocess. Either way
 // its environment is built from an allow-list: none of the controller's credentials is in it.
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { SANDBOX_UID, type SandboxHost, type SandboxSpec } from '../process/bubblewrap.js';
+import { mkdirSync } from 'node:fs';
+import { type SandboxHost, type SandboxSpec } from '../process/bubblewrap.js';
 import { findExecutable } from '../process/executable.js';
 import { runCommand, type CommandResult, type RunCommandOptions } from '../process/run.js';
-import { inputsForProgram, prepareOutputDir, runInSandbox, type SandboxDecision, type SandboxProbe } from '../process/sandbox.js';
+import {
+  inputsForProgram,
+  prepareOutputDir,
+  runInSandbox,
+  sandboxReachProblem,
+  type SandboxDecision,
+  type SandboxProbe,
+} from '../process/sandbox.js';
+
+export { sandboxReachProblem };
 
 /** Variables copied from the controller's environment when set. */
 export const INHERITED_VARIABLES: readonly string[] = ['PATH', 'LANG', 'LC_ALL', 'TZ'];
@@ -100,23 +108,6 @@ export function prepareOutput(isolation: Isolation, dir: string): string {
   if (isolation.sandboxed) return prepareOutputDir(dir, isolation.host);
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/**
- * Why the sandbox cannot mount `path` (undefined when it can): bubblewrap runs as the sandbox's uid when the
- * controller is root, and then needs search permission (o+x) on every directory above what it mounts.
- */
-export function sandboxReachProblem(path: string, host: SandboxHost): string | undefined {
-  if (!host.root) return undefined;
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const stat = statSync(dir, { throwIfNoEntry: false });
-    if (stat === undefined) return `the sandbox cannot mount ${path}: ${dir} does not exist`;
-    const mode = stat.mode & 0o777;
-    if ((mode & 0o001) === 0) {
-      return `the sandbox (uid ${SANDBOX_UID}) cannot reach ${path}: ${dir} is mode ${mode.toString(8)} (it needs o+x, search permission for others)`;
-    }
-    if (dir === '/') return undefined;
-  }
 }
 
 /** Runs pull request code as `isolation` says. Rejects only when it cannot start; a failing command resolves. */

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { probeSandbox } from '../process/sandbox.js';
 import { TerraformRunner } from '../runner/runner.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
@@ -42,13 +43,17 @@ function commitPair(remote: TestRemote) {
   return { baseSha, headSha };
 }
 
+/** The runner's sandbox for the pull request's configuration: the one the plan service finds here too. */
+const probe = probeSandbox();
+const runnerSandbox = probe.ok ? probe.host : 'none';
+
 const jobDirs = (workDir: string) => (existsSync(join(workDir, 'jobs')) ? readdirSync(join(workDir, 'jobs')) : []);
 
 describe('PlanService.planPullRequest with the stand-in project', () => {
   test('GIVEN a head that changes one stack, adds one and removes one WHEN planned THEN affected stacks get a terraform plan or, offline, a labelled synth diff', async () => {
     const { remote, workDir, installer, countFile, dir } = setup();
     const { baseSha, headSha } = commitPair(remote);
-    const runner = new TerraformRunner({ workRoot: join(dir, 'runner') });
+    const runner = new TerraformRunner({ workRoot: join(dir, 'runner'), sandbox: runnerSandbox });
     const times = ['2026-01-01T10:00:00.000Z', '2026-01-01T10:00:09.000Z'];
     const service = new PlanService({ workDir, runner, installer, clock: () => new Date(times.shift()!) });
 
@@ -282,7 +287,7 @@ describe('PlanService.planPullRequest with this repository', () => {
     // The dependency cache for this lockfile is this repository's own node_modules: no npm ci runs.
     const installer = fakeInstallerScript(dir, countFile, { fail: true, witness: cases.witness() });
     await adoptProjectDependencies(workDir, REPO_ROOT, installer);
-    const runner = new TerraformRunner({ workRoot: join(dir, 'runner') });
+    const runner = new TerraformRunner({ workRoot: join(dir, 'runner'), sandbox: runnerSandbox });
 
     const report = await new PlanService({ workDir, installer, runner }).planPullRequest({
       repoUrl: remote.url,

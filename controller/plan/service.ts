@@ -249,7 +249,7 @@ export class PlanService implements Planner {
       }
       const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
       const outHead = join(jobDir, 'out-head', 'stacks');
-      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, req.signal)));
+      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, !keep, req.signal)));
       const report: PlanReport = {
         environment: req.environment,
         headSha: req.headSha,
@@ -274,6 +274,7 @@ export class PlanService implements Planner {
     outHead: string,
     jobId: string,
     plans: PlanResult[],
+    untrusted: boolean,
     signal?: AbortSignal,
   ): Promise<StackReport> {
     const synthOnly = (unavailableReason: string): StackReport => ({
@@ -286,7 +287,16 @@ export class PlanService implements Planner {
     if (diff.status === 'removed') return synthOnly(REMOVED_REASON);
     if (!this.opts.runner) return synthOnly(NO_RUNNER_REASON);
     try {
-      const result = await this.opts.runner.plan({ name: diff.stack, dir: join(outHead, diff.stack) }, { jobId, signal });
+      const result = await this.opts.runner.plan(
+        { name: diff.stack, dir: join(outHead, diff.stack) },
+        {
+          jobId,
+          signal,
+          // a pull request's configuration is planned in the sandbox and never applied; an apply plans the
+          // merged commit of the environment branch, reviewed, outside it
+          untrusted,
+        },
+      );
       plans.push(result);
       return { name: diff.stack, status: diff.status, source: 'terraform', summary: result.summary };
     } catch (e) {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordingGit } from '../../test/fixtures/recording-git.js';
 import { createTestRemote, git, type TestRemote } from '../../test/fixtures/test-repo.js';
 import { startSandbox } from '../../test/sandbox/sandbox.js';
 import { cacheDirName, displayUrl, WorkTrees } from './worktrees.js';
@@ -145,15 +146,7 @@ describe('WorkTrees', () => {
     try {
       const token = github.issueToken();
       const sha = (await github.branchSha('main'))!;
-      // A git first on PATH that records each command line and environment, and the mode of its configuration file.
-      const bin = join(root, 'recording-git');
-      const log = join(root, 'git-invocations.log');
-      mkdirSync(bin, { recursive: true });
-      writeFileSync(
-        join(bin, 'git'),
-        `#!/bin/sh\n{ printf 'argv:'; printf ' %s' "$@"; printf '\\n'; env; [ -n "$GIT_CONFIG_GLOBAL" ] && stat -c 'config file mode %a' "$GIT_CONFIG_GLOBAL"; } >> ${log}\nexec /usr/bin/git "$@"\n`,
-        { mode: 0o755 },
-      );
+      const { bin, log } = recordingGit(root);
       process.env.PATH = `${bin}:${saved}`;
       const workDir = join(root, 'work-j');
 

@@ -1,12 +1,12 @@
 // One cached clone per repository (bare, under <workDir>/repos) and one detached work tree per job
 // (two jobs never share an index.lock). The installation token reaches only the fetch: as an
 // http.extraHeader in a 0600 git configuration file (<workDir>/credentials/, GIT_CONFIG_GLOBAL) that
-// exists while the fetch runs. It is never in a process's environment or command line (readable in
-// /proc), in .git/config, in a log, or anywhere a sandbox mounts.
-import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// exists while the fetch runs (controller/git/git.ts).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { firstLine, gitIn, withGitCredentials } from '../git/git.js';
 import { assertNoProblems, repoUrlProblem, shaProblem } from './inputs.js';
 
 export interface WorkTreesOptions {
@@ -80,7 +80,7 @@ export class WorkTrees {
       const git = this.git(repoDir, req.signal);
       if (!existsSync(join(repoDir, 'HEAD'))) await git.raw(['init', '--bare', '--quiet']);
       if (!(await hasCommit(git, req.sha))) {
-        await this.withCredentials(req.authToken, (configFile) =>
+        await withGitCredentials(this.credentialsDir, req.authToken, (configFile) =>
           this.fetch(this.git(repoDir, req.signal, req.authToken, configFile), git, req.repoUrl, req.sha),
         );
       }
@@ -111,21 +111,6 @@ export class WorkTrees {
     });
   }
 
-  /** Runs `fn` with a git configuration file sending the token (none without a token), removed when it settles. */
-  private async withCredentials<T>(token: string | undefined, fn: (configFile?: string) => Promise<T>): Promise<T> {
-    if (!token) return fn();
-    mkdirSync(this.credentialsDir, { recursive: true, mode: 0o700 });
-    chmodSync(this.credentialsDir, 0o700);
-    const file = join(this.credentialsDir, `${randomUUID()}.gitconfig`);
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    writeFileSync(file, `[http]\n\textraHeader = Authorization: Basic ${basic}\n`, { mode: 0o600, flag: 'wx' });
-    try {
-      return await fn(file);
-    } finally {
-      rmSync(file, { force: true });
-    }
-  }
-
   /** Fetches `sha` with `fetching` (the one git carrying the credentials), checking for it with `git`. */
   private async fetch(fetching: SimpleGit, git: SimpleGit, repoUrl: string, sha: string): Promise<void> {
     const failures: string[] = [];
@@ -144,32 +129,7 @@ export class WorkTrees {
 
   /** git in `repoDir`; with `configFile`, that file is its global configuration (and `token` is kept out of its messages). */
   private git(repoDir: string, signal?: AbortSignal, token?: string, configFile?: string): SimpleGit {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_CONFIG_NOSYSTEM: '1',
-      LANG: 'C',
-    };
-    const allowEnvironment = ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM'];
-    if (configFile) {
-      env.GIT_CONFIG_GLOBAL = configFile;
-      allowEnvironment.push('GIT_CONFIG_GLOBAL');
-    }
-    return simpleGit({
-      baseDir: repoDir,
-      abort: signal,
-      timeout: { block: this.timeoutMs },
-      allowEnvironment,
-      // GIT_CONFIG_GLOBAL names the controller's own credentials file, nothing a payload chose
-      unsafe: { allowUnsafeConfigPaths: configFile !== undefined },
-      // git prints nothing secret, but a message must never echo a token that slipped into a URL
-      errors: (error, result) => {
-        if (result.exitCode === 0) return undefined;
-        const text = Buffer.concat(result.stdErr).toString('utf8') || (error instanceof Error ? error.message : String(error ?? ''));
-        return new Error(token ? text.split(token).join('***') : text);
-      },
-    }).env(env);
+    return gitIn({ baseDir: repoDir, signal, timeoutMs: this.timeoutMs, token, configFile });
   }
 
   private serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -192,13 +152,4 @@ async function hasCommit(git: SimpleGit, sha: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? 'git failed'
-  );
 }

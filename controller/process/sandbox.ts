@@ -1,7 +1,7 @@
 // Whether pull request code can be sandboxed here (tried for real), the controller's decision when it cannot,
 // and running a sandbox spec with the one process runner.
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bubblewrapCommand, SANDBOX_GID, SANDBOX_UID, type SandboxHost, type SandboxSpec } from './bubblewrap.js';
@@ -95,4 +95,21 @@ export type InSandboxOptions = Omit<RunCommandOptions, 'cwd' | 'env' | 'lifetime
 export function runInSandbox(spec: SandboxSpec, host: SandboxHost, opts: InSandboxOptions): Promise<CommandResult> {
   const line = bubblewrapCommand(spec, host);
   return runCommand(line.command, line.args, { ...opts, cwd: '/', env: line.env, lifetime: false });
+}
+
+/**
+ * Why the sandbox cannot mount `path` (undefined when it can): bubblewrap runs as the sandbox's uid when the
+ * controller is root, and then needs search permission (o+x) on every directory above what it mounts.
+ */
+export function sandboxReachProblem(path: string, host: SandboxHost): string | undefined {
+  if (!host.root) return undefined;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat === undefined) return `the sandbox cannot mount ${path}: ${dir} does not exist`;
+    const mode = stat.mode & 0o777;
+    if ((mode & 0o001) === 0) {
+      return `the sandbox (uid ${SANDBOX_UID}) cannot reach ${path}: ${dir} is mode ${mode.toString(8)} (it needs o+x, search permission for others)`;
+    }
+    if (dir === '/') return undefined;
+  }
 }

@@ -1,6 +1,13 @@
 import { validateEnvironmentFiles } from '../../environments/config.js';
 import { readEnvironmentFiles } from '../../environments/load.js';
-import { evaluateBasedOnTrunk, findTrunkRule, firstParentChain, mustBeBasedOnTrunk, type CommitNode } from './based-on-trunk.js';
+import {
+  branchesNotToCarry,
+  evaluateBasedOnTrunk,
+  findTrunkRule,
+  firstParentChain,
+  mustBeBasedOnTrunk,
+  type CommitNode,
+} from './based-on-trunk.js';
 
 const shipped = validateEnvironmentFiles(readEnvironmentFiles(new URL('../../environments', import.meta.url).pathname)).environments.map(
   (e) => e.environment,
@@ -108,5 +115,41 @@ describe('findTrunkRule and mustBeBasedOnTrunk', () => {
     ['main', false],
   ])('GIVEN the head %s WHEN asked THEN it must be based on the trunk: %s', (head, expected) => {
     expect(mustBeBasedOnTrunk(head, shipped)).toBe(expected);
+  });
+});
+
+describe('branchesNotToCarry', () => {
+  const rule = { trunk: 'main', environment: 'prod', lowerBranches: ['dev', 'uat'] };
+
+  test.each<[string, string, string[]]>([
+    ['sync/uat', 'uat', ['dev']],
+    ['sync/dev', 'dev', ['uat']],
+    ['feature/x', 'dev', ['dev', 'uat']],
+    ['release/x', 'uat', ['dev', 'uat']],
+    ['sync/uat', 'dev', ['dev', 'uat']],
+    ['sync/main', 'main', ['dev', 'uat']],
+  ])('GIVEN %s → %s WHEN asked THEN its head must not carry the own commits of %j', (head, base, expected) => {
+    expect(branchesNotToCarry(rule, head, base, shipped)).toEqual(expected);
+  });
+
+  test('GIVEN a resolved sync/uat holding uat commits WHEN judged THEN it passes, yet a dev commit on it is still refused', () => {
+    const branches = branchesNotToCarry(rule, 'sync/uat', 'uat', shipped);
+    const lowerOf = (names: string[]) => Object.fromEntries(names.map((b) => [b, lower[b as 'dev' | 'uat']]));
+    expect(
+      evaluateBasedOnTrunk({
+        head: 'sync/uat',
+        trunk: 'main',
+        headOnlyCommits: ['U1', 'R1', 'S1'],
+        lowerBranchOnlyCommits: lowerOf(branches),
+      }).ok,
+    ).toBe(true);
+    expect(
+      evaluateBasedOnTrunk({
+        head: 'sync/uat',
+        trunk: 'main',
+        headOnlyCommits: ['U1', 'D2', 'S1'],
+        lowerBranchOnlyCommits: lowerOf(branches),
+      }).reason,
+    ).toMatch(/^sync\/uat is not based on main: it carries 1 commit of dev \(D2\)/);
   });
 });

@@ -6,7 +6,7 @@
 // dev has its commits reachable from dev too — through the merge's second parent — and the same
 // feature must still be able to open its pull request into a release branch; a head that branched
 // from dev or merged dev in carries dev's first-parent commits and is caught.
-import { inPromotionOrder, type BranchRulesEnvironment } from './branch-rules.js';
+import { inPromotionOrder, isSyncPair, type BranchRulesEnvironment } from './branch-rules.js';
 
 export interface CommitNode {
   readonly sha: string;
@@ -54,6 +54,14 @@ export function findTrunkRule(unordered: readonly BranchRulesEnvironment[]): Tru
 /** Environment branches are never checked (they are what the rule protects); every other head is. */
 export function mustBeBasedOnTrunk(head: string, environments: readonly BranchRulesEnvironment[]): boolean {
   return !environments.some((e) => e.branch === head);
+}
+
+/**
+ * The lower branches whose own commits `head` must not carry: every one, except the base of a back-sync
+ * pull request (`sync/dev → dev`), whose head holds the base's commits once someone resolved the conflict.
+ */
+export function branchesNotToCarry(rule: TrunkRule, head: string, base: string, environments: readonly BranchRulesEnvironment[]): string[] {
+  return isSyncPair(head, base, environments) ? rule.lowerBranches.filter((b) => b !== base) : rule.lowerBranches;
 }
 
 export interface BasedOnTrunkVerdict {

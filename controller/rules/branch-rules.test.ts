@@ -1,7 +1,16 @@
 import { validateEnvironmentFiles } from '../../environments/config.js';
 import { readEnvironmentFiles } from '../../environments/load.js';
 import type { Environment } from '../../environments/schema.js';
-import { branchRules, evaluateBranchRules, matchesBranchPattern, type BranchRulesEnvironment } from './branch-rules.js';
+import {
+  branchRules,
+  evaluateBranchRules,
+  isSyncPair,
+  matchesBranchPattern,
+  rebaseTargets,
+  syncBranchOf,
+  syncRules,
+  type BranchRulesEnvironment,
+} from './branch-rules.js';
 
 const shipped: Environment[] = validateEnvironmentFiles(
   readEnvironmentFiles(new URL('../../environments', import.meta.url).pathname),
@@ -154,5 +163,44 @@ describe('evaluateBranchRules is data, not code', () => {
     ['main2', 'main', false],
   ])('GIVEN %s and the pattern %s WHEN matched THEN the result is %s', (name, pattern, expected) => {
     expect(matchesBranchPattern(name, pattern)).toBe(expected);
+  });
+});
+
+describe('back-sync pull requests (release.rebase)', () => {
+  test('GIVEN the shipped files WHEN the sync pairs are derived THEN prod rebases uat then dev, each through sync/<branch>', () => {
+    expect(syncRules(shipped).map((r) => [r.head, r.base, r.environment, r.action, r.source])).toEqual([
+      ['sync/uat', 'uat', 'uat', 'deploy', 'sync'],
+      ['sync/dev', 'dev', 'dev', 'deploy', 'sync'],
+    ]);
+    expect(rebaseTargets(shipped, 'main')).toEqual(['uat', 'dev']);
+    expect(rebaseTargets(shipped, 'dev')).toEqual([]);
+    expect(rebaseTargets(shipped, 'feature/x')).toEqual([]);
+    expect(syncBranchOf('dev')).toBe('sync/dev');
+  });
+
+  test('GIVEN sync/dev → dev WHEN evaluated THEN it is allowed, deploys dev, names the setting, and is not offered among the pairs people open', () => {
+    const v = evaluateBranchRules({ head: 'sync/dev', base: 'dev', environments: shipped });
+    expect(v).toMatchObject({ allowed: true, environment: 'dev', action: 'deploy' });
+    expect(v.reason).toBe(
+      'sync/dev → dev is allowed (sync/dev → dev, back-sync of main into dev, release.rebase of prod): merging deploys dev.',
+    );
+    expect(v.allowedPairs).toHaveLength(5);
+  });
+
+  test.each<[string, string]>([
+    ['sync/dev', 'uat'],
+    ['sync/uat', 'dev'],
+    ['sync/main', 'main'],
+    ['sync/dev/x', 'dev'],
+    ['sync/release/r1', 'release/r1'],
+  ])('GIVEN %s → %s WHEN evaluated THEN it is denied', (head, base) => {
+    expect(evaluateBranchRules({ head, base, environments: shipped }).allowed).toBe(false);
+    expect(isSyncPair(head, base, shipped)).toBe(false);
+  });
+
+  test('GIVEN an environment file that rebases nothing WHEN evaluated THEN no sync pair exists', () => {
+    const environments = shipped.map((e) => ({ ...e, release: { ...e.release, rebase: [] } }));
+    expect(syncRules(environments)).toEqual([]);
+    expect(evaluateBranchRules({ head: 'sync/dev', base: 'dev', environments }).allowed).toBe(false);
   });
 });

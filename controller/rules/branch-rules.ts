@@ -13,6 +13,8 @@ export interface BranchRulesEnvironment {
     readonly allowHotfix?: boolean;
     readonly candidates?: readonly { readonly branch: string; readonly accepts: readonly string[] }[];
     readonly trunk?: boolean;
+    /** Environments whose branches are rebased onto this one after it moves (back-sync). */
+    readonly rebase?: readonly string[];
   };
 }
 
@@ -25,8 +27,8 @@ export interface BranchRule {
   /** The environment a pull request of this pair plans (and, for `deploy`, applies on merge). */
   readonly environment: string;
   readonly action: 'deploy' | 'plan-only';
-  /** Which setting allows it: `release.accepts`, `release.allowHotfix` or `release.candidates`. */
-  readonly source: 'accepts' | 'hotfix' | 'candidate';
+  /** Which setting allows it: `release.accepts`, `release.allowHotfix`, `release.candidates` or `release.rebase`. */
+  readonly source: 'accepts' | 'hotfix' | 'candidate' | 'sync';
 }
 
 export interface BranchVerdict {
@@ -58,7 +60,7 @@ export function inPromotionOrder<E extends BranchRulesEnvironment>(environments:
   return [...environments].sort((a, b) => (a.tier ? TIER_ORDER[a.tier] : 0) - (b.tier ? TIER_ORDER[b.tier] : 0));
 }
 
-/** Every allowed pair, in promotion order: environment branches first, then candidate branches. */
+/** Every pair people open, in promotion order: environment branches first, then candidate branches (see also syncRules). */
 export function branchRules(unordered: readonly BranchRulesEnvironment[]): BranchRule[] {
   const environments = inPromotionOrder(unordered);
   const rules: BranchRule[] = [];
@@ -78,6 +80,44 @@ export function branchRules(unordered: readonly BranchRulesEnvironment[]): Branc
     }
   }
   return rules;
+}
+
+/** Where back-sync puts the trunk when it cannot rebase `branch` onto it: the head of its sync pull request. */
+export const SYNC_BRANCH_PREFIX = 'sync/';
+export const syncBranchOf = (branch: string): string => `${SYNC_BRANCH_PREFIX}${branch}`;
+
+/**
+ * The branches rebased onto `moved` after it moves, in the order of its environment's `release.rebase`;
+ * empty when `moved` is no environment's branch or rebases nothing.
+ */
+export function rebaseTargets(environments: readonly BranchRulesEnvironment[], moved: string): string[] {
+  const env = environments.find((e) => e.branch === moved);
+  return (env?.release.rebase ?? []).flatMap((name) => environments.filter((e) => e.name === name).map((e) => e.branch));
+}
+
+/**
+ * The pairs of back-sync's own pull requests: `sync/<branch> → <branch>` for every branch an environment
+ * rebases (`release.rebase`), deploying that branch's environment. Not listed among the pairs people open.
+ */
+export function syncRules(environments: readonly BranchRulesEnvironment[]): BranchRule[] {
+  return environments.flatMap((env) =>
+    (env.release.rebase ?? []).flatMap((name) =>
+      environments
+        .filter((e) => e.name === name)
+        .map((target): BranchRule => ({
+          head: syncBranchOf(target.branch),
+          base: target.branch,
+          environment: target.name,
+          action: 'deploy',
+          source: 'sync',
+        })),
+    ),
+  );
+}
+
+/** Whether `head → base` is a back-sync pull request of the environment files. */
+export function isSyncPair(head: string, base: string, environments: readonly BranchRulesEnvironment[]): boolean {
+  return syncRules(environments).some((r) => r.head === head && r.base === base);
 }
 
 export function formatPair(rule: Pick<BranchRule, 'head' | 'base'>): string {
@@ -132,19 +172,23 @@ export function evaluateBranchRules(input: {
   if (environments.length === 0) return deny('no environment files define the branch rules');
   if (head === base) return deny(`head and base are the same branch (${head})`);
 
-  const rule = rules.find((r) => matchesBranchPattern(base, r.base) && matchesBranchPattern(head, r.head));
+  const rule = [...rules, ...syncRules(environments)].find((r) => matchesBranchPattern(base, r.base) && matchesBranchPattern(head, r.head));
   if (!rule) return deny(denialReason(head, base, environments, rules));
 
   const what =
     rule.action === 'deploy'
       ? `merging deploys ${rule.environment}`
       : `${base} is a ${rule.environment} candidate (${rule.base}): it plans ${rule.environment} and applies nothing`;
-  const setting = rule.source === 'hotfix' ? 'release.allowHotfix' : rule.source === 'candidate' ? 'release.candidates' : 'release.accepts';
+  const owner = rule.source === 'sync' ? environments.find((e) => e.release.rebase?.includes(rule.environment)) : undefined;
+  const setting =
+    owner !== undefined
+      ? `back-sync of ${owner.branch} into ${base}, release.rebase`
+      : { accepts: 'release.accepts', hotfix: 'release.allowHotfix', candidate: 'release.candidates', sync: 'release.rebase' }[rule.source];
   return {
     allowed: true,
     environment: rule.environment,
     action: rule.action,
-    reason: `${head} → ${base} is allowed (${formatPair(rule)}, ${setting} of ${rule.environment}): ${what}.`,
+    reason: `${head} → ${base} is allowed (${formatPair(rule)}, ${setting} of ${owner?.name ?? rule.environment}): ${what}.`,
     allowedPairs,
   };
 }

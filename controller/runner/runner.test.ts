@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { App, TerraformStack, LocalBackend } from 'cdktf';
 import { ReleaseRecord } from '../../modules/release/release-record.js';
 import { pidsWithArgument } from '../../test/processes.js';
+import { terraformStandIn } from '../../test/fixtures/terraform-stand-in.js';
 import { TerraformRunner } from './runner.js';
 import { TerraformAbortedError, TerraformApplyError, TerraformError, TerraformInitError, TerraformTimeoutError } from './errors.js';
 
@@ -114,10 +115,11 @@ describe('TerraformRunner against the real terraform binary', () => {
     process.env.GITHUB_TOKEN = 'ghs_controller_token_must_not_leak';
     const work = tempDir('gitops-work-');
     const marker = join(work, 'env-at-apply.txt');
-    const runner = new TerraformRunner({ workRoot: work, applyEnv: { DEPLOY_TOKEN: 'super-secret-value-123' } });
-    const plan = await runner.plan(execStack('secretive', `echo token=$DEPLOY_TOKEN; env > ${marker}`));
+    const runner = new TerraformRunner({ workRoot: work });
+    const credentials = { plan: {}, apply: { DEPLOY_TOKEN: 'super-secret-value-123' } };
+    const plan = await runner.plan(execStack('secretive', `echo token=$DEPLOY_TOKEN; env > ${marker}`), { credentials });
     expect(plan.log).not.toContain('super-secret-value-123');
-    const applied = await runner.apply(plan);
+    const applied = await runner.apply(plan, { credentials });
     expect(applied.log).toContain('token=***');
     expect(applied.log).not.toContain('super-secret-value-123');
     const env = readFileSync(marker, 'utf8');
@@ -150,5 +152,81 @@ describe('TerraformRunner against the real terraform binary', () => {
     expect(error.reason).toContain('stack name "../etc" is not a stack name');
     expect(error.reason).toContain('job id "a b" must be');
     expect(error.reason).toContain('/nonexistent/cdk.tf.json does not exist');
+  });
+});
+
+describe('TerraformRunner credentials, per call, with a stand-in terraform that records its environment', () => {
+  const dev = {
+    plan: { AWS_PROFILE: 'dev-read-only', ARM_CLIENT_ID: '00000000-0000-4000-8000-00000000aaaa', STAND_IN_ECHO: 'dev-plan-secret-1' },
+    apply: { AWS_PROFILE: 'dev-deployer', TF_VAR_db_password: 'dev-apply-secret-2', STAND_IN_ECHO: 'dev-apply-secret-3' },
+  };
+  const uat = { plan: { AWS_PROFILE: 'uat-read-only' }, apply: { AWS_PROFILE: 'uat-deployer' } };
+  const valuesOf = (set: Record<string, string>) => Object.values(set);
+  const holds = (env: Record<string, string>, set: Record<string, string>) => Object.entries(set).every(([k, v]) => env[k] === v);
+  const holdsNone = (env: Record<string, string>, values: string[]) => !Object.values(env).some((v) => values.some((s) => v.includes(s)));
+
+  test('GIVEN plan and apply sets WHEN planned THEN init, plan and show see the plan set and no apply value, and the log masks them', async () => {
+    const dir = tempDir('gitops-stand-in-');
+    const terraform = terraformStandIn(dir);
+    const runner = new TerraformRunner({ workRoot: join(dir, 'work'), terraformBin: terraform.bin });
+    const plan = await runner.plan(synthRelease('ddddddd'), { credentials: dev });
+    for (const command of ['init', 'plan', 'show']) {
+      const [env] = terraform.runs(command);
+      expect(holds(env, dev.plan)).toBe(true);
+      expect(holdsNone(env, valuesOf(dev.apply))).toBe(true);
+    }
+    expect(terraform.runs('apply')).toEqual([]);
+    expect(plan.log).toContain('stand-in saw ***');
+    expect(plan.log).not.toContain('dev-plan-secret-1');
+  });
+
+  test('GIVEN plan and apply sets WHEN applied THEN apply and output see the apply set only, and the log masks it', async () => {
+    const dir = tempDir('gitops-stand-in-');
+    const terraform = terraformStandIn(dir);
+    const runner = new TerraformRunner({ workRoot: join(dir, 'work'), terraformBin: terraform.bin });
+    const applied = await runner.apply(await runner.plan(synthRelease('eeeeeee'), { credentials: dev }), { credentials: dev });
+    for (const command of ['apply', 'output']) {
+      const [env] = terraform.runs(command);
+      expect(holds(env, dev.apply)).toBe(true);
+      expect(holdsNone(env, valuesOf(dev.plan))).toBe(true);
+    }
+    expect(applied.log).toContain('stand-in saw ***');
+    expect(applied.log).not.toContain('dev-apply-secret-3');
+  });
+
+  test('GIVEN one runner and two environments planned at once WHEN each passes its own credentials THEN each terraform run sees its own set', async () => {
+    const dir = tempDir('gitops-stand-in-');
+    const terraform = terraformStandIn(dir);
+    const runner = new TerraformRunner({ workRoot: join(dir, 'work'), terraformBin: terraform.bin });
+    await Promise.all([
+      runner.plan(synthRelease('1111111'), { credentials: dev }),
+      runner.plan(synthRelease('2222222'), { credentials: uat }),
+    ]);
+    expect(
+      terraform
+        .runs('plan')
+        .map((env) => env.AWS_PROFILE)
+        .sort(),
+    ).toEqual(['dev-read-only', 'uat-read-only']);
+  });
+
+  test('GIVEN no credentials and cloud variables in the controller env WHEN planned and applied THEN terraform gets none of them', async () => {
+    const dir = tempDir('gitops-stand-in-');
+    const terraform = terraformStandIn(dir);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_SECRET_ACCESS_KEY: 'controller-aws-secret',
+      ARM_CLIENT_SECRET: 'controller-arm-secret',
+      TF_VAR_x: 'y',
+    });
+    try {
+      const runner = new TerraformRunner({ workRoot: join(dir, 'work'), terraformBin: terraform.bin });
+      await runner.apply(await runner.plan(synthRelease('3333333')));
+    } finally {
+      process.env = saved;
+    }
+    const all = ['init', 'plan', 'show', 'apply', 'output'].flatMap((c) => terraform.runs(c));
+    expect(all).toHaveLength(5);
+    for (const env of all) expect(Object.keys(env).filter((k) => /^(AWS_|ARM_|TF_VAR_)/.test(k))).toEqual([]);
   });
 });

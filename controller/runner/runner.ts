@@ -1,5 +1,6 @@
 // Runs terraform for one synthesized stack in a per-job work directory:
-// init → plan -out → show -json, and apply <saved plan>. Bounded concurrency; explicit environment.
+// init → plan -out → show -json, and apply <saved plan>. Bounded concurrency; explicit environment: PATH,
+// HOME and terraform's settings, plus the credentials of the call (RunOptions.credentials), masked in logs.
 import { cpSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,8 @@ import {
   type TerraformStage,
 } from './errors.js';
 import { runProcess, STDOUT_LIMIT_BYTES, type ProcessResult } from './process.js';
+import { runInSandboxedTerraform, sandboxedWorkDir } from './sandboxed.js';
+import type { SandboxHost } from '../process/bubblewrap.js';
 import { summarizePlan } from './summary.js';
 import type { ApplyResult, PlanResult, RunOptions, StackDir, StackRunner } from '../core/ports/terraform.js';
 
@@ -26,14 +29,16 @@ export interface RunnerOptions {
   readonly terraformBin?: string;
   /** Per terraform command. @default 600000 (10 minutes) */
   readonly timeoutMs?: number;
-  /** Extra environment for `init`/`plan`/`show` (read-only credentials at most). @default none */
-  readonly planEnv?: Readonly<Record<string, string>>;
-  /** Extra environment for `apply` only (apply credentials). @default none */
-  readonly applyEnv?: Readonly<Record<string, string>>;
   /** Where local-backend state files live, so state outlives per-job directories. @default <workRoot>/state */
   readonly stateDir?: string;
   /** Terraform commands running at once. @default 2 */
   readonly concurrency?: number;
+  /**
+   * Where plans of pull request configuration (`untrusted`) run: a bubblewrap host, or `'none'` to run them as
+   * the controller's user (the operator's explicit GITOPS_UNSAFE_SANDBOX=1).
+   * @default none given: an untrusted plan fails, naming this option
+   */
+  readonly sandbox?: SandboxHost | 'none';
 }
 
 const JOB_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -86,11 +91,13 @@ export class TerraformRunner implements StackRunner {
     cwd: string,
     extraEnv: Readonly<Record<string, string>> | undefined,
     signal?: AbortSignal,
+    box?: SandboxHost,
   ): Promise<ProcessResult> {
     const secrets = Object.values(extraEnv ?? {});
+    const spawn = { cwd, env: this.environment(extraEnv), timeoutMs: this.timeoutMs, signal, secrets };
     let result: ProcessResult;
     try {
-      result = await runProcess(this.bin, args, { cwd, env: this.environment(extraEnv), timeoutMs: this.timeoutMs, signal, secrets });
+      result = box ? await runInSandboxedTerraform(this.bin, args, spawn, box) : await runProcess(this.bin, args, spawn);
     } catch (e) {
       throw new TerraformError(stack, stage, (e as Error).message, null, '');
     }
@@ -126,6 +133,21 @@ export class TerraformRunner implements StackRunner {
     return [`-backend-config=path=${join(this.stateDir, `${stack}.tfstate`)}`];
   }
 
+  /** The sandbox an untrusted plan runs in; undefined for the operator's 'none'; throws when the runner has no say. */
+  private untrustedSandbox(stack: string): SandboxHost | undefined {
+    const sandbox = this.opts.sandbox;
+    if (sandbox === undefined) {
+      throw new TerraformError(
+        stack,
+        'init',
+        "a plan of pull request configuration runs only in a sandbox, and this runner has none (TerraformRunner's sandbox option; GITOPS_UNSAFE_SANDBOX=1 runs it without one)",
+        null,
+        '',
+      );
+    }
+    return sandbox === 'none' ? undefined : sandbox;
+  }
+
   /** A plan that fails (or is aborted) leaves no work directory behind: a plan file may already be in it. */
   private async runPlan(stack: StackDir, opts: RunOptions): Promise<PlanResult> {
     const workDir = this.prepareWorkDir(stack, opts.jobId ?? randomUUID());
@@ -139,13 +161,19 @@ export class TerraformRunner implements StackRunner {
 
   private async planIn(workDir: string, stack: StackDir, opts: RunOptions): Promise<PlanResult> {
     const logs: string[] = [];
+    const box = opts.untrusted ? this.untrustedSandbox(stack.name) : undefined;
+    let backend = this.backendArgs(workDir, stack.name);
+    // In the sandbox the local state is a copy inside the job's own directory: the state directory (every
+    // stack's state) is not mounted, and a pull request's plan cannot take or break the real state's lock.
+    if (box) backend = sandboxedWorkDir(workDir, backend, box);
     const init = await this.run(
       stack.name,
       'init',
-      ['init', '-input=false', '-no-color', ...this.backendArgs(workDir, stack.name)],
+      ['init', '-input=false', '-no-color', ...backend],
       workDir,
-      this.opts.planEnv,
+      opts.credentials?.plan,
       opts.signal,
+      box,
     );
     logs.push(init.log);
     if (init.exitCode !== 0) {
@@ -159,8 +187,9 @@ export class TerraformRunner implements StackRunner {
       'plan',
       ['plan', '-input=false', '-no-color', '-lock-timeout=60s', '-detailed-exitcode', `-out=${planFile}`],
       workDir,
-      this.opts.planEnv,
+      opts.credentials?.plan,
       opts.signal,
+      box,
     );
     logs.push(plan.log);
     if (plan.exitCode !== 0 && plan.exitCode !== 2) {
@@ -172,7 +201,15 @@ export class TerraformRunner implements StackRunner {
         plan.log.slice(-4000),
       );
     }
-    const show = await this.run(stack.name, 'show', ['show', '-json', '-no-color', planFile], workDir, this.opts.planEnv, opts.signal);
+    const show = await this.run(
+      stack.name,
+      'show',
+      ['show', '-json', '-no-color', planFile],
+      workDir,
+      opts.credentials?.plan,
+      opts.signal,
+      box,
+    );
     if (show.exitCode !== 0) {
       throw new TerraformPlanError(
         stack.name,
@@ -183,10 +220,28 @@ export class TerraformRunner implements StackRunner {
       );
     }
     const planJson: unknown = JSON.parse(show.stdout);
-    return { stack: stack.name, planFile, workDir, summary: summarizePlan(stack.name, planJson), planJson, log: logs.join('\n') };
+    const summary = summarizePlan(stack.name, planJson);
+    return {
+      stack: stack.name,
+      planFile,
+      workDir,
+      summary,
+      planJson,
+      log: logs.join('\n'),
+      ...(opts.untrusted ? { untrusted: true } : {}),
+    };
   }
 
   private async runApply(plan: PlanResult, opts: RunOptions): Promise<ApplyResult> {
+    if (plan.untrusted) {
+      throw new TerraformApplyError(
+        plan.stack,
+        'apply',
+        'a plan of pull request configuration is never applied (plan the merged commit)',
+        null,
+        '',
+      );
+    }
     if (!existsSync(plan.planFile)) {
       throw new TerraformApplyError(plan.stack, 'apply', `saved plan ${plan.planFile} does not exist (plan again)`, null, '');
     }
@@ -195,7 +250,7 @@ export class TerraformRunner implements StackRunner {
       'apply',
       ['apply', '-input=false', '-no-color', '-lock-timeout=60s', plan.planFile],
       plan.workDir,
-      this.opts.applyEnv,
+      opts.credentials?.apply,
       opts.signal,
     );
     if (apply.exitCode !== 0) {
@@ -207,7 +262,7 @@ export class TerraformRunner implements StackRunner {
         apply.log.slice(-4000),
       );
     }
-    const out = await this.run(plan.stack, 'show', ['output', '-json', '-no-color'], plan.workDir, this.opts.applyEnv, opts.signal);
+    const out = await this.run(plan.stack, 'show', ['output', '-json', '-no-color'], plan.workDir, opts.credentials?.apply, opts.signal);
     const raw = out.exitCode === 0 ? (JSON.parse(out.stdout || '{}') as Record<string, { value: unknown; sensitive: boolean }>) : {};
     const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.sensitive ? '(sensitive)' : v.value]));
     return { stack: plan.stack, log: apply.log, outputs };

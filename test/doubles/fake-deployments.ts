@@ -24,10 +24,11 @@ export class FakeDeployments implements RepoDeployments {
     found.statuses.push(status);
   }
 
-  async listDeployments(environment: string, sha?: string): Promise<Deployment[]> {
+  async listDeployments(environment: string, sha?: string, limit?: number): Promise<Deployment[]> {
     return this.deployments
       .filter((d) => d.environment === environment && (sha === undefined || d.sha === sha))
       .reverse()
+      .slice(0, limit)
       .map((d) => ({ id: d.id, sha: d.sha, environment: d.environment, state: d.statuses.at(-1)?.state }));
   }
 }

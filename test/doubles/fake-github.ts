@@ -27,6 +27,8 @@ export class FakeGitHub implements RepoGitHub {
   readonly files = new Map<string, Map<string, string>>();
   /** `base...head` → commits beyond base */
   readonly compares = new Map<string, CompareResult['commits']>();
+  /** commit SHA → tree SHA */
+  readonly trees = new Map<string, string>();
   readonly pulls = new Map<number, PullRequestInfo>();
   readonly changedFiles = new Map<number, string[]>();
   readonly reviews = new Map<number, Review[]>();
@@ -87,6 +89,10 @@ export class FakeGitHub implements RepoGitHub {
     const commits = this.compares.get(`${base}...${head}`);
     if (!commits) throw Object.assign(new Error(`Not Found: ${base}...${head}`), { status: 404 });
     return { status: 'ahead', aheadBy: commits.length, behindBy: 0, mergeBaseSha: 'f'.repeat(40), commits, files: [] };
+  }
+
+  async getCommitTree(sha: string): Promise<string | undefined> {
+    return this.trees.get(sha);
   }
 
   async getPullRequest(pr: number): Promise<PullRequestInfo> {

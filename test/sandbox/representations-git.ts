@@ -43,6 +43,22 @@ export function commitJson(site: Site, state: SandboxState, info: CommitInfo): R
   };
 }
 
+/** A commit as the git data API shows it (`git/get-commit`): no GitHub accounts, files or stats. */
+export function gitCommitJson(site: Site, info: CommitInfo): Record<string, unknown> {
+  return {
+    sha: info.sha,
+    node_id: nodeId('Commit', hash(info.sha)),
+    url: `${repoApi(site)}/git/commits/${info.sha}`,
+    html_url: `${repoHtml(site)}/commit/${info.sha}`,
+    author: info.author,
+    committer: info.committer,
+    message: info.message,
+    tree: { sha: info.tree, url: `${repoApi(site)}/git/trees/${info.tree}` },
+    parents: info.parents.map((sha) => ({ sha, url: `${repoApi(site)}/git/commits/${sha}`, html_url: `${repoHtml(site)}/commit/${sha}` })),
+    verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+  };
+}
+
 export function diffEntryJson(site: Site, file: FileChange, ref: string): Record<string, unknown> {
   return {
     sha: file.sha,

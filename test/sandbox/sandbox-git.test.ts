@@ -113,6 +113,20 @@ describe('sandbox GitHub server', () => {
       await expect(octokit.rest.repos.compareCommits({ owner, repo, base: 'main', head: 'nope' })).rejects.toMatchObject({ status: 404 });
     });
 
+    test('GIVEN two commits of the same files on different branches WHEN read through the git data API THEN they share a tree; an unknown SHA is 404', async () => {
+      const one = await sandbox.commit('feature/tree-a', { 'same.txt': 'same\n' }, 'same on a', { user: 'alice' });
+      const two = await sandbox.commit('feature/tree-b', { 'same.txt': 'same\n' }, 'same on b', { user: 'alice' });
+      const a = await octokit.rest.git.getCommit({ owner, repo, commit_sha: one.sha });
+      const b = await octokit.rest.git.getCommit({ owner, repo, commit_sha: two.sha });
+      expect(one.sha).not.toBe(two.sha);
+      expect(a.data).toMatchObject({ sha: one.sha, message: 'same on a' });
+      expect(a.data.tree.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect(b.data.tree.sha).toBe(a.data.tree.sha);
+      await expect(octokit.rest.git.getCommit({ owner, repo, commit_sha: 'f'.repeat(40) })).rejects.toMatchObject({ status: 404 });
+      await expect(octokit.rest.git.getCommit({ owner, repo, commit_sha: 'main' })).rejects.toMatchObject({ status: 404 });
+      expect(sandbox.violations).toEqual([]);
+    });
+
     test('GIVEN git refs WHEN read, created, moved without force (non fast-forward) and with force THEN GitHub rules apply and pushes are announced', async () => {
       const mainSha = (await sandbox.branchSha('main')) as string;
       const { data: ref } = await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' });

@@ -92,6 +92,8 @@ export interface RepoGitHub {
   /** A directory's entries at `ref`; undefined when it does not exist there. */
   listDirectory(ref: string, path: string): Promise<DirectoryEntry[] | undefined>;
   compareCommits(base: string, head: string): Promise<CompareResult>;
+  /** The tree SHA of commit `sha` (two commits with the same tree hold the same files); undefined when there is no such commit. */
+  getCommitTree(sha: string): Promise<string | undefined>;
   getPullRequest(pr: number): Promise<PullRequestInfo>;
   /** The pull requests `sha` belongs to (merged with it as their merge commit, or with it on their head). */
   pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
@@ -140,8 +142,8 @@ export interface RepoDeployments {
     id: number,
     status: { readonly state: DeploymentState; readonly description: string; readonly logUrl?: string },
   ): Promise<void>;
-  /** Deployments of `environment` (of `sha` when given), newest first, each with its latest state. */
-  listDeployments(environment: string, sha?: string): Promise<Deployment[]>;
+  /** Deployments of `environment` (of `sha` when given), newest first, each with its latest state; at most `limit` when given. */
+  listDeployments(environment: string, sha?: string, limit?: number): Promise<Deployment[]>;
 }
 
 /** A path exists at the ref but is the wrong kind (a directory read as a file, or the reverse). */

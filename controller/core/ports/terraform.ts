@@ -16,6 +16,8 @@ export interface PlanResult {
   readonly summary: PlanSummary;
   readonly planJson: unknown;
   readonly log: string;
+  /** Made from pull request configuration in the sandbox: the runner refuses to apply it. @default false */
+  readonly untrusted?: boolean;
 }
 
 export interface ApplyResult {
@@ -24,9 +26,25 @@ export interface ApplyResult {
   readonly outputs: Record<string, unknown>;
 }
 
+/**
+ * The variables terraform runs with for one environment, beside PATH, HOME and its own settings:
+ * `plan` (read-only) goes to init, plan and show; `apply` (write) to apply and output only.
+ */
+export interface TerraformCredentials {
+  readonly plan: Readonly<Record<string, string>>;
+  readonly apply: Readonly<Record<string, string>>;
+}
+
 export interface RunOptions {
   readonly jobId?: string;
   readonly signal?: AbortSignal;
+  /** Per call, as runs of different environments share one runner. @default none: terraform gets no credential */
+  readonly credentials?: TerraformCredentials;
+  /**
+   * The configuration comes from a pull request (not yet reviewed and merged): terraform runs in the runner's
+   * sandbox, where it sees its own work directory and nothing of the controller. @default false
+   */
+  readonly untrusted?: boolean;
 }
 
 export interface StackRunner {

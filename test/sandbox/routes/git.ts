@@ -1,8 +1,8 @@
-// Git data over REST: refs (get/create/update), compare, commits, branches.
+// Git data over REST: refs (get/create/update), compare, commits (with their diff, or the git object alone), branches.
 import type { RouteHandler, SandboxContext } from '../context.js';
 import { ZERO_SHA } from '../git.js';
 import { ApiError, json, notFound, validationFailed } from '../http.js';
-import { commitJson, diffEntryJson, refJson } from '../representations-git.js';
+import { commitJson, diffEntryJson, gitCommitJson, refJson } from '../representations-git.js';
 import { repoApi, repoHtml } from '../representations.js';
 
 async function resolveOr404(ctx: SandboxContext, rev: string): Promise<string> {
@@ -96,6 +96,15 @@ const getCommit: RouteHandler = async (ctx, req) => {
   });
 };
 
+/** git/get-commit: the commit object alone (its tree, parents, author), as GitHub's git data API gives it. */
+const getGitCommit: RouteHandler = async (ctx, req) => {
+  const requested = req.params.commit_sha as string;
+  const sha = /^[0-9a-f]{40}$/.test(requested) ? await ctx.repo.resolveCommit(requested) : undefined;
+  if (sha !== requested) throw notFound(`commit ${requested}`);
+  const info = await ctx.repo.commit(sha);
+  return json(200, gitCommitJson(ctx.site, info));
+};
+
 const getBranch: RouteHandler = async (ctx, req) => {
   const name = req.params.branch as string;
   const sha = await ctx.repo.branchSha(name);
@@ -118,5 +127,6 @@ export const gitRoutes: Record<string, RouteHandler> = {
   'repos/compare-commits': compareCommits,
   'repos/compare-commits-with-basehead': compareBasehead,
   'repos/get-commit': getCommit,
+  'git/get-commit': getGitCommit,
   'repos/get-branch': getBranch,
 };
