@@ -68,6 +68,9 @@ async function serve(): Promise<void> {
       pullRequestChanged: async () => undefined,
       reviewChanged: async () => undefined,
       commentCreated: async () => ({ action: 'ignored' }),
+      pushed: async () => undefined,
+      applyApproved: async () => undefined,
+      pullRequestClosed: async () => undefined,
     },
   });
   process.send?.({ url: server.url });

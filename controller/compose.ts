@@ -2,9 +2,10 @@
 // job queue, terraform runner, plan service, the core) and the per-installation GitHub sessions, and
 // hands them to the Probot app. `gitops serve` (serveController) and `probot run` (app.ts) share it.
 // At start it takes over from the process before it: leftover job directories are removed before any
-// job runs, abandoned delivery claims released, and abandoned plans finished (core/recovery.ts).
+// job runs, abandoned delivery claims released, abandoned plans finished (core/recovery.ts), and
+// abandoned applies and lock tickets finished (core/apply-recovery.ts).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Probot, ProbotOctokit } from 'probot';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
@@ -13,6 +14,9 @@ import { errorLine } from './comment/limits.js';
 import { ReleaseController, type ControllerCore } from './core/controller.js';
 import type { Planner } from './core/ports/planner.js';
 import { recoverPlans, type RecoveredPlan } from './core/recovery.js';
+import { recoverApplies, type RecoveredApplies, type StateLockCheck } from './core/apply-recovery.js';
+import type { AfterApply } from './core/apply-run.js';
+import type { ApplyOrder } from './core/apply-order.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
 import { OctokitGitHubClient } from './github/client.js';
 import { OctokitDeployments } from './github/deployments.js';
@@ -21,9 +25,10 @@ import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
 import { probeSandbox, sandboxDecision } from './process/sandbox.js';
 import { TerraformRunner } from './runner/runner.js';
+import { checkLocalStateLocks } from './runner/state-lock.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
-import { queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
+import { queueApply, queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
 import { JobQueue } from './webhooks/job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 
@@ -33,6 +38,25 @@ export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 export const REPLY_RETENTION_MS = 24 * 3600 * 1000;
 /** The terraform runner's root under the work directory. */
 const TERRAFORM_DIR = 'terraform';
+/** Where the runner keeps local-backend state (TerraformRunner's default under its root). */
+export const stateDirOf = (workDir: string): string => join(workDir, TERRAFORM_DIR, 'state');
+
+/**
+ * Terraform's state lock of the stacks on the local backend (runner/state-lock.ts). A ticket whose
+ * stacks are not known is checked against every state file of the environment (`<name>-<env>[-…]`).
+ */
+export function localStateLockCheck(stateDir: string): StateLockCheck {
+  return async (environment, stacks) => {
+    const known =
+      stacks.length > 0
+        ? stacks
+        : (existsSync(stateDir) ? readdirSync(stateDir) : [])
+            .filter((f) => f.endsWith('.tfstate'))
+            .map((f) => f.slice(0, -'.tfstate'.length))
+            .filter((name) => name.split('-').includes(environment));
+    return checkLocalStateLocks(stateDir, known);
+  };
+}
 
 export interface ControllerOptions extends RuntimeConfig {
   readonly log: CoreLog;
@@ -45,6 +69,12 @@ export interface ControllerOptions extends RuntimeConfig {
    * GitHub and the store is masked with them. @default none known at start (tokens are still learnt)
    */
   readonly secrets?: HeldSecrets;
+  /** Runs after an environment was applied successfully (promotion and back-sync). @default none */
+  readonly afterApply?: AfterApply;
+  /** The order an environment's stacks apply in. @default listedOrder (core/apply-order.ts) */
+  readonly applyOrder?: ApplyOrder;
+  /** Whether Terraform's state lock of stacks is held, before a dead controller's lock is released. @default the local backend's, in <workDir>/terraform/state */
+  readonly stateLocks?: StateLockCheck;
 }
 
 export interface Controller {
@@ -55,6 +85,8 @@ export interface Controller {
   readonly app: (app: Probot) => void;
   /** What the recovery started by loading `app` did with each abandoned plan, once it has run; empty before `app` is loaded. */
   recovered(): Promise<RecoveredPlan[]>;
+  /** What the same recovery did with abandoned applies and lock tickets. */
+  recoveredApplies(): Promise<RecoveredApplies | undefined>;
   /** Stops accepting jobs, aborts running ones (their checks say so), waits for them, closes the store. */
   close(): Promise<void>;
 }
@@ -168,19 +200,38 @@ export function composeController(opts: ControllerOptions): Controller {
   }
   const core: ControllerCore =
     opts.core ??
-    new ReleaseController({ store, planner, replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger) });
+    new ReleaseController({
+      store,
+      planner,
+      replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
+      queueApply: (session, request) => void queueApply({ core, queue }, session, request),
+      ...(opts.afterApply ? { afterApply: opts.afterApply } : {}),
+      ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
+    });
   let recovery: Promise<RecoveredPlan[]> | undefined;
+  let applyRecovery: Promise<RecoveredApplies | undefined> | undefined;
   return {
     store,
     queue,
     core,
     recovered: () => recovery ?? Promise.resolve([]),
+    recoveredApplies: () => applyRecovery ?? Promise.resolve(undefined),
     app: (app: Probot) => {
       const botLogin = botLoginOf(app);
       registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app, botLogin, secrets) });
+      const sessionFor = installationSessionsOf(app, botLogin, secrets);
+      applyRecovery = recoverApplies({
+        store,
+        sessionFor,
+        stateLocks: opts.stateLocks ?? localStateLockCheck(stateDirOf(opts.workDir)),
+        log: opts.log,
+      }).catch((e: unknown) => {
+        opts.log.error({ err: errorLine(e) }, 'abandoned applies could not be recovered');
+        return undefined;
+      });
       recovery = recoverPlans({
         store,
-        sessionFor: installationSessionsOf(app, botLogin, secrets),
+        sessionFor,
         replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
         log: opts.log,
       }).catch((e: unknown) => {
@@ -190,6 +241,7 @@ export function composeController(opts: ControllerOptions): Controller {
     },
     async close() {
       await recovery;
+      await applyRecovery;
       await queue.close();
       store.close();
     },

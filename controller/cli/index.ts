@@ -8,6 +8,8 @@ import { policyCommand } from './policy.js';
 import { checkBranchCommand } from './check-branch.js';
 import { serveCommand } from './serve.js';
 import { syncCommand } from './sync.js';
+import { locksCommand } from './locks.js';
+import { runsCommand } from './runs.js';
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -19,4 +21,6 @@ export const commands: readonly Command[] = [
   checkBranchCommand,
   syncCommand,
   serveCommand,
+  locksCommand,
+  runsCommand,
 ];

@@ -11,10 +11,4 @@ export const replies = {
   problem: (p: { sender: string; problem: string }) => `${mention(p.sender)}\n\n${commandHelpReply(p.problem)}`,
   help: () => commandHelpReply(),
   unlockFailed: (p: { sender: string; reason: string }) => `${mention(p.sender)} \`/unlock\` failed: ${p.reason}`,
-  unlocked: (p: { sender: string; environment: string; released: boolean; heldBy?: string }) => {
-    const env = `\`${p.environment}\``;
-    if (p.released) return `${mention(p.sender)} released the ${env} lock held by this pull request.`;
-    if (p.heldBy) return `${mention(p.sender)} the ${env} lock is held by ${p.heldBy}, not by this pull request; it was left alone.`;
-    return `${mention(p.sender)} nothing holds the ${env} lock; nothing to release.`;
-  },
 } as const;

@@ -49,7 +49,7 @@ describe('runCommand', () => {
     const gh = repo();
     expect(await runCommand(sessionOf(gh), input('/deploy now'), noUnlock)).toEqual({ action: 'replied', command: 'unknown' });
     const body = gh.comments[0].body;
-    expect(body).toContain('`/deploy` is not a command (allowed: /plan, /unlock, /help)');
+    expect(body).toContain('`/deploy` is not a command (allowed: /plan, /apply, /unlock, /help)');
     expect(body).toContain('| `/plan` |');
     expect(body).toContain('| `/unlock [env]` |');
   });
@@ -78,19 +78,41 @@ describe('runCommand', () => {
     expect(gh.writes).toEqual([]);
   });
 
+  const ticket = {
+    id: 3,
+    repo: 'acme/infra',
+    environment: 'dev',
+    holder: 'acme/infra#41',
+    pr: 41,
+    sha: null,
+    owner: 'ctl',
+    state: 'held' as const,
+    enqueuedAt: '2025-06-01T12:00:00.000Z',
+    acquiredAt: '2025-06-01T12:00:00.000Z',
+    leaseExpiresAt: '2025-06-01T12:05:00.000Z',
+  };
   test.each([
-    [{ environment: 'dev', released: true }, '@carol released the `dev` lock held by this pull request.'],
+    [{ environment: 'dev', released: ticket }, '@carol released the <code>dev</code> lock held by <code>acme/infra#41</code>.'],
+    [{ environment: 'uat' }, '@carol nothing holds the <code>uat</code> lock; nothing to release.'],
     [
-      { environment: 'prod', released: false, heldBy: '#41' },
-      '@carol the `prod` lock is held by #41, not by this pull request; it was left alone.',
+      { environment: 'prod', refused: true },
+      '@carol `/unlock` needs an approver of <code>prod</code> (write permission, and an owner of <code>environments/prod.yaml</code> where CODEOWNERS names one). Nothing was done.',
     ],
-    [{ environment: 'uat', released: false }, '@carol nothing holds the `uat` lock; nothing to release.'],
   ])('GIVEN /unlock resolving to %p WHEN run THEN the reply says so', async (result, reply) => {
     const gh = repo();
     const unlock = jest.fn<CommandDeps['unlock']>(async () => result);
     await runCommand(sessionOf(gh), input('/unlock dev'), { ...noUnlock, unlock });
     expect(unlock.mock.calls[0][2]).toBe('dev');
     expect(gh.comments[0].body).toBe(reply);
+  });
+
+  test('GIVEN /apply WHEN the controller applies THEN its reply is posted; WHEN it cannot apply THEN the reply says so and nothing runs', async () => {
+    const gh = repo();
+    const apply = jest.fn<NonNullable<CommandDeps['apply']>>(async () => ({ queued: true, reply: 'queued it' }));
+    expect(await runCommand(sessionOf(gh), input('/apply'), { ...noUnlock, apply })).toEqual({ action: 'apply', queued: true });
+    expect(gh.comments[0].body).toBe('queued it');
+    expect(await runCommand(sessionOf(gh), input('/apply'), noUnlock)).toEqual({ action: 'apply', queued: false });
+    expect(gh.comments[1].body).toBe('@carol `/apply`: this controller does not apply. Nothing was done.');
   });
 
   test('GIVEN /unlock whose lock lookup fails WHEN run THEN the reply carries the one-line reason', async () => {

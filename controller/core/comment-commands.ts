@@ -1,13 +1,16 @@
-// Comment commands on a pull request (`/plan`, `/unlock`, `/help`), parsed once by the webhook
-// handler. Only people with write permission may run them; anyone else gets a reply saying so (one
-// per person, pull request and hour: thirty refused comments do not make thirty replies), and
-// nothing else happens. `/plan` queues a fresh plan through the injected re-plan.
+// Comment commands on a pull request (`/plan`, `/apply`, `/unlock`, `/help`), parsed once by the
+// webhook handler. Only people with write permission may run them; anyone else gets a reply saying so
+// (one per person, pull request and hour: thirty refused comments do not make thirty replies), and
+// nothing else happens. `/plan` queues a fresh plan through the injected re-plan; `/apply` and
+// `/unlock` further need an approver of the environment (core/apply-approver.ts), which the injected
+// steps check.
 import { commandProblem, type ParsedCommand } from '../rules/commands.js';
+import { applyReplies } from '../comment/apply.js';
 import { replies } from '../comment/replies.js';
 import { errorLine } from '../comment/limits.js';
 import { fullName, systemClock, type Clock, type RepoSession } from './ports/session.js';
 import { WRITE_PERMISSIONS, type Permission } from './ports/github.js';
-import type { ReplyLimits } from './ports/store.js';
+import type { LockRecord, ReplyLimits } from './ports/store.js';
 
 export interface CommentInput {
   readonly owner: string;
@@ -29,20 +32,24 @@ export type CommandOutcome =
   | { readonly action: 'refused'; readonly permission: Permission; readonly replied: boolean }
   | { readonly action: 'replied'; readonly command: string }
   | { readonly action: 'plan' }
+  | { readonly action: 'apply'; readonly queued: boolean }
   | { readonly action: 'unlocked'; readonly result: UnlockResult };
 
 export interface UnlockResult {
   readonly environment: string;
-  readonly released: boolean;
-  /** Who holds the lock when this pull request does not. */
-  readonly heldBy?: string;
+  /** The holder's ticket that was released; undefined when nothing held the lock. */
+  readonly released?: LockRecord;
+  /** Set when the sender may not unlock the environment (the reply says so, nothing is released). */
+  readonly refused?: boolean;
 }
 
 export interface CommandDeps {
   /** Queues a fresh plan of the pull request (its current head and base). */
   plan(session: RepoSession, input: CommentInput): Promise<void>;
-  /** Releases the lock of `environment` (default: the pull request's target) if this pull request holds it. */
+  /** Releases the lock of `environment` (default: the pull request's target) when the sender is an approver of it. */
   unlock(session: RepoSession, input: CommentInput, environment: string | undefined): Promise<UnlockResult>;
+  /** Queues the apply of the merged pull request when the sender is an approver; the reply says what happened. */
+  apply?(session: RepoSession, input: CommentInput): Promise<{ queued: boolean; reply: string }>;
   /** Where refusal replies are counted (the store, shared by replicas). @default every refusal is answered */
   readonly replyLimits?: ReplyLimits;
   /** @default systemClock */
@@ -94,8 +101,25 @@ export async function runCommand(session: RepoSession, input: CommentInput, deps
         await github.createComment(input.pr, replies.unlockFailed({ sender: input.sender, reason: errorLine(e) }));
         return { action: 'replied', command: 'unlock' };
       }
-      await github.createComment(input.pr, replies.unlocked({ sender: input.sender, ...result }));
+      const reply = result.refused
+        ? applyReplies.notApprover({ sender: input.sender, command: '/unlock', environment: result.environment })
+        : applyReplies.unlocked({ sender: input.sender, environment: result.environment, released: result.released });
+      await github.createComment(input.pr, reply);
       return { action: 'unlocked', result };
+    }
+    case 'apply': {
+      if (!deps.apply) {
+        await github.createComment(input.pr, applyReplies.refused({ sender: input.sender, reason: 'this controller does not apply' }));
+        return { action: 'apply', queued: false };
+      }
+      let outcome: { queued: boolean; reply: string };
+      try {
+        outcome = await deps.apply(session, input);
+      } catch (e) {
+        outcome = { queued: false, reply: applyReplies.refused({ sender: input.sender, reason: errorLine(e) }) };
+      }
+      await github.createComment(input.pr, outcome.reply);
+      return { action: 'apply', queued: outcome.queued };
     }
     default:
       return { action: 'ignored' };

@@ -79,50 +79,59 @@ describe('ReleaseController', () => {
     expect(gh.writes).toEqual([]);
   });
 
-  test('GIVEN the dev lock held by this pull request WHEN a writer comments /unlock THEN the target is resolved from the base and the lock released', async () => {
-    const { gh, controller, session, store } = setup();
-    gh.permissions.set('carol', 'write');
-    const pr = pullRequest();
-    gh.pulls.set(7, {
-      number: 7,
-      state: 'open',
-      merged: false,
-      draft: false,
-      title: 't',
-      author: 'alice',
-      headRef: pr.headRef,
-      headSha: pr.headSha,
-      baseRef: 'dev',
-      baseSha: BASE,
-    });
-    store.acquireLock('dev', 'acme/infra#7', 7);
-    const outcome = await controller.commentCreated(session, {
-      owner: 'acme',
-      repo: 'infra',
-      pr: 7,
-      cloneUrl: 'https://github.example/acme/infra.git',
-      command: parseCommand('/unlock'),
-      sender: 'carol',
-      senderType: 'User',
-    });
-    expect(outcome).toEqual({ action: 'unlocked', result: { environment: 'dev', released: true } });
-    expect(store.getLock('dev')).toBeUndefined();
+  const lockOf = (pr: number, environment: string) => ({
+    repo: 'acme/infra',
+    environment,
+    holder: `acme/infra#${pr}`,
+    pr,
+    leaseMs: 60_000,
+  });
+  const unlockComment = (command: string, sender = 'carol') => ({
+    owner: 'acme',
+    repo: 'infra',
+    pr: 7,
+    cloneUrl: 'https://github.example/acme/infra.git',
+    command: parseCommand(command),
+    sender,
+    senderType: 'User',
   });
 
-  test('GIVEN the prod lock held by another pull request WHEN /unlock prod THEN the lock stays', async () => {
+  test('GIVEN the dev lock held by another pull request WHEN a writer (no CODEOWNERS owner of dev.yaml) comments /unlock THEN the target is resolved from the base and the lock released', async () => {
     const { gh, controller, session, store } = setup();
+    gh.permissions.set('carol', 'write');
+    const held = await store.enterLockQueue(lockOf(41, 'dev'));
+    const waiting = await store.enterLockQueue(lockOf(42, 'dev'));
+    const outcome = await controller.commentCreated(session, unlockComment('/unlock'));
+    expect(outcome).toMatchObject({ action: 'unlocked', result: { environment: 'dev', released: { id: held.ticket.id, pr: 41 } } });
+    expect(await store.getLock('acme/infra', 'dev')).toBeUndefined();
+    expect(await store.pollLock(waiting.ticket.id)).toMatchObject({ acquired: true });
+    expect(gh.comments.at(-1)?.body).toBe('@carol released the <code>dev</code> lock held by <code>acme/infra#41</code>.');
+  });
+
+  test('GIVEN CODEOWNERS naming a team for prod.yaml WHEN a writer outside it comments /unlock prod THEN the lock stays; WHEN a member does THEN it is released', async () => {
+    const { gh, controller, session, store } = setup();
+    gh.setFile(BASE, 'CODEOWNERS', '* @acme/platform-team\n/environments/prod.yaml @acme/platform-leads\n');
+    gh.teams.set('@acme/platform-leads', ['dora']);
     gh.permissions.set('carol', 'admin');
-    store.acquireLock('prod', 'acme/infra#41', 41);
-    const outcome = await controller.commentCreated(session, {
-      owner: 'acme',
-      repo: 'infra',
-      pr: 7,
-      cloneUrl: 'https://github.example/acme/infra.git',
-      command: parseCommand('/unlock prod'),
-      sender: 'carol',
-      senderType: 'User',
+    gh.permissions.set('dora', 'write');
+    await store.enterLockQueue(lockOf(41, 'prod'));
+    expect(await controller.commentCreated(session, unlockComment('/unlock prod'))).toEqual({
+      action: 'unlocked',
+      result: { environment: 'prod', refused: true },
     });
-    expect(outcome).toEqual({ action: 'unlocked', result: { environment: 'prod', released: false, heldBy: '#41' } });
-    expect(store.getLock('prod')?.pr).toBe(41);
+    expect((await store.getLock('acme/infra', 'prod'))?.pr).toBe(41);
+    expect(await controller.commentCreated(session, unlockComment('/unlock prod', 'dora'))).toMatchObject({
+      result: { environment: 'prod', released: { pr: 41 } },
+    });
+    expect(await store.getLock('acme/infra', 'prod')).toBeUndefined();
+  });
+
+  test('GIVEN a pull request closed without merging WHEN its close is handled THEN its lock tickets are released; a merged one keeps them', async () => {
+    const { controller, session, store } = setup();
+    await store.enterLockQueue(lockOf(7, 'dev'));
+    await controller.pullRequestClosed(session, { owner: 'acme', repo: 'infra', number: 7 }, true);
+    expect(await store.listLocks()).toHaveLength(1);
+    await controller.pullRequestClosed(session, { owner: 'acme', repo: 'infra', number: 7 }, false);
+    expect(await store.listLocks()).toEqual([]);
   });
 });

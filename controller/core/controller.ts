@@ -7,12 +7,15 @@ import { evaluateBranchRules } from '../rules/branch-rules.js';
 import { validateBranchName } from '../rules/branch-name.js';
 import { checkApprovals, refreshPromotionGates } from './approvals-check.js';
 import { checkBranchRules } from './branch-check.js';
+import { isApprover } from './apply-approver.js';
+import { applyCommand, applyPush, type PushRef, type QueueApply } from './apply-push.js';
+import { runApply, type ApplyDeps, type ApplyRequest } from './apply-run.js';
 import { runCommand, type CommandOutcome, type CommentInput, type UnlockResult } from './comment-commands.js';
 import { loadEnvironmentsAt } from './config-at-base.js';
 import { runPlan, type PlanDeps } from './plan-check.js';
 import { currentPullRequest, mayRunCode, waitForWriter, type PlanTrigger } from './plan-gate.js';
 import type { Clock, PullRequestRef, RepoSession } from './ports/session.js';
-import type { Locks, PlanRecords, ReplyLimits } from './ports/store.js';
+import type { PlanRecords, ReplyLimits } from './ports/store.js';
 
 export interface ControllerCore {
   /**
@@ -22,19 +25,27 @@ export interface ControllerCore {
   pullRequestChanged(session: RepoSession, pr: PullRequestRef, signal: AbortSignal, trigger?: PlanTrigger): Promise<void>;
   /** A review was submitted or dismissed: the approvals check of the current head. */
   reviewChanged(session: RepoSession, pr: PullRequestRef): Promise<void>;
-  /** A command in a comment on a pull request (`/plan` queues a re-plan through `replan`). */
+  /** A command in a comment on a pull request (`/plan` queues a re-plan through `replan`, `/apply` an apply through `queueApply`). */
   commentCreated(session: RepoSession, input: CommentInput): Promise<CommandOutcome>;
+  /** A push to a branch: applies the environment deployed from it (core/apply-push.ts). */
+  pushed(session: RepoSession, push: PushRef, signal: AbortSignal): Promise<void>;
+  /** An apply an approver's `/apply` queued. */
+  applyApproved(session: RepoSession, request: ApplyRequest, signal: AbortSignal): Promise<void>;
+  /** A pull request was closed; one closed without merging gives up its lock tickets. */
+  pullRequestClosed(session: RepoSession, pr: Pick<PullRequestRef, 'owner' | 'repo' | 'number'>, merged: boolean): Promise<void>;
 }
 
 /** Queues a plan of the pull request as a job of its own (a newer one supersedes it); never waits for it. */
 export type Replan = (session: RepoSession, pr: PullRequestRef, trigger: PlanTrigger) => void;
 
-export interface ReleaseControllerOptions extends PlanDeps {
-  readonly store: PlanRecords & Pick<Locks, 'getLock' | 'releaseLock'> & ReplyLimits;
+export interface ReleaseControllerOptions extends PlanDeps, Omit<ApplyDeps, 'store' | 'planner' | 'envDir'> {
+  readonly store: PlanRecords & ApplyDeps['store'] & ReplyLimits;
   /** The time refusal replies are counted at. @default systemClock */
   readonly clock?: Clock;
   /** How `/plan` queues a plan; the composition root queues it like a push would. */
   readonly replan: Replan;
+  /** How `/apply` queues an apply; the composition root queues it like a push. @default `/apply` is refused */
+  readonly queueApply?: QueueApply;
   /** Environment files inside the repository. @default environments */
   readonly envDir?: string;
 }
@@ -68,10 +79,29 @@ export class ReleaseController implements ControllerCore {
     await checkApprovals(session, pr, target.environment, this.opts.store);
   }
 
+  async pushed(session: RepoSession, push: PushRef, signal: AbortSignal): Promise<void> {
+    const outcome = await applyPush(session, push, signal, this.opts);
+    if (outcome.action === 'ignored')
+      session.log.info({ branch: push.branch, after: push.after, reason: outcome.reason }, 'push applies nothing');
+  }
+
+  async applyApproved(session: RepoSession, request: ApplyRequest, signal: AbortSignal): Promise<void> {
+    await runApply(session, request, signal, this.opts);
+  }
+
+  async pullRequestClosed(session: RepoSession, pr: Pick<PullRequestRef, 'owner' | 'repo' | 'number'>, merged: boolean): Promise<void> {
+    if (merged) return; // its push applies it; the apply holds and releases its own ticket
+    const released = await this.opts.store.releaseLocksOf(`${pr.owner}/${pr.repo}`, pr.number);
+    if (released.length > 0)
+      session.log.info({ pr: pr.number, released: released.map((t) => t.environment) }, 'closed pull request released its locks');
+  }
+
   commentCreated(session: RepoSession, input: CommentInput): Promise<CommandOutcome> {
+    const queueApply = this.opts.queueApply;
     return runCommand(session, input, {
       plan: (s, i) => this.replan(s, i),
       unlock: (s, i, env) => this.unlock(s, i, env),
+      ...(queueApply ? { apply: (s: RepoSession, i: CommentInput) => applyCommand(s, i, this.opts, queueApply) } : {}),
       replyLimits: this.opts.store,
       clock: this.opts.clock,
     });
@@ -107,18 +137,21 @@ export class ReleaseController implements ControllerCore {
     return verdict.allowed && environment ? { action: verdict.action, environment } : undefined;
   }
 
+  /** `/unlock [env]` by an approver of the environment: releases whoever holds its lock (a stuck apply). */
   private async unlock(session: RepoSession, input: CommentInput, environment: string | undefined): Promise<UnlockResult> {
+    const pr = await session.github.getPullRequest(input.pr);
     let env = environment;
     if (env === undefined) {
-      const pr = await session.github.getPullRequest(input.pr);
       env = (await this.target(session, pr))?.environment.name;
       if (env === undefined) throw new Error('this pull request targets no environment; name one: /unlock <env>');
     }
-    const lock = this.opts.store.getLock(env);
-    if (!lock) return { environment: env, released: false };
-    if (lock.pr !== input.pr) return { environment: env, released: false, heldBy: lock.pr === null ? lock.holder : `#${lock.pr}` };
-    this.opts.store.releaseLock(env, lock.holder);
-    session.log.info({ environment: env, pr: input.pr, by: input.sender }, 'lock released by /unlock');
-    return { environment: env, released: true };
+    // the approvers are read where the rules are: at the pull request's base
+    if (!(await isApprover(session, env, input.sender, pr.baseSha, this.opts.envDir))) return { environment: env, refused: true };
+    const repo = `${input.owner}/${input.repo}`;
+    const lock = await this.opts.store.getLock(repo, env);
+    if (!lock) return { environment: env };
+    const released = await this.opts.store.releaseLock(lock.id);
+    session.log.info({ environment: env, pr: input.pr, by: input.sender, holder: lock.holder }, 'lock released by /unlock');
+    return { environment: env, ...(released ? { released } : {}) };
   }
 }

@@ -136,20 +136,17 @@ export class OctokitGitHubClient implements RepoGitHub {
 
   async getPullRequest(pr: number): Promise<PullRequestInfo> {
     const { data } = await this.octokit.rest.pulls.get({ ...this.r, pull_number: pr });
-    return {
-      number: data.number,
-      state: data.state as 'open' | 'closed',
-      merged: data.merged,
-      draft: data.draft ?? false,
-      title: data.title,
-      author: data.user.login,
-      headRef: data.head.ref,
-      headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name,
-      baseRef: data.base.ref,
-      baseSha: data.base.sha,
-      mergeCommitSha: data.merge_commit_sha ?? undefined,
-    };
+    return pullRequestInfo(data, data.merged);
+  }
+
+  async pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+      ...this.r,
+      commit_sha: sha,
+      per_page: 100,
+    });
+    // the list endpoint has no `merged`: a merge time says it
+    return pulls.map((data) => pullRequestInfo(data, data.merged_at != null));
   }
 
   async listPullRequestFiles(pr: number): Promise<string[]> {
@@ -244,4 +241,34 @@ export class OctokitGitHubClient implements RepoGitHub {
   async updateComment(id: number, body: string): Promise<void> {
     await this.octokit.rest.issues.updateComment({ ...this.r, comment_id: id, body });
   }
+}
+
+/** The fields of a pull request (full or simple) the core reads; `merged` as the endpoint says it. */
+function pullRequestInfo(
+  data: {
+    number: number;
+    state: string;
+    draft?: boolean;
+    title: string;
+    user: { login: string } | null;
+    head: { ref: string; sha: string; repo: { full_name: string } | null };
+    base: { ref: string; sha: string };
+    merge_commit_sha: string | null;
+  },
+  merged: boolean,
+): PullRequestInfo {
+  return {
+    number: data.number,
+    state: data.state as 'open' | 'closed',
+    merged,
+    draft: data.draft ?? false,
+    title: data.title,
+    author: data.user?.login ?? '',
+    headRef: data.head.ref,
+    headSha: data.head.sha,
+    headRepo: data.head.repo?.full_name,
+    baseRef: data.base.ref,
+    baseSha: data.base.sha,
+    mergeCommitSha: data.merge_commit_sha ?? undefined,
+  };
 }

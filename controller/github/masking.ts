@@ -22,6 +22,7 @@ export function maskingGitHub(github: RepoGitHub, secrets: HeldSecrets): RepoGit
     compareCommits: (base, head) => github.compareCommits(base, head),
     getCommitTree: (sha) => github.getCommitTree(sha),
     getPullRequest: (pr) => github.getPullRequest(pr),
+    pullRequestsOfCommit: (sha) => github.pullRequestsOfCommit(sha),
     listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
     listReviews: (pr) => github.listReviews(pr),
     getPermission: (user) => github.getPermission(user),

@@ -14,12 +14,15 @@ import { removeTree } from './tree-digest.js';
 import { synthWorkTree, type SynthOutputLimits } from './synth.js';
 import { readStackOrder, StackOrderFileError } from './stack-order-file.js';
 import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from '../core/ports/plan-report.js';
-import type { Planner, PlanRequest } from '../core/ports/planner.js';
+import type { Planner, PlanRequest, PlanToApply } from '../core/ports/planner.js';
 import type { PlanResult, StackRunner } from '../core/ports/terraform.js';
 import { WorkTrees, type WorkTree } from './worktrees.js';
 
-/** What the service needs of the terraform runner: plans, and removing a plan's files (the plan file holds sensitive values). */
-export type StackPlanner = Pick<StackRunner, 'plan'> & { discard?(plan: PlanResult): Promise<void> };
+/**
+ * What the service needs of the terraform runner: plans, removing a plan's files (the plan file holds
+ * sensitive values), and for applies, applying a saved plan.
+ */
+export type StackPlanner = Pick<StackRunner, 'plan'> & Partial<Pick<StackRunner, 'apply'>> & { discard?(plan: PlanResult): Promise<void> };
 
 /** The plan fails without running the pull request's code: no sandbox can be made, and the operator did not accept that. */
 export class SandboxRefusedError extends Error {
@@ -168,6 +171,31 @@ export class PlanService implements Planner {
 
   /** The plan, with the base and head synth output (for the policy check, which reads the configuration). */
   async plan(req: PlanRequest): Promise<PlannedPullRequest> {
+    return (await this.planJob(req, false)).planned;
+  }
+
+  /** The plan with its saved plans kept, to apply exactly them; the caller discards them when its job ends. */
+  async planToApply(req: PlanRequest): Promise<PlanToApply> {
+    const runner = this.opts.runner;
+    if (!runner?.apply) throw new Error('planToApply: no terraform runner that applies is configured');
+    const { planned, plans } = await this.planJob(req, true);
+    const discard = async () => {
+      await Promise.allSettled(plans.splice(0).map((p) => runner.discard?.(p)));
+    };
+    return {
+      report: planned.report,
+      discard,
+      apply: async (stack, signal) => {
+        const saved = plans.find((p) => p.stack === stack);
+        if (!saved)
+          throw Object.assign(new Error(`${stack} has no saved plan to apply`), { reason: `${stack} has no saved plan to apply` });
+        const applied = await runner.apply!(saved, { jobId: req.jobId, signal });
+        return { stack, log: applied.log };
+      },
+    };
+  }
+
+  private async planJob(req: PlanRequest, keep: boolean): Promise<{ planned: PlannedPullRequest; plans: PlanResult[] }> {
     const clock = this.opts.clock ?? (() => new Date());
     const startedAt = clock().toISOString();
     assertNoProblems('planPullRequest', [
@@ -191,6 +219,7 @@ export class PlanService implements Planner {
     const trees: WorkTree[] = [];
     const plans: PlanResult[] = [];
     const warnings: string[] = isolation.sandboxed ? [] : [this.sandbox.reason];
+    let kept = false;
     try {
       const side = async (name: 'head' | 'base', sha: string): Promise<SynthStacks> => {
         const tree = await this.workTrees.checkout({
@@ -232,7 +261,7 @@ export class PlanService implements Planner {
       }
       const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
       const outHead = join(jobDir, 'out-head', 'stacks');
-      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, req.signal)));
+      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, !keep, req.signal)));
       const order = await orderOf(
         join(jobDir, 'out-head'),
         affected.filter((d) => d.status !== 'removed').map((d) => d.stack),
@@ -248,11 +277,12 @@ export class PlanService implements Planner {
         startedAt,
         finishedAt: clock().toISOString(),
       };
-      return { report, synthesized: { head: head.value, base: base.status === 'fulfilled' ? base.value : undefined } };
+      kept = keep;
+      return { planned: { report, synthesized: { head: head.value, base: base.status === 'fulfilled' ? base.value : undefined } }, plans };
     } finally {
       await Promise.allSettled(trees.map((t) => this.workTrees.remove(t)));
-      // Saved plans hold sensitive values in clear: they go with the job (nothing applies them yet).
-      await Promise.allSettled(plans.map((p) => this.opts.runner?.discard?.(p)));
+      // Saved plans hold sensitive values in clear: they go with the job, unless an apply keeps them (and discards them itself).
+      if (!kept) await Promise.allSettled(plans.map((p) => this.opts.runner?.discard?.(p)));
       if (!this.opts.keepJobDirs) await removeTree(jobDir);
     }
   }
@@ -262,6 +292,7 @@ export class PlanService implements Planner {
     outHead: string,
     jobId: string,
     plans: PlanResult[],
+    untrusted: boolean,
     signal?: AbortSignal,
   ): Promise<StackReport> {
     const synthOnly = (unavailableReason: string): StackReport => ({
@@ -274,7 +305,16 @@ export class PlanService implements Planner {
     if (diff.status === 'removed') return synthOnly(REMOVED_REASON);
     if (!this.opts.runner) return synthOnly(NO_RUNNER_REASON);
     try {
-      const result = await this.opts.runner.plan({ name: diff.stack, dir: join(outHead, diff.stack) }, { jobId, signal, untrusted: true });
+      const result = await this.opts.runner.plan(
+        { name: diff.stack, dir: join(outHead, diff.stack) },
+        {
+          jobId,
+          signal,
+          // a pull request's configuration is planned in the sandbox and never applied; an apply plans the
+          // merged commit of the environment branch, reviewed, outside it
+          untrusted,
+        },
+      );
       plans.push(result);
       return { name: diff.stack, status: diff.status, source: 'terraform', summary: result.summary };
     } catch (e) {

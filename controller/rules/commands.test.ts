@@ -8,6 +8,7 @@ describe('parseCommand', () => {
     ['  /plan  ', { kind: 'plan', name: 'plan', args: [] }],
     ['/help', { kind: 'help', name: 'help', args: [] }],
     ['/unlock', { kind: 'unlock', name: 'unlock', args: [] }],
+    ['/apply', { kind: 'apply', name: 'apply', args: [] }],
     ['/Unlock prod', { kind: 'unlock', name: 'unlock', args: ['prod'] }],
     ['/unlock\tuat', { kind: 'unlock', name: 'unlock', args: ['uat'] }],
     ['Thanks!\n\n/plan\n\nmore text', { kind: 'plan', name: 'plan', args: [] }],
@@ -49,6 +50,7 @@ describe('parseCommand', () => {
   test.each<[string, string]>([
     ['/plan now', '/plan takes no arguments (got "now")'],
     ['/help me', '/help takes no arguments (got "me")'],
+    ['/apply prod', '/apply takes no arguments (got "prod")'],
     ['/unlock prod uat', '/unlock takes at most one environment name (got 2 words)'],
     ['/unlock ../etc', '/unlock: "../etc" is not an environment name (lowercase letters, digits and -, at most 16)'],
     ['/unlock $(id)', '/unlock: "$(id)" is not an environment name (lowercase letters, digits and -, at most 16)'],
@@ -296,7 +298,8 @@ describe('replies', () => {
         '| command | what it does |',
         '|---|---|',
         '| `/plan` | plan this pull request again against its target environment |',
-        "| `/unlock [env]` | release the environment's deployment lock held for this pull request (default: the target environment) |",
+        '| `/apply` | on a merged pull request whose plan differed from the reviewed one: apply the plan shown here (approvers of the environment) |',
+        '| `/unlock [env]` | release a stuck deployment lock of the environment, whoever holds it (approvers of the environment; default: the target environment) |',
         '| `/help` | show this list |',
       ].join('\n'),
     );
@@ -304,8 +307,8 @@ describe('replies', () => {
 
   test('GIVEN an unknown command WHEN the problem is written THEN it names the command and the allowed ones, above the list', () => {
     const problem = commandProblem(parseCommand('/deploy prod')!);
-    expect(problem).toBe('`/deploy` is not a command (allowed: /plan, /unlock, /help)');
-    expect(commandHelpReply(problem).split('\n')[0]).toBe('⚠️ `/deploy` is not a command (allowed: /plan, /unlock, /help)');
+    expect(problem).toBe('`/deploy` is not a command (allowed: /plan, /apply, /unlock, /help)');
+    expect(commandHelpReply(problem).split('\n')[0]).toBe('⚠️ `/deploy` is not a command (allowed: /plan, /apply, /unlock, /help)');
   });
 
   test('GIVEN a valid command WHEN its problem is asked THEN there is none', () => {

@@ -1,4 +1,4 @@
-// Comment commands (`/plan`, `/unlock [env]`, `/help`). Parsing only: who may run a command
+// Comment commands (`/plan`, `/apply`, `/unlock [env]`, `/help`). Parsing only: who may run a command
 // (write permission) is the handler's business. A command is a line of its own in a top-level
 // paragraph of the comment's Markdown (read by marked's lexer, as GitHub would show it), so a command
 // that readers see as code (fenced or indented block, code span, <pre>/<code>…), do not see at all
@@ -11,7 +11,7 @@
 // quotes or lists nested deeper than MAX_NESTING make the comment an ordinary one.
 import { getDefaults, Lexer, type Token, type Tokens, type TokensList } from 'marked';
 
-export type CommandKind = 'plan' | 'unlock' | 'help' | 'unknown';
+export type CommandKind = 'plan' | 'apply' | 'unlock' | 'help' | 'unknown';
 
 export interface ParsedCommand {
   readonly kind: CommandKind;
@@ -28,8 +28,14 @@ const COMMAND_LINE = /^\/([A-Za-z][A-Za-z0-9_-]*)(?:[ \t]+(.*))?$/;
 export const COMMANDS: readonly { readonly usage: string; readonly description: string }[] = [
   { usage: '/plan', description: 'plan this pull request again against its target environment' },
   {
+    usage: '/apply',
+    description:
+      'on a merged pull request whose plan differed from the reviewed one: apply the plan shown here (approvers of the environment)',
+  },
+  {
     usage: '/unlock [env]',
-    description: "release the environment's deployment lock held for this pull request (default: the target environment)",
+    description:
+      'release a stuck deployment lock of the environment, whoever holds it (approvers of the environment; default: the target environment)',
   },
   { usage: '/help', description: 'show this list' },
 ];
@@ -194,6 +200,7 @@ function commandLineOf(paragraph: Tokens.Paragraph, hiding: { depth: number }): 
 function toCommand(name: string, args: string[]): ParsedCommand {
   switch (name) {
     case 'plan':
+    case 'apply':
     case 'help':
       return args.length === 0
         ? { kind: name, name, args }

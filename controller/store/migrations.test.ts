@@ -55,4 +55,27 @@ describe('store migrations', () => {
     expect(again.schemaVersion).toBe(MIGRATIONS.length);
     again.close();
   });
+
+  test('GIVEN a version 2 file with a held lock WHEN opened by this controller THEN the lock is kept as a held ticket of an earlier process', async () => {
+    const file = join(dir, 'v2.sqlite');
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0]);
+    db.exec(MIGRATIONS[1]);
+    db.pragma('user_version = 2');
+    db.prepare(
+      "INSERT INTO locks (environment, holder, pr, acquired_at) VALUES ('prod', 'acme/infra#41', 41, '2025-05-01T00:00:00.000Z')",
+    ).run();
+    db.prepare("INSERT INTO locks (environment, holder, pr, acquired_at) VALUES ('uat', 'job-7', NULL, '2025-05-01T00:00:00.000Z')").run();
+    db.close();
+    const store = new SqliteStore(file, { controllerId: 'upgraded' });
+    try {
+      expect(await store.getLock('acme/infra', 'prod')).toMatchObject({ holder: 'acme/infra#41', pr: 41, state: 'held' });
+      expect((await store.abandonedLocks()).map((l) => [l.repo, l.environment, l.owner])).toEqual([
+        ['acme/infra', 'prod', '(before version 3)'],
+        ['(unknown)', 'uat', '(before version 3)'],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
 });

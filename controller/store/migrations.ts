@@ -65,4 +65,51 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (repo, pr, user_login, kind)
    );
    CREATE INDEX replies_replied_at ON replies (replied_at);`,
+  // 3: applies. Locks become a first-come-first-served queue per repository and environment, each
+  // ticket with the controller process that took it and a lease; the one-row-per-environment locks
+  // of version 2 carry over as held tickets of an unknown process whose lease has run out (a restart
+  // takes them over). Runs say which controller process ran them and which apply they belong to.
+  `CREATE TABLE lock_queue (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     repo TEXT NOT NULL,
+     environment TEXT NOT NULL,
+     holder TEXT NOT NULL,
+     pr INTEGER,
+     sha TEXT,
+     owner TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('held', 'waiting')),
+     enqueued_at TEXT NOT NULL,
+     acquired_at TEXT,
+     lease_expires_at TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX lock_queue_one_holder ON lock_queue (repo, environment) WHERE state = 'held';
+   CREATE INDEX lock_queue_by_env ON lock_queue (repo, environment, id);
+   INSERT INTO lock_queue (repo, environment, holder, pr, sha, owner, state, enqueued_at, acquired_at, lease_expires_at)
+     SELECT CASE WHEN instr(holder, '#') > 1 THEN substr(holder, 1, instr(holder, '#') - 1) ELSE '(unknown)' END,
+            environment, holder, pr, NULL, '(before version 3)', 'held', acquired_at, acquired_at, acquired_at
+     FROM locks;
+   DROP TABLE locks;
+   CREATE TABLE applies (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     repo TEXT NOT NULL,
+     environment TEXT NOT NULL,
+     sha TEXT NOT NULL,
+     base_sha TEXT NOT NULL,
+     pr INTEGER,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'differs', 'skipped')),
+     installation_id INTEGER,
+     clone_url TEXT,
+     check_run_id INTEGER,
+     deployment_id INTEGER,
+     lock_id INTEGER,
+     reason TEXT,
+     started_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX applies_by_env ON applies (repo, environment, id);
+   CREATE INDEX applies_unfinished ON applies (id) WHERE status IN ('queued', 'running');
+   ALTER TABLE runs ADD COLUMN apply_id INTEGER;
+   ALTER TABLE runs ADD COLUMN started_by TEXT;
+   CREATE INDEX runs_by_apply ON runs (apply_id) WHERE apply_id IS NOT NULL;`,
 ];

@@ -1,6 +1,16 @@
 // Rows of the SQLite store and the records the store ports hand out, plus the checks every value
 // passes before it is written (one line naming the field and what it must be).
-import type { LockRecord, PlanRecord, PlanStatus, RunKind, RunRecord, RunStatus } from '../core/ports/store.js';
+import type {
+  ApplyRecord,
+  ApplyStatus,
+  LockRecord,
+  LockState,
+  PlanRecord,
+  PlanStatus,
+  RunKind,
+  RunRecord,
+  RunStatus,
+} from '../core/ports/store.js';
 
 export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) throw new TypeError(`${field} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
@@ -56,13 +66,40 @@ export interface RunRow {
   started_at: string;
   finished_at: string | null;
   log_tail: string | null;
+  apply_id: number | null;
+  started_by: string | null;
 }
 
 export interface LockRow {
+  id: number;
+  repo: string;
   environment: string;
   holder: string;
   pr: number | null;
-  acquired_at: string;
+  sha: string | null;
+  owner: string;
+  state: LockState;
+  enqueued_at: string;
+  acquired_at: string | null;
+  lease_expires_at: string;
+}
+
+export interface ApplyRow {
+  id: number;
+  repo: string;
+  environment: string;
+  sha: string;
+  base_sha: string;
+  pr: number | null;
+  status: ApplyStatus;
+  installation_id: number | null;
+  clone_url: string | null;
+  check_run_id: number | null;
+  deployment_id: number | null;
+  lock_id: number | null;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export const toPlan = (r: PlanRow): PlanRecord => ({
@@ -97,6 +134,38 @@ export const toRun = (r: RunRow): RunRecord => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   logTail: r.log_tail,
+  applyId: r.apply_id,
+  startedBy: r.started_by,
 });
 
-export const toLock = (r: LockRow): LockRecord => ({ environment: r.environment, holder: r.holder, pr: r.pr, acquiredAt: r.acquired_at });
+export const toLock = (r: LockRow): LockRecord => ({
+  id: r.id,
+  repo: r.repo,
+  environment: r.environment,
+  holder: r.holder,
+  pr: r.pr,
+  sha: r.sha,
+  owner: r.owner,
+  state: r.state,
+  enqueuedAt: r.enqueued_at,
+  acquiredAt: r.acquired_at,
+  leaseExpiresAt: r.lease_expires_at,
+});
+
+export const toApply = (r: ApplyRow): ApplyRecord => ({
+  id: r.id,
+  repo: r.repo,
+  environment: r.environment,
+  sha: r.sha,
+  baseSha: r.base_sha,
+  pr: r.pr,
+  status: r.status,
+  installationId: r.installation_id,
+  cloneUrl: r.clone_url,
+  checkRunId: r.check_run_id,
+  deploymentId: r.deployment_id,
+  lockId: r.lock_id,
+  reason: r.reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});

@@ -51,7 +51,7 @@ describe('SqliteStore schema', () => {
       .pluck()
       .all();
     raw.close();
-    expect(tables).toEqual(['deliveries', 'locks', 'plans', 'replies', 'runs']);
+    expect(tables).toEqual(['applies', 'deliveries', 'lock_queue', 'plans', 'replies', 'runs']);
   });
 
   test('GIVEN a file with data WHEN reopened THEN migrations do not run again and the data is still there', () => {
@@ -336,23 +336,37 @@ describe('SqliteStore reply limits', () => {
 });
 
 describe('SqliteStore runs', () => {
-  test('GIVEN runs of two environments WHEN finished and listed THEN they come newest first, filtered, with the log tail kept', () => {
-    const s = store();
-    const r1 = s.recordRun({ repo: 'acme/infra', kind: 'plan', environment: 'uat', stack: 'release-uat', sha: 's1' });
+  test('GIVEN runs of two environments WHEN finished and listed THEN they come newest first, filtered, with the log tail kept', async () => {
+    const s = store('ctl-1');
+    const r1 = await s.recordRun({ repo: 'acme/infra', kind: 'plan', environment: 'uat', stack: 'release-uat', sha: 's1' });
     clock += 1000;
-    const r2 = s.recordRun({ repo: 'acme/infra', kind: 'apply', environment: 'prod', stack: 'release-prod', sha: 's2' });
-    s.finishRun(r2, { status: 'failed', logTail: 'x'.repeat(LOG_TAIL_LIMIT + 10) + 'Error: boom' });
-    expect(s.listRuns().map((r) => r.id)).toEqual([r2, r1]);
-    const [prod] = s.listRuns({ environment: 'prod', kind: 'apply' });
-    expect(prod).toMatchObject({ id: r2, status: 'failed', startedAt: '2025-06-01T12:00:01.000Z', finishedAt: '2025-06-01T12:00:01.000Z' });
+    const r2 = await s.recordRun({ repo: 'acme/infra', kind: 'apply', environment: 'prod', stack: 'release-prod', sha: 's2', applyId: 3 });
+    await s.finishRun(r2, { status: 'failed', logTail: 'x'.repeat(LOG_TAIL_LIMIT + 10) + 'Error: boom' });
+    expect((await s.listRuns()).map((r) => r.id)).toEqual([r2, r1]);
+    const [prod] = await s.listRuns({ environment: 'prod', kind: 'apply' });
+    expect(prod).toMatchObject({
+      id: r2,
+      status: 'failed',
+      startedAt: '2025-06-01T12:00:01.000Z',
+      finishedAt: '2025-06-01T12:00:01.000Z',
+      applyId: 3,
+      startedBy: 'ctl-1',
+    });
     expect(prod.logTail).toHaveLength(LOG_TAIL_LIMIT);
     expect(prod.logTail?.endsWith('Error: boom')).toBe(true);
-    expect(s.listRuns({ environment: 'uat' })[0]).toMatchObject({ id: r1, status: 'running', finishedAt: null, logTail: null });
-    expect(s.listRuns({ limit: 1 })).toHaveLength(1);
-    expect(s.listRuns({ sha: 'nope' })).toEqual([]);
+    expect((await s.listRuns({ environment: 'uat' }))[0]).toMatchObject({
+      id: r1,
+      status: 'running',
+      finishedAt: null,
+      logTail: null,
+      applyId: null,
+    });
+    expect(await s.listRuns({ limit: 1 })).toHaveLength(1);
+    expect(await s.listRuns({ sha: 'nope' })).toEqual([]);
+    expect((await s.runsOfApply(3)).map((r) => r.id)).toEqual([r2]);
   });
 
-  test.each<[() => unknown, string]>([
+  test.each<[() => Promise<unknown>, string]>([
     [
       () => store().recordRun({ repo: 'r', kind: 'destroy' as never, environment: 'e', stack: 's', sha: 'x' }),
       'run.kind must be one of plan, apply (got "destroy")',
@@ -363,36 +377,7 @@ describe('SqliteStore runs', () => {
     ],
     [() => store().finishRun(12345, { status: 'failed' }), 'finishRun: no run with id 12345'],
     [() => store().listRuns({ limit: 0 }), 'listRuns limit must be a positive integer (got 0)'],
-  ])('GIVEN bad run input #%# WHEN stored THEN it throws with the allowed values', (act, message) => {
-    expect(act).toThrow(message);
-  });
-});
-
-describe('SqliteStore locks', () => {
-  test('GIVEN a free environment WHEN two holders acquire it THEN the first wins and the second sees the holder', () => {
-    const a = store();
-    const b = store();
-    expect(a.acquireLock('prod', 'acme/infra#7', 7)).toEqual({
-      acquired: true,
-      lock: { environment: 'prod', holder: 'acme/infra#7', pr: 7, acquiredAt: '2025-06-01T12:00:00.000Z' },
-    });
-    expect(b.acquireLock('prod', 'acme/infra#8', 8)).toMatchObject({ acquired: false, lock: { holder: 'acme/infra#7', pr: 7 } });
-    expect(b.acquireLock('uat', 'job-1')).toMatchObject({ acquired: true, lock: { pr: null } });
-  });
-
-  test('GIVEN a held lock WHEN someone else releases it by holder THEN nothing happens; WHEN the holder or /unlock (no holder) releases THEN it is free', () => {
-    const s = store();
-    s.acquireLock('prod', 'acme/infra#7', 7);
-    expect(s.releaseLock('prod', 'acme/infra#8')).toBeUndefined();
-    expect(s.getLock('prod')?.holder).toBe('acme/infra#7');
-    expect(s.releaseLock('prod', 'acme/infra#7')?.holder).toBe('acme/infra#7');
-    expect(s.getLock('prod')).toBeUndefined();
-    s.acquireLock('prod', 'acme/infra#9', 9);
-    expect(s.releaseLock('prod')?.pr).toBe(9);
-    expect(s.releaseLock('prod')).toBeUndefined();
-  });
-
-  test('GIVEN a bad holder WHEN acquiring THEN it throws naming the field', () => {
-    expect(() => store().acquireLock('prod', '')).toThrow('lock holder must be a non-empty string (got "")');
+  ])('GIVEN bad run input #%# WHEN stored THEN it throws with the allowed values', async (act, message) => {
+    await expect(act()).rejects.toThrow(message);
   });
 });

@@ -1,6 +1,6 @@
 // The controller's embedded state: webhook deliveries (claimed, then done), plans and their status per
-// pull request and environment, plan/apply runs, environment locks and limited replies (the core's
-// store ports). GitHub stays the public record; this file is what lets a restarted controller carry on.
+// pull request and environment, plan/apply runs, applies, environment lock queues (sqlite-locks.ts)
+// and limited replies (the core's store ports). GitHub stays the public record; this file is what lets a restarted controller carry on.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -11,7 +11,13 @@ import {
   PLAN_STATUSES,
   RUN_KINDS,
   RUN_STATUSES,
+  type ApplyLinks,
+  type ApplyRecord,
+  type ApplyStatus,
   type LockRecord,
+  type LockRequest,
+  type LockStanding,
+  type NewApply,
   type NewPlan,
   type NewRun,
   type PlanChange,
@@ -24,7 +30,9 @@ import {
   type Store,
 } from '../core/ports/store.js';
 import { MIGRATIONS } from './migrations.js';
-import { oneOf, optional, positiveInt, text, toLock, toPlan, toRun, type LockRow, type PlanRow, type RunRow } from './rows.js';
+import { oneOf, optional, positiveInt, text, toPlan, toRun, type PlanRow, type RunRow } from './rows.js';
+import { SqliteApplies } from './sqlite-applies.js';
+import { SqliteLocks } from './sqlite-locks.js';
 
 export interface SqliteStoreOptions {
   /** Clock for timestamps. @default () => new Date() */
@@ -46,6 +54,8 @@ export class SqliteStore implements Store {
   private readonly mask: (text: string) => string;
   /** Who this store speaks for (SqliteStoreOptions.controllerId). */
   readonly controllerId: string;
+  private readonly locks: SqliteLocks;
+  private readonly applies: SqliteApplies;
 
   /** Opens (creating it and its directory if needed) the SQLite file at `path` and brings its schema up to date. */
   constructor(
@@ -66,7 +76,29 @@ export class SqliteStore implements Store {
       this.db.close();
       throw e;
     }
+    const stamp = (offsetMs = 0) => new Date(this.now().getTime() + offsetMs).toISOString();
+    this.locks = new SqliteLocks(this.db, stamp, this.controllerId);
+    this.applies = new SqliteApplies(this.db, stamp, this.controllerId, this.mask);
   }
+
+  enterLockQueue = (request: LockRequest): Promise<LockStanding> => this.locks.enterLockQueue(request);
+  pollLock = (ticketId: number): Promise<LockStanding | undefined> => this.locks.pollLock(ticketId);
+  renewLock = (ticketId: number, leaseMs: number): Promise<boolean> => this.locks.renewLock(ticketId, leaseMs);
+  releaseLock = (ticketId: number): Promise<LockRecord | undefined> => this.locks.releaseLock(ticketId);
+  releaseLocksOf = (repo: string, pr: number): Promise<LockRecord[]> => this.locks.releaseLocksOf(repo, pr);
+  getLock = (repo: string, environment: string): Promise<LockRecord | undefined> => this.locks.getLock(repo, environment);
+  listLocks = (repo?: string): Promise<LockRecord[]> => this.locks.listLocks(repo);
+  abandonedLocks = (): Promise<LockRecord[]> => this.locks.abandonedLocks();
+
+  saveApply = (apply: NewApply): Promise<number> => this.applies.saveApply(apply);
+  updateApply = (id: number, change: { readonly status: ApplyStatus; readonly reason?: string }): Promise<void> =>
+    this.applies.updateApply(id, change);
+  linkApply = (id: number, links: ApplyLinks): Promise<void> => this.applies.linkApply(id, links);
+  getApply = (id: number): Promise<ApplyRecord | undefined> => this.applies.getApply(id);
+  succeededApplies = (repo: string, environment: string, limit?: number): Promise<ApplyRecord[]> =>
+    this.applies.succeededApplies(repo, environment, limit);
+  abandonedApplies = (): Promise<ApplyRecord[]> => this.applies.abandonedApplies();
+  runsOfApply = (applyId: number): Promise<RunRecord[]> => this.applies.runsOfApply(applyId);
 
   /** The schema version of the open file. */
   get schemaVersion(): number {
@@ -207,9 +239,11 @@ export class SqliteStore implements Store {
     return row && toPlan(row);
   }
 
-  recordRun(run: NewRun): number {
+  async recordRun(run: NewRun): Promise<number> {
     const info = this.db
-      .prepare('INSERT INTO runs (repo, kind, environment, stack, sha, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO runs (repo, kind, environment, stack, sha, status, started_at, apply_id, started_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(
         text('run.repo', run.repo),
         oneOf('run.kind', run.kind, RUN_KINDS),
@@ -218,11 +252,13 @@ export class SqliteStore implements Store {
         text('run.sha', run.sha),
         oneOf('run.status', run.status ?? 'running', RUN_STATUSES),
         this.stamp(),
+        optional('run.applyId', run.applyId, positiveInt),
+        this.controllerId,
       );
     return Number(info.lastInsertRowid);
   }
 
-  finishRun(id: number, result: { readonly status: RunStatus; readonly logTail?: string }): void {
+  async finishRun(id: number, result: { readonly status: RunStatus; readonly logTail?: string }): Promise<void> {
     const tail = result.logTail === undefined ? null : this.mask(result.logTail).slice(-LOG_TAIL_LIMIT);
     const info = this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, log_tail = ? WHERE id = ?')
@@ -230,7 +266,7 @@ export class SqliteStore implements Store {
     if (info.changes !== 1) throw new Error(`finishRun: no run with id ${id}`);
   }
 
-  listRuns(filter: RunFilter = {}): RunRecord[] {
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
     for (const [column, value] of [
@@ -247,38 +283,6 @@ export class SqliteStore implements Store {
     const limit = filter.limit === undefined ? 50 : positiveInt('listRuns limit', filter.limit);
     const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, limit) as RunRow[]).map(toRun);
-  }
-
-  acquireLock(environment: string, holder: string, pr?: number): { acquired: boolean; lock: LockRecord } {
-    return this.db
-      .transaction(() => {
-        const info = this.db
-          .prepare('INSERT OR IGNORE INTO locks (environment, holder, pr, acquired_at) VALUES (?, ?, ?, ?)')
-          .run(
-            text('lock environment', environment),
-            text('lock holder', holder),
-            pr === undefined ? null : positiveInt('lock pr', pr),
-            this.stamp(),
-          );
-        return { acquired: info.changes === 1, lock: this.getLock(environment)! };
-      })
-      .immediate();
-  }
-
-  releaseLock(environment: string, holder?: string): LockRecord | undefined {
-    return this.db
-      .transaction(() => {
-        const lock = this.getLock(environment);
-        if (!lock || (holder !== undefined && lock.holder !== holder)) return undefined;
-        this.db.prepare('DELETE FROM locks WHERE environment = ? AND holder = ?').run(environment, lock.holder);
-        return lock;
-      })
-      .immediate();
-  }
-
-  getLock(environment: string): LockRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM locks WHERE environment = ?').get(environment) as LockRow | undefined;
-    return row && toLock(row);
   }
 
   async takeReply(key: ReplyKey, at: Date, windowMs: number): Promise<boolean> {

@@ -240,12 +240,13 @@ describe('webhook handlers', () => {
 
   test.each([
     ['pull_request.edited without a base change', 'pull_request', 'edited'],
-    ['pull_request.closed', 'pull_request', 'closed'],
+    ['pull_request.closed (merged: its push applies it)', 'pull_request', 'closed'],
     ['pull_request.labeled', 'pull_request', 'labeled'],
   ])('GIVEN %s WHEN received THEN no request is made and the delivery is not even claimed', async (_what, event, action) => {
     const { receive, store } = setup();
     const body = payload(event, action);
     if (action === 'edited') body.changes = { title: { from: 'old' } };
+    if (action === 'closed') (body.pull_request as { merged: boolean }).merged = true;
     await receive(event, 'delivery-4', body);
     expect(nock.pendingMocks()).toEqual([]);
     expect(store.claimDelivery('delivery-4', 'x')).toBe(true);
@@ -281,6 +282,9 @@ describe('webhook handlers', () => {
       },
       reviewChanged: async () => undefined,
       commentCreated: async () => ({ action: 'ignored' }),
+      pushed: async () => undefined,
+      applyApproved: async () => undefined,
+      pullRequestClosed: async () => undefined,
     };
     const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
     registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
@@ -301,6 +305,86 @@ describe('webhook handlers', () => {
     expect(maxRunning).toBe(1);
   });
 
+  test('GIVEN pull_request.closed without merging WHEN received THEN the delivery is claimed and the pull request’s lock tickets are released, with no GitHub request', async () => {
+    const { receive, store } = setup();
+    await store.enterLockQueue({ repo: 'acme/infra', environment: 'dev', holder: 'acme/infra#7', pr: 7, leaseMs: 60_000 });
+    await store.enterLockQueue({ repo: 'acme/infra', environment: 'dev', holder: 'acme/infra#8', pr: 8, leaseMs: 60_000 });
+    const body = payload('pull_request', 'closed');
+    Object.assign(body.pull_request as object, { merged: false, state: 'closed' });
+    await receive('pull_request', 'delivery-closed', body);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(store.claimDelivery('delivery-closed', 'x')).toBe(false);
+    expect((await store.listLocks()).map((t) => t.pr)).toEqual([8]);
+  });
+
+  test('GIVEN comments on a closed pull request WHEN received THEN /apply and /unlock are queued and /plan is not even claimed', async () => {
+    const store = new SqliteStore(':memory:');
+    const queue = new JobQueue();
+    const commands: string[] = [];
+    const core: ControllerCore = {
+      pullRequestChanged: async () => undefined,
+      reviewChanged: async () => undefined,
+      commentCreated: async (_session, input) => (commands.push(input.command?.kind ?? ''), { action: 'ignored' }),
+      pushed: async () => undefined,
+      applyApproved: async () => undefined,
+      pullRequestClosed: async () => undefined,
+    };
+    const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
+    registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+    const comment = (body: string) => {
+      const p = payload('issue_comment', 'created');
+      Object.assign(p.issue as object, { state: 'closed', pull_request: { url: 'x' } });
+      Object.assign(p.comment as object, { body, user: { login: 'carol', type: 'User' } });
+      return p;
+    };
+    await probot.receive({ id: 'c1', name: 'issue_comment', payload: comment('/plan') } as never);
+    await probot.receive({ id: 'c2', name: 'issue_comment', payload: comment('/apply') } as never);
+    await probot.receive({ id: 'c3', name: 'issue_comment', payload: comment('/unlock dev') } as never);
+    await queue.onIdle();
+    expect(commands).toEqual(['apply', 'unlock']);
+    expect(store.claimDelivery('c1', 'x')).toBe(true);
+  });
+
+  test('GIVEN pushes to a branch and a tag WHEN received THEN each branch push is claimed once and queued in arrival order, and the tag is skipped', async () => {
+    const store = new SqliteStore(':memory:');
+    const queue = new JobQueue();
+    const pushed: string[] = [];
+    const core: ControllerCore = {
+      pullRequestChanged: async () => undefined,
+      reviewChanged: async () => undefined,
+      commentCreated: async () => ({ action: 'ignored' }),
+      pushed: async (_session, push) => {
+        await new Promise((r) => setTimeout(r, push.after === HEAD ? 20 : 0));
+        pushed.push(`${push.branch} ${push.before.slice(0, 1)}..${push.after.slice(0, 1)}`);
+      },
+      applyApproved: async () => undefined,
+      pullRequestClosed: async () => undefined,
+    };
+    const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
+    registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+    const example = examples.find((e) => e.name === 'push')!.examples.find((x) => x.installation) as Record<string, unknown>;
+    const push = (ref: string, before: string, after: string) => ({
+      ...structuredClone(example),
+      ref,
+      before,
+      after,
+      installation: { id: 2 },
+      repository: {
+        ...(example.repository as object),
+        name: 'infra',
+        owner: { login: 'acme' },
+        clone_url: 'https://github.com/acme/infra.git',
+      },
+    });
+    await probot.receive({ id: 'p1', name: 'push', payload: push('refs/heads/dev', BASE, HEAD) } as never);
+    await probot.receive({ id: 'p2', name: 'push', payload: push('refs/heads/dev', HEAD, 'c'.repeat(40)) } as never);
+    await probot.receive({ id: 'p1', name: 'push', payload: push('refs/heads/dev', BASE, HEAD) } as never);
+    await probot.receive({ id: 'p3', name: 'push', payload: push('refs/tags/v1', BASE, HEAD) } as never);
+    await queue.onIdle();
+    expect(pushed).toEqual(['dev b..a', 'dev a..c']);
+    expect(store.claimDelivery('p3', 'x')).toBe(true);
+  });
+
   test("GIVEN a controller killed while a delivery's job ran WHEN the next one starts THEN that delivery's redelivery runs, a finished one stays ignored, and the job's session knows its installation", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gitops-handlers-'));
     const file = join(dir, 'gitops.sqlite');
@@ -317,6 +401,9 @@ describe('webhook handlers', () => {
         },
         reviewChanged: async (_session, pr) => void reviews.push(pr.headSha),
         commentCreated: async () => ({ action: 'ignored' }),
+        pushed: async () => undefined,
+        applyApproved: async () => undefined,
+        pullRequestClosed: async () => undefined,
       };
       const probot = new Probot({ appId: 1, privateKey, log: pino({ level: 'silent' }) });
       registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });

@@ -2,7 +2,8 @@
 // claims the delivery id (a redelivery does nothing twice) and queues a job — no GitHub call, no
 // git, nothing slow — so the HTTP answer goes out at once. When the job has ended the delivery is
 // marked done; a claim whose controller died first is released at the next start. The work happens
-// in controller/core; the sessions it works with come from the composition root.
+// in controller/core; the sessions it works with come from the composition root. Pushes are queued per
+// branch (their applies run in the order the pushes arrived), plans and comments per pull request.
 import type { Context, Probot } from 'probot';
 import type { ControllerCore } from '../core/controller.js';
 import type { PlanTrigger } from '../core/plan-gate.js';
@@ -10,9 +11,10 @@ import { shortSha, type PullRequestRef, type RepoSession } from '../core/ports/s
 import type { DeliveryClaims } from '../core/ports/store.js';
 import { parseCommand } from '../rules/commands.js';
 import type { JobQueue } from './job-queue.js';
-import { pullRequestKey, pullRequestRef, repositoryOf } from './payload.js';
+import type { ApplyRequest } from '../core/apply-run.js';
+import { pullRequestKey, pullRequestRef, pushRef, repositoryOf } from './payload.js';
 
-type AnyContext = Context<'pull_request' | 'pull_request_review' | 'issue_comment'>;
+type AnyContext = Context<'pull_request' | 'pull_request_review' | 'issue_comment' | 'push'>;
 
 /** What a session is made from: the event's installation-authenticated Octokit, its logger and its installation. */
 export type RepoContext = Pick<AnyContext, 'octokit' | 'log' | 'payload'>;
@@ -55,6 +57,46 @@ export function queuePlan(
   });
 }
 
+/** Serialization key of the applies of one branch: pushes to it apply in the order they arrived. */
+export const branchKey = (r: { owner: string; repo: string }, branch: string): string => `${r.owner}/${r.repo}:branch:${branch}`;
+
+/** Queues an approver's `/apply` behind the pushes to the same branch. */
+export function queueApply(deps: Pick<HandlerDeps, 'core' | 'queue'>, session: RepoSession, request: ApplyRequest): Promise<void> {
+  return deps.queue.enqueue({
+    key: branchKey(request, request.environment.branch),
+    label: `apply of ${shortSha(request.sha)} to ${request.environment.name}`,
+    run: (signal) => deps.core.applyApproved(session, request, signal),
+  });
+}
+
+/** A push to a branch: its apply is queued behind earlier pushes to the same branch. */
+export async function onPush(context: Context<'push'>, deps: HandlerDeps): Promise<void> {
+  const push = pushRef(context.name, context.payload);
+  if (!push) return;
+  if (!claim(context, deps)) return;
+  const session = deps.sessions(context, push.owner, push.repo);
+  const job = deps.queue.enqueue({
+    key: branchKey(push, push.branch),
+    label: `push of ${shortSha(push.after)} to ${push.branch}`,
+    run: (signal) => deps.core.pushed(session, push, signal),
+  });
+  finishWhenDone(context, deps, job);
+}
+
+/** A closed pull request: one closed without merging releases its lock tickets (a merged one is applied by its push). */
+export async function onPullRequestClosed(context: Context<'pull_request.closed'>, deps: HandlerDeps): Promise<void> {
+  const pr = pullRequestRef(context.name, context.payload);
+  if (context.payload.pull_request.merged) return;
+  if (!claim(context, deps)) return;
+  const session = deps.sessions(context, pr.owner, pr.repo);
+  const job = deps.queue.enqueue({
+    key: pullRequestKey(pr, pr.number),
+    label: `close of #${pr.number}`,
+    run: () => deps.core.pullRequestClosed(session, pr, false),
+  });
+  finishWhenDone(context, deps, job);
+}
+
 export async function onPullRequest(context: Context<'pull_request'>, deps: HandlerDeps): Promise<void> {
   const { payload } = context;
   if (payload.pull_request.state !== 'open') return;
@@ -80,11 +122,13 @@ export async function onReview(context: Context<'pull_request_review'>, deps: Ha
 
 export async function onComment(context: Context<'issue_comment'>, deps: HandlerDeps): Promise<void> {
   const { payload } = context;
-  if (!payload.issue.pull_request || payload.issue.state !== 'open') return;
+  if (!payload.issue.pull_request) return;
   // Ordinary conversation and comments by Apps (this one's included) are not commands: no claim, no job.
   if (payload.comment.user?.type === 'Bot') return;
   const command = parseCommand(payload.comment.body);
   if (command === undefined) return;
+  // a closed pull request takes only the commands about what its merge left: /apply and /unlock
+  if (payload.issue.state !== 'open' && command.kind !== 'apply' && command.kind !== 'unlock') return;
   const repo = repositoryOf(context.name, payload);
   if (!claim(context, deps)) return;
   const session = deps.sessions(context, repo.owner, repo.repo);
@@ -111,4 +155,6 @@ export function registerHandlers(app: Probot, deps: HandlerDeps): void {
   );
   app.on(['pull_request_review.submitted', 'pull_request_review.dismissed'], (c) => onReview(c, deps));
   app.on('issue_comment.created', (c) => onComment(c, deps));
+  app.on('pull_request.closed', (c) => onPullRequestClosed(c, deps));
+  app.on('push', (c) => onPush(c, deps));
 }

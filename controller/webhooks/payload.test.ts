@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { checkPayload, HANDLED_EVENT_SCHEMAS, PayloadError, pullRequestKey, pullRequestRef, repositoryOf } from './payload.js';
+import { checkPayload, HANDLED_EVENT_SCHEMAS, PayloadError, pullRequestKey, pullRequestRef, pushRef, repositoryOf } from './payload.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
 /** GitHub's own examples of an event, as an App receives them (with the installation). */
@@ -111,6 +111,38 @@ describe('payload', () => {
   );
 
   test('GIVEN an event the controller does not handle WHEN checked THEN its payload is not looked at', () => {
-    expect(messageOf(() => checkPayload('push', {}))).toBe('accepted');
+    expect(messageOf(() => checkPayload('check_run', {}))).toBe('accepted');
+  });
+
+  const push = () => ({
+    ref: 'refs/heads/dev',
+    before: 'b'.repeat(40),
+    after: 'a'.repeat(40),
+    installation: { id: 2 },
+    repository: { name: 'infra', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/infra.git' },
+  });
+  test.each<[string, () => unknown, string]>([
+    ['a whole push', push, 'accepted'],
+    ['a push without after', () => ({ ...push(), after: undefined }), 'push payload has no after'],
+    [
+      'a push whose before is no commit id',
+      () => ({ ...push(), before: 'main' }),
+      'push payload: before is invalid (must be a commit id of 40 or 64 lowercase hex digits)',
+    ],
+    ['a push without installation', () => ({ ...push(), installation: undefined }), 'push payload has no installation'],
+  ])('GIVEN %s WHEN checked THEN the push fields the handler reads are checked', (_what, payload, message) => {
+    expect(messageOf(() => checkPayload('push', payload()))).toBe(message);
+  });
+
+  test('GIVEN pushes to a branch and to a tag WHEN read THEN the branch push names its branch and the tag push is none', () => {
+    expect(pushRef('push', push())).toEqual({
+      owner: 'acme',
+      repo: 'infra',
+      cloneUrl: 'https://github.com/acme/infra.git',
+      branch: 'dev',
+      before: 'b'.repeat(40),
+      after: 'a'.repeat(40),
+    });
+    expect(pushRef('push', { ...push(), ref: 'refs/tags/v1' })).toBeUndefined();
   });
 });

@@ -24,12 +24,24 @@ const pullRequestRefSchema = z.object({ repository: repositorySchema, pull_reque
 
 /** Fields every event the controller handles carries: the action, and the installation Probot authenticates as. */
 const eventSchema = z.object({ action: name, installation: z.object({ id }), repository: repositorySchema });
-const pullRequestEventSchema = eventSchema.extend({ pull_request: pullRequestSchema.extend({ state: name }) });
+const pullRequestEventSchema = eventSchema.extend({
+  pull_request: pullRequestSchema.extend({ state: name, merged: z.boolean().nullish() }),
+});
+
+/** A push carries no action: the branch, the tips before and after, and where to fetch from. */
+const pushEventSchema = z.object({
+  ref: name,
+  before: sha,
+  after: sha,
+  installation: z.object({ id }),
+  repository: repositorySchema,
+});
 
 /** Per handled event, the fields its handler (webhooks/handlers.ts) reads. Other events are not checked. */
 export const HANDLED_EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequestEventSchema,
   pull_request_review: pullRequestEventSchema,
+  push: pushEventSchema,
   issue_comment: eventSchema.extend({
     issue: z.object({ number: id, state: name, pull_request: z.object({}).nullish() }),
     comment: z.object({ id, body: z.string(), user: z.object({ login: name, type: name }).nullish() }),
@@ -95,3 +107,21 @@ export function pullRequestRef(event: string, payload: unknown): PullRequestRef 
 
 /** Serialization key of a pull request's jobs. */
 export const pullRequestKey = (r: { owner: string; repo: string }, n: number): string => `${r.owner}/${r.repo}#${n}`;
+
+/** A push to a branch (refs/heads/…); undefined for tags and other refs. */
+export function pushRef(
+  event: string,
+  payload: unknown,
+): { owner: string; repo: string; cloneUrl: string; branch: string; before: string; after: string } | undefined {
+  const push = parse(pushEventSchema, event, payload);
+  if (!push.ref.startsWith('refs/heads/')) return undefined;
+  const r = push.repository;
+  return {
+    owner: r.owner.login,
+    repo: r.name,
+    cloneUrl: r.clone_url,
+    branch: push.ref.slice('refs/heads/'.length),
+    before: push.before,
+    after: push.after,
+  };
+}

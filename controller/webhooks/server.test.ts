@@ -29,6 +29,9 @@ function recordingCore() {
     },
     reviewChanged: async () => undefined,
     commentCreated: async () => ({ action: 'ignored' }),
+    pushed: async () => undefined,
+    applyApproved: async () => undefined,
+    pullRequestClosed: async () => undefined,
   };
   return { core, changed, hold, release: () => open() };
 }

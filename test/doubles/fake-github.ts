@@ -101,6 +101,10 @@ export class FakeGitHub implements RepoGitHub {
     return found;
   }
 
+  async pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]> {
+    return [...this.pulls.values()].filter((p) => p.mergeCommitSha === sha || p.headSha === sha);
+  }
+
   async listPullRequestFiles(pr: number): Promise<string[]> {
     return this.changedFiles.get(pr) ?? [];
   }

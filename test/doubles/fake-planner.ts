@@ -1,7 +1,7 @@
 // A planner double for the core's tests: answers with a one-stack report (no synth output), fails,
-// or holds until its signal aborts.
+// or holds until its signal aborts; for applies, keeps "saved plans" it records applying and discarding.
 import type { PlannedPullRequest, PlanReport } from '../../controller/core/ports/plan-report.js';
-import type { Planner, PlanRequest } from '../../controller/core/ports/planner.js';
+import type { Planner, PlanRequest, PlanToApply } from '../../controller/core/ports/planner.js';
 
 export function reportFor(
   req: Pick<PlanRequest, 'environment' | 'headSha' | 'baseSha'>,
@@ -50,5 +50,27 @@ export class FakePlanner implements Planner {
       });
     }
     return reportFor(req, this.source);
+  }
+
+  /** The report `planToApply` answers with. @default reportFor(request) */
+  applyReport?: (req: PlanRequest) => PlanReport;
+  /** Stacks whose apply fails. */
+  readonly failingApplies = new Set<string>();
+  /** `apply <stack>` and `discard`, in order. */
+  readonly applyLog: string[] = [];
+
+  async planToApply(req: PlanRequest): Promise<PlanToApply> {
+    this.requests.push(req);
+    if (this.failWith) throw this.failWith;
+    const report = this.applyReport?.(req) ?? reportFor(req, this.source);
+    return {
+      report,
+      apply: async (stack) => {
+        this.applyLog.push(`apply ${stack}`);
+        if (this.failingApplies.has(stack)) throw Object.assign(new Error('boom'), { reason: `${stack} failed`, logTail: 'Error: boom' });
+        return { stack, log: `${stack}: Apply complete!` };
+      },
+      discard: async () => void this.applyLog.push('discard'),
+    };
   }
 }

@@ -3,112 +3,15 @@
 // interrupted plan is recorded as failed, a new plan runs, GitHub's redelivery of the interrupted
 // delivery runs, and no job directory of the killed process is left.
 import { jest } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from '../../controller/store/sqlite-store.js';
-import { checkRuns, PROJECT_ROOT, startGitHub, type GitHubWorld } from './harness.js';
+import { killHard, startController, until, type ControllerProcess } from './controller-process.js';
+import { checkRuns, startGitHub, type GitHubWorld } from './harness.js';
 
 jest.setTimeout(600_000);
 
 const PLAN_DONE = ['success', 'neutral'];
-
-interface ControllerProcess {
-  readonly child: ChildProcess;
-  readonly webhookUrl: string;
-  /** Everything it printed, for the failure message. */
-  readonly output: () => string;
-}
-
-/** `gitops serve` in a child process, configured by environment variables as an operator would. */
-function startController(env: Record<string, string>): Promise<ControllerProcess> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'gitops.mjs'), 'serve'], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // a process group of its own, so that killing it and its children can never reach this test's group
-    detached: true,
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const url = /gitops controller listening on (\S+)/.exec(out)?.[1];
-      if (!url) return;
-      child.stdout.off('data', onData);
-      resolve({ child, webhookUrl: url, output: () => out });
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gitops serve exited with ${code} before listening:\n${out}`)));
-  });
-}
-
-/** pid, parent and process group of every process (Linux /proc). */
-function processTable(): { pid: number; ppid: number; pgid: number }[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => {
-      try {
-        // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so read after the last ')'
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const [, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return [{ pid: Number(name), ppid: Number(ppid), pgid: Number(pgid) }];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** Process ids and groups of every descendant of `pid`. */
-function descendants(pid: number): { pid: number; pgid: number }[] {
-  const stats = processTable();
-  const found: { pid: number; pgid: number }[] = [];
-  const parents = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of stats) {
-      if (parents.has(p.ppid) && !parents.has(p.pid)) {
-        parents.add(p.pid);
-        found.push({ pid: p.pid, pgid: p.pgid });
-        grew = true;
-      }
-    }
-  }
-  return found;
-}
-
-/**
- * SIGKILL to the controller, then to the process groups of its children (synth runs in groups of
- * its own): the controller and everything it started die at once, as when the machine or container
- * goes down.
- */
-async function killHard(controller: ControllerProcess): Promise<void> {
-  const pid = controller.child.pid!;
-  const ownGroup = processTable().find((p) => p.pid === process.pid)?.pgid;
-  const children = descendants(pid);
-  const exited = new Promise((r) => controller.child.once('exit', r));
-  process.kill(pid, 'SIGKILL');
-  for (const pgid of new Set([pid, ...children.map((c) => c.pgid)])) {
-    if (pgid === ownGroup) continue;
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // the group is gone already
-    }
-  }
-  await exited;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 300_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let world: GitHubWorld;
 let running: ControllerProcess | undefined;

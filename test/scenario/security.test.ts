@@ -71,7 +71,7 @@ describe('scenario: security', () => {
     await sandbox.addComment({ pr: pr.number, user: 'wanda', body: '/deploy prod' });
     await world.settle();
     const reply = botComments(sandbox, pr.number).at(-1)!;
-    expect(reply.body).toContain('`/deploy` is not a command (allowed: /plan, /unlock, /help)');
+    expect(reply.body).toContain('`/deploy` is not a command (allowed: /plan, /apply, /unlock, /help)');
     expect(reply.body).toContain('| `/unlock [env]` |');
     expect(sandbox.violations).toEqual([]);
   });

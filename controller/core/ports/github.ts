@@ -95,6 +95,8 @@ export interface RepoGitHub {
   /** The tree SHA of commit `sha` (two commits with the same tree hold the same files); undefined when there is no such commit. */
   getCommitTree(sha: string): Promise<string | undefined>;
   getPullRequest(pr: number): Promise<PullRequestInfo>;
+  /** The pull requests `sha` belongs to (merged with it as their merge commit, or with it on their head). */
+  pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
   /** Every changed path of a pull request, including the old path of a renamed file. */
   listPullRequestFiles(pr: number): Promise<string[]>;
   listReviews(pr: number): Promise<Review[]>;

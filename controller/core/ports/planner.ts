@@ -1,6 +1,7 @@
 // The planner port: synthesize a pull request's base and head, find the affected stacks of one
-// environment and plan them. The plan service (controller/plan/service.ts) implements it.
-import type { PlannedPullRequest } from './plan-report.js';
+// environment and plan them, and (for applies) keep the saved plans and apply exactly them. The plan
+// service (controller/plan/service.ts) implements it.
+import type { PlannedPullRequest, PlanReport } from './plan-report.js';
 
 export interface PlanRequest {
   /** The payload's clone_url (no credentials in it). */
@@ -19,6 +20,27 @@ export interface PlanRequest {
   readonly signal?: AbortSignal;
 }
 
+/** What applying one stack's saved plan printed. */
+export interface StackApplied {
+  readonly stack: string;
+  readonly log: string;
+}
+
+/**
+ * A plan whose saved plan files are kept so that exactly they can be applied. They hold sensitive
+ * values in clear: `discard` deletes them, and the job that asked for them calls it when it ends.
+ */
+export interface PlanToApply {
+  readonly report: PlanReport;
+  /**
+   * Applies the saved plan of `stack` (one of the report's stacks with a terraform plan), nothing else.
+   * Rejects when terraform fails, with a one-line `reason` and the end of the log as `logTail`.
+   */
+  apply(stack: string, signal?: AbortSignal): Promise<StackApplied>;
+  /** Deletes every saved plan of this plan (idempotent). */
+  discard(): Promise<void>;
+}
+
 export interface Planner {
   /**
    * True when `plan` hands back the synthesized stacks of both sides: only then does the policy check run
@@ -27,4 +49,9 @@ export interface Planner {
   readonly synthesizes: boolean;
   /** Plans `request.environment` for the head against the base; rejects when the plan cannot be made. */
   plan(request: PlanRequest): Promise<PlannedPullRequest>;
+  /**
+   * Plans like `plan` (the merged commit as head, the branch's previous tip as base) and keeps the saved
+   * plans for applying. @default absent: this planner cannot apply, and applies fail saying so
+   */
+  planToApply?(request: PlanRequest): Promise<PlanToApply>;
 }

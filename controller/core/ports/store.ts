@@ -3,7 +3,8 @@
 // store shared by several controller replicas (PostgreSQL) implements the same interfaces. The methods
 // that recovery and reply limits added return promises so that such a store implements them as they
 // are; the older synchronous ones turn async the same way when it comes. Every time is handed in or
-// stamped by the store's clock; nothing depends on the database's own clock.
+// stamped by the store's clock; nothing depends on the database's own clock. Locks, runs and applies are
+// async and atomic per call, with the controller process id on every row a restart takes over.
 
 export const PLAN_STATUSES = ['pending', 'running', 'planned', 'unavailable', 'failed', 'superseded'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
@@ -80,6 +81,8 @@ export interface NewRun {
   readonly sha: string;
   /** @default 'running' */
   readonly status?: RunStatus;
+  /** The apply this run belongs to. @default null */
+  readonly applyId?: number;
 }
 
 export interface RunRecord {
@@ -93,14 +96,53 @@ export interface RunRecord {
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly logTail: string | null;
+  readonly applyId: number | null;
+  /** The controller process that ran it. */
+  readonly startedBy: string | null;
 }
 
+/** Whether a lock ticket holds its environment's lock or waits for it (first come, first served). */
+export type LockState = 'held' | 'waiting';
+
+/** One place in an environment's lock queue: the holder, or a waiter. */
 export interface LockRecord {
+  /** The ticket: the queue's order (lower came first) and what releases or renews it. */
+  readonly id: number;
+  readonly repo: string;
   readonly environment: string;
-  /** Who holds it, e.g. `acme/infra#42` or a job id. */
+  /** Who holds or waits, e.g. `acme/infra#42` or a job such as `acme/infra@1a2b3c4`. */
   readonly holder: string;
   readonly pr: number | null;
-  readonly acquiredAt: string;
+  /** The commit the holder applies, when it applies one. */
+  readonly sha: string | null;
+  /** The controller process that took the ticket (its lease says whether it still lives). */
+  readonly owner: string;
+  readonly state: LockState;
+  readonly enqueuedAt: string;
+  /** When the lock was taken; null while waiting. */
+  readonly acquiredAt: string | null;
+  /** Past this time the ticket's owner is taken for dead (its job renews the lease while it runs). */
+  readonly leaseExpiresAt: string;
+}
+
+export interface LockRequest {
+  readonly repo: string;
+  readonly environment: string;
+  readonly holder: string;
+  /** @default null */
+  readonly pr?: number;
+  /** @default null */
+  readonly sha?: string;
+  /** How long the ticket lives without a renewal. */
+  readonly leaseMs: number;
+}
+
+/** Where a ticket stands: `position` 0 holds the lock; `ahead` are the tickets before it, holder first. */
+export interface LockStanding {
+  readonly ticket: LockRecord;
+  readonly acquired: boolean;
+  readonly position: number;
+  readonly ahead: readonly LockRecord[];
 }
 
 export interface RunFilter {
@@ -164,25 +206,103 @@ export interface ReplyLimits {
   takeReply(key: ReplyKey, at: Date, windowMs: number): Promise<boolean>;
 }
 
-/** Plan and apply runs of stacks (the release half records its applies here). */
+/** Plan and apply runs of stacks: each stack's apply is one run, with its masked log tail. */
 export interface RunRecords {
-  recordRun(run: NewRun): number;
-  finishRun(id: number, result: { readonly status: RunStatus; readonly logTail?: string }): void;
+  recordRun(run: NewRun): Promise<number>;
+  finishRun(id: number, result: { readonly status: RunStatus; readonly logTail?: string }): Promise<void>;
   /** Newest first. */
-  listRuns(filter?: RunFilter): RunRecord[];
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
 }
 
-/** One lock per environment: one apply at a time. */
+/**
+ * One apply at a time per repository and environment, first come first served. Every method is atomic
+ * on its own (a store shared by replicas takes a row lock or a transaction), and every time comes from
+ * the store's clock. A ticket whose lease ran out is dropped by the next taker when it waits; when it
+ * holds the lock it stays until recovery has checked Terraform's own state lock, or an approver's
+ * `/unlock` releases it.
+ */
 export interface Locks {
-  /** Takes the environment's lock if it is free; `lock` is whoever holds it afterwards. */
-  acquireLock(environment: string, holder: string, pr?: number): { acquired: boolean; lock: LockRecord };
-  /** Releases the lock (only if `holder` holds it, when given); returns the released lock. */
-  releaseLock(environment: string, holder?: string): LockRecord | undefined;
-  getLock(environment: string): LockRecord | undefined;
+  /** Joins the queue of `request.environment`, taking the lock at once when nobody holds or waits for it. */
+  enterLockQueue(request: LockRequest): Promise<LockStanding>;
+  /**
+   * Takes the lock when `ticketId` is first in line and nobody holds it; says where it stands either way,
+   * or undefined when the ticket is gone (an approver's `/unlock`, or its pull request was closed).
+   */
+  pollLock(ticketId: number): Promise<LockStanding | undefined>;
+  /** Moves the ticket's lease to `leaseMs` from now; false when the ticket is gone (released by someone else). */
+  renewLock(ticketId: number, leaseMs: number): Promise<boolean>;
+  /** Removes the ticket (held or waiting); returns it, or undefined when it was gone. */
+  releaseLock(ticketId: number): Promise<LockRecord | undefined>;
+  /** Removes every ticket of a pull request in the repository (it was closed); returns them. */
+  releaseLocksOf(repo: string, pr: number): Promise<LockRecord[]>;
+  /** The holder of the environment's lock, if any. */
+  getLock(repo: string, environment: string): Promise<LockRecord | undefined>;
+  /** Every ticket (of one repository when given), per environment: the holder first, then the waiters in order. */
+  listLocks(repo?: string): Promise<LockRecord[]>;
+  /** Tickets of other controller processes, or whose lease ran out: what a starting controller takes over. */
+  abandonedLocks(): Promise<LockRecord[]>;
+}
+
+export const APPLY_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'differs', 'skipped'] as const;
+export type ApplyStatus = (typeof APPLY_STATUSES)[number];
+
+/** One apply of an environment at one commit (a push to its branch, or an approver's `/apply`). */
+export interface NewApply {
+  readonly repo: string;
+  readonly environment: string;
+  readonly sha: string;
+  /** The branch's tip before the push (the commit the environment files were read at). */
+  readonly baseSha: string;
+  /** The merged pull request, when one was found. @default null */
+  readonly pr?: number;
+  /** @default null */
+  readonly installationId?: number;
+  /** @default null */
+  readonly cloneUrl?: string;
+}
+
+export interface ApplyRecord {
+  readonly id: number;
+  readonly repo: string;
+  readonly environment: string;
+  readonly sha: string;
+  readonly baseSha: string;
+  readonly pr: number | null;
+  readonly status: ApplyStatus;
+  readonly installationId: number | null;
+  readonly cloneUrl: string | null;
+  readonly checkRunId: number | null;
+  readonly deploymentId: number | null;
+  readonly lockId: number | null;
+  readonly reason: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What an apply opened on GitHub and in the store, recorded as soon as each exists, so a restart can finish them. */
+export interface ApplyLinks {
+  readonly checkRunId?: number;
+  readonly deploymentId?: number;
+  readonly lockId?: number;
+}
+
+/** Applies of environments, and what a restarted controller needs to finish the ones a dead process left. */
+export interface ApplyRecords {
+  /** Saves an apply started by this controller (status `queued`). */
+  saveApply(apply: NewApply): Promise<number>;
+  updateApply(id: number, change: { readonly status: ApplyStatus; readonly reason?: string }): Promise<void>;
+  linkApply(id: number, links: ApplyLinks): Promise<void>;
+  getApply(id: number): Promise<ApplyRecord | undefined>;
+  /** Applies of the environment that succeeded, newest first. */
+  succeededApplies(repo: string, environment: string, limit?: number): Promise<ApplyRecord[]>;
+  /** Applies left queued or running by other (earlier) controller processes, oldest first. */
+  abandonedApplies(): Promise<ApplyRecord[]>;
+  /** Runs of an apply (its stacks), oldest first. */
+  runsOfApply(applyId: number): Promise<RunRecord[]>;
 }
 
 /** The whole store, as the composition root opens it. */
-export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ReplyLimits {
+export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits {
   /** Forgets deliveries received before `before`; returns how many. */
   pruneDeliveries(before: Date): number;
   /** Forgets limited replies taken before `before`; returns how many. */

@@ -123,7 +123,17 @@ function simplify(full: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
+/** The pull requests a commit belongs to: merged with it as the merge commit, or with it as their head. */
+const listForCommit: RouteHandler = async (ctx, req) => {
+  const sha = await ctx.repo.resolveCommit(String(req.params.commit_sha));
+  if (!sha) throw validationFailed('Commit', 'commit_sha', `No commit found for SHA: ${req.params.commit_sha}`);
+  const matching = ctx.state.pulls.filter((pr) => pr.mergeCommitSha === sha || pr.headSha === sha);
+  const rendered = await Promise.all(matching.map((pr) => ctx.pullJson(pr, true)));
+  return paginate(rendered, req, simplify);
+};
+
 export const pullRoutes: Record<string, RouteHandler> = {
+  'repos/list-pull-requests-associated-with-commit': listForCommit,
   'pulls/get': get,
   'pulls/list': list,
   'pulls/create': create,
