@@ -7,22 +7,20 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# Production dependencies only; better-sqlite3 falls back to compiling when no prebuilt binary fits.
-FROM ${NODE_IMAGE} AS deps
+# What installing the dependencies needs: better-sqlite3 compiles when no prebuilt binary fits.
+FROM ${NODE_IMAGE} AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+
+# Production dependencies only.
+FROM toolchain AS deps
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # The JavaScript build (npm run build → dist/).
-FROM ${NODE_IMAGE} AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-COPY package.json package-lock.json ./
+FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY controller ./controller
