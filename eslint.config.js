@@ -34,7 +34,7 @@ const adapters = [
 const TESTS = ['**/*.test.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', 'coverage/**', '.gitops/**', '**/fixtures/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'cdktf.out/**', 'coverage/**', '.gitops/**', 'dist/**', '**/fixtures/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

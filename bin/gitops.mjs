@@ -5,6 +5,8 @@
 // GITOPS_CACHE_DIR puts the bundles and code caches in that directory instead of the checkout and
 // node_modules (the controller gives each synth of a pull request its own).
 
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
 // `gitops stacks | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -19,8 +21,9 @@ if (FAST.has(argv[0]) && process.env.GITOPS_NO_BUNDLE !== '1') {
   process.exitCode = await loaded.exports.main(argv);
   loaded.save();
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { main } = await import('../controller/cli.ts');
+  // `serve` runs the JavaScript build (dist/, bin/built.mjs) when it is up to date.
+  const built = argv[0] === 'serve' ? (await import('./built.mjs')).builtCli(fileURLToPath(new URL('..', import.meta.url))) : undefined;
+  if (!built) (await import('tsx/esm/api')).register();
+  const { main } = await import(built ? pathToFileURL(built).href : '../controller/cli.ts');
   process.exitCode = await main(argv);
 }
