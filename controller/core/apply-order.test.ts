@@ -1,4 +1,4 @@
-import { listedOrder, runInOrder, type StackStep } from './apply-order.js';
+import { listedOrder, runInOrder, wavesOrder, type StackStep } from './apply-order.js';
 
 /** Runs `steps`, each taking `ms` (0 by default), failing those in `fail`; records starts and ends. */
 async function trace(steps: StackStep[], fail: string[] = [], concurrency = 2) {
@@ -63,5 +63,44 @@ describe('runInOrder', () => {
     await expect(runInOrder([], async () => true, 0)).rejects.toThrow(
       'runInOrder: concurrency must be a whole number of at least 1 (got 0)',
     );
+  });
+});
+
+describe('wavesOrder', () => {
+  const prod = [
+    ['account-prod'],
+    ['imaging-prod-eu-central-1', 'payments-prod'],
+    ['imaging-prod', 'payments-prod-eu-central-1'],
+    ['release-prod'],
+  ];
+
+  test('GIVEN the recorded waves WHEN some stacks change THEN each runs after the nearest earlier wave with changes, a wave in parallel', () => {
+    const steps = wavesOrder(prod)('prod', ['release-prod', 'imaging-prod', 'imaging-prod-eu-central-1', 'payments-prod']);
+    expect(steps).toEqual([
+      { stack: 'imaging-prod-eu-central-1', after: [] },
+      { stack: 'payments-prod', after: [] },
+      { stack: 'imaging-prod', after: ['imaging-prod-eu-central-1', 'payments-prod'] },
+      { stack: 'release-prod', after: ['imaging-prod'] },
+    ]);
+  });
+
+  test('GIVEN the DR stack of a wave fails WHEN run THEN every later wave is skipped and its own wave still ran', async () => {
+    const steps = wavesOrder(prod)('prod', ['account-prod', 'imaging-prod-eu-central-1', 'payments-prod', 'imaging-prod', 'release-prod']);
+    const { results } = await trace(steps, ['imaging-prod-eu-central-1']);
+    expect(results).toEqual({
+      'account-prod': 'succeeded',
+      'imaging-prod-eu-central-1': 'failed',
+      'payments-prod': 'succeeded',
+      'imaging-prod': 'skipped',
+      'release-prod': 'skipped',
+    });
+  });
+
+  test('GIVEN a stack the waves do not name WHEN ordered THEN it comes last, after the last wave', () => {
+    expect(wavesOrder([['a'], ['b']])('dev', ['b', 'x', 'a'])).toEqual([
+      { stack: 'a', after: [] },
+      { stack: 'b', after: ['a'] },
+      { stack: 'x', after: ['b'] },
+    ]);
   });
 });

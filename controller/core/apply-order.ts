@@ -2,7 +2,8 @@
 // which stacks must have applied before it; stacks whose predecessors are done run in parallel up to a
 // bound, and a stack after one that failed (or was skipped) is skipped. `listedOrder` is the default
 // the controller uses until the systems declare their order as data: each stack after the one listed
-// before it, so nothing runs in parallel and the first failure skips the rest.
+// before it, so nothing runs in parallel and the first failure skips the rest. `wavesOrder` follows the
+// waves the synth recorded from the systems' declared dependencies (the order the plan comment shows).
 
 export interface StackStep {
   readonly stack: string;
@@ -15,6 +16,31 @@ export type ApplyOrder = (environment: string, stacks: readonly string[]) => Sta
 
 export const listedOrder: ApplyOrder = (_environment, stacks) =>
   stacks.map((stack, i) => ({ stack, after: i === 0 ? [] : [stacks[i - 1]] }));
+
+/**
+ * The waves of the head's synth output (dependencies first) as an order: each stack after the stacks of the
+ * nearest earlier wave that has any of this apply's stacks, so a wave runs in parallel (bounded) and a failure
+ * skips every later wave. Stacks the waves do not name come last, one after the other.
+ */
+export function wavesOrder(waves: readonly (readonly string[])[]): ApplyOrder {
+  return (_environment, stacks) => {
+    const wanted = new Set(stacks);
+    const steps: StackStep[] = [];
+    let before: string[] = [];
+    for (const wave of waves) {
+      const here = wave.filter((s) => wanted.has(s));
+      if (here.length === 0) continue;
+      steps.push(...here.map((stack) => ({ stack, after: before })));
+      before = here;
+    }
+    const named = new Set(steps.map((s) => s.stack));
+    for (const stack of stacks.filter((s) => !named.has(s))) {
+      steps.push({ stack, after: before });
+      before = [stack];
+    }
+    return steps;
+  };
+}
 
 export type StepResult = 'succeeded' | 'failed' | 'skipped';
 

@@ -13,7 +13,7 @@ import { errorLine, fitText, fitTitle } from '../comment/limits.js';
 import { COMMENT_MARKER } from '../comment/templates.js';
 import { comparePlans, type StackDifference } from './apply-compare.js';
 import { holdLock, type HeldLock } from './apply-lock.js';
-import { listedOrder, runInOrder, type ApplyOrder, type StepResult } from './apply-order.js';
+import { listedOrder, runInOrder, wavesOrder, type ApplyOrder, type StepResult } from './apply-order.js';
 import type { PlanReport } from './ports/plan-report.js';
 import type { Planner, PlanToApply } from './ports/planner.js';
 import { shortSha, type RepoSession } from './ports/session.js';
@@ -27,7 +27,10 @@ export type AfterApply = (session: RepoSession, environment: Environment, sha: s
 export interface ApplyDeps {
   readonly store: Pick<PlanRecords, 'savePlan'> & Pick<AbandonedPlans, 'plansOfHead'> & RunRecords & Locks & ApplyRecords;
   readonly planner: Planner;
-  /** The order stacks apply in. @default listedOrder (each stack after the one listed before it) */
+  /**
+   * The order stacks apply in. @default the waves of the merged commit's synth output (the systems' declared
+   * dependencies); listedOrder (each stack after the one listed before it) when the plan has none
+   */
   readonly order?: ApplyOrder;
   /** Stacks applied at once, where the order allows it. @default 2 */
   readonly stackConcurrency?: number;
@@ -249,7 +252,7 @@ class ApplyJob {
 
   private async applyStacks(report: PlanReport, signal: AbortSignal): Promise<ApplyOutcome> {
     const changing = report.stacks.filter((s) => (s.source === 'terraform' ? s.summary?.hasChanges : s.status !== 'unchanged'));
-    const order = (this.deps.order ?? listedOrder)(
+    const order = (this.deps.order ?? (report.order ? wavesOrder(report.order) : listedOrder))(
       this.env,
       changing.map((s) => s.name),
     );
