@@ -25,6 +25,8 @@ import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
 import { probeSandbox, sandboxDecision } from './process/sandbox.js';
 import { TerraformRunner } from './runner/runner.js';
+import { resolveCredentials } from './runner/credentials.js';
+import { DEFAULT_ENV_DIR } from '../environments/load.js';
 import { checkLocalStateLocks } from './runner/state-lock.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
@@ -207,6 +209,9 @@ export function composeController(opts: ControllerOptions): Controller {
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
       ...(opts.afterApply ? { afterApply: opts.afterApply } : {}),
       ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
+      // the block is read from the environment file at the branch's tip before the merge; values become held secrets
+      credentialsOf: (environment) =>
+        resolveCredentials(`${DEFAULT_ENV_DIR}/${environment.name}.yaml`, environment, process.env, { held: secrets }),
     });
   let recovery: Promise<RecoveredPlan[]> | undefined;
   let applyRecovery: Promise<RecoveredApplies | undefined> | undefined;

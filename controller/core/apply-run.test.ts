@@ -67,6 +67,29 @@ describe('runApply', () => {
     expect(after).toEqual([`dev@${MERGE}`]);
   });
 
+  test('GIVEN the environment’s credentials WHEN applied THEN the re-plan of the merged commit carries them; a missing variable fails the apply naming it, with nothing applied', async () => {
+    const { planner, session, request, deps, store } = setup();
+    const credentials = { plan: { AWS_PROFILE: 'dev-reader' }, apply: { AWS_PROFILE: 'dev-deployer' } };
+    const ok = await runApply(session, request, live(), {
+      ...deps,
+      credentialsOf: (env) => (env.name === 'dev' ? credentials : { plan: {}, apply: {} }),
+    });
+    expect(ok.status).toBe('succeeded');
+    expect(planner.requests[0].credentials).toEqual(credentials);
+
+    const missing = setup();
+    const failed = await runApply(missing.session, missing.request, live(), {
+      ...missing.deps,
+      credentialsOf: () => {
+        throw new Error("dev.yaml: credentials.apply.passEnv: ARM_CLIENT_SECRET is not set in the controller's environment");
+      },
+    });
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toContain('ARM_CLIENT_SECRET is not set');
+    expect(missing.planner.applyLog).toEqual([]);
+    expect(await store.listLocks()).toEqual([]);
+  });
+
   test('GIVEN three stacks in the listed order WHEN the second fails THEN the third is skipped, the deployment fails and the check lists each result', async () => {
     const three = (h: string) =>
       withStacks(reportFor({ environment: 'dev', headSha: h, baseSha: BASE }), ['account-dev', 'ingest-dev', 'release-dev']);

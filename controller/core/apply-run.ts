@@ -16,6 +16,7 @@ import { holdLock, type HeldLock } from './apply-lock.js';
 import { listedOrder, runInOrder, wavesOrder, type ApplyOrder, type StepResult } from './apply-order.js';
 import type { PlanReport } from './ports/plan-report.js';
 import type { Planner, PlanToApply } from './ports/planner.js';
+import type { TerraformCredentials } from './ports/terraform.js';
 import { shortSha, type RepoSession } from './ports/session.js';
 import type { AbandonedPlans, ApplyRecords, ApplyStatus, Locks, PlanRecord, PlanRecords, RunRecords } from './ports/store.js';
 
@@ -42,6 +43,11 @@ export interface ApplyDeps {
   readonly envDir?: string;
   /** @default none */
   readonly afterApply?: AfterApply;
+  /**
+   * The environment's terraform credentials (its file's `credentials` block resolved from the controller's
+   * environment), for the re-plan and the apply of merged code. @default none: terraform gets no credential
+   */
+  readonly credentialsOf?: (environment: Environment) => TerraformCredentials;
 }
 
 /** What to apply: an environment at a commit, and the plan it must equal. */
@@ -210,6 +216,7 @@ class ApplyJob {
       environment: this.env,
       jobId: `apply-${this.applyId}`,
       signal,
+      ...(this.deps.credentialsOf ? { credentials: this.deps.credentialsOf(this.req.environment) } : {}),
       ...(this.deps.envDir !== undefined ? { envDir: this.deps.envDir } : {}),
     });
     const report = this.planned.report;

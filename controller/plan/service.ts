@@ -15,7 +15,7 @@ import { synthWorkTree, type SynthOutputLimits } from './synth.js';
 import { readStackOrder, StackOrderFileError } from './stack-order-file.js';
 import type { PlannedPullRequest, PlanReport, StackDiff, StackReport, SynthStacks } from '../core/ports/plan-report.js';
 import type { Planner, PlanRequest, PlanToApply } from '../core/ports/planner.js';
-import type { PlanResult, StackRunner } from '../core/ports/terraform.js';
+import type { PlanResult, StackRunner, TerraformCredentials } from '../core/ports/terraform.js';
 import { WorkTrees, type WorkTree } from './worktrees.js';
 
 /**
@@ -189,7 +189,11 @@ export class PlanService implements Planner {
         const saved = plans.find((p) => p.stack === stack);
         if (!saved)
           throw Object.assign(new Error(`${stack} has no saved plan to apply`), { reason: `${stack} has no saved plan to apply` });
-        const applied = await runner.apply!(saved, { jobId: req.jobId, signal });
+        const applied = await runner.apply!(saved, {
+          jobId: req.jobId,
+          signal,
+          ...(req.credentials ? { credentials: req.credentials } : {}),
+        });
         return { stack, log: applied.log };
       },
     };
@@ -261,7 +265,11 @@ export class PlanService implements Planner {
       }
       const affected = affectedStacks(diffStacks(baseStacks, head.value), req.environment);
       const outHead = join(jobDir, 'out-head', 'stacks');
-      const stacks = await Promise.all(affected.map((diff) => this.planStack(diff, outHead, jobId, plans, !keep, req.signal)));
+      const stacks = await Promise.all(
+        affected.map((diff) =>
+          this.planStack(diff, outHead, jobId, plans, keep ? { credentials: req.credentials } : 'untrusted', req.signal),
+        ),
+      );
       const order = await orderOf(
         join(jobDir, 'out-head'),
         affected.filter((d) => d.status !== 'removed').map((d) => d.stack),
@@ -292,7 +300,7 @@ export class PlanService implements Planner {
     outHead: string,
     jobId: string,
     plans: PlanResult[],
-    untrusted: boolean,
+    trust: 'untrusted' | { readonly credentials?: TerraformCredentials },
     signal?: AbortSignal,
   ): Promise<StackReport> {
     const synthOnly = (unavailableReason: string): StackReport => ({
@@ -311,8 +319,8 @@ export class PlanService implements Planner {
           jobId,
           signal,
           // a pull request's configuration is planned in the sandbox and never applied; an apply plans the
-          // merged commit of the environment branch, reviewed, outside it
-          untrusted,
+          // merged commit of the environment branch, reviewed, outside it, with the plan credentials
+          ...(trust === 'untrusted' ? { untrusted: true } : trust.credentials ? { credentials: trust.credentials } : {}),
         },
       );
       plans.push(result);

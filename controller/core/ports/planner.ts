@@ -2,6 +2,7 @@
 // environment and plan them, and (for applies) keep the saved plans and apply exactly them. The plan
 // service (controller/plan/service.ts) implements it.
 import type { PlannedPullRequest, PlanReport } from './plan-report.js';
+import type { TerraformCredentials } from './terraform.js';
 
 export interface PlanRequest {
   /** The payload's clone_url (no credentials in it). */
@@ -18,6 +19,11 @@ export interface PlanRequest {
   readonly jobId?: string;
   /** Cancels the plan (a newer push supersedes it); the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * The environment's terraform credentials, for an apply's plan of merged code (plan set) and its apply (apply
+   * set); a pull request's plan ignores them. @default none: terraform gets no credential
+   */
+  readonly credentials?: TerraformCredentials;
 }
 
 /** What applying one stack's saved plan printed. */
