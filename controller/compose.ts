@@ -20,6 +20,9 @@ import type { ApplyOrder } from './core/apply-order.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
 import { OctokitGitHubClient } from './github/client.js';
 import { OctokitDeployments } from './github/deployments.js';
+import { OctokitSyncRequests } from './github/sync-requests.js';
+import { backSync } from './release/back-sync.js';
+import { backSyncAfterApply } from './core/after-apply.js';
 import { maskingGitHub } from './github/masking.js';
 import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
@@ -125,6 +128,7 @@ function repoSession(
   return {
     github: maskingGitHub(new OctokitGitHubClient(octokit, owner, repo), secrets),
     deployments: new OctokitDeployments(octokit, owner, repo),
+    syncRequests: new OctokitSyncRequests(octokit, owner, repo),
     ...(installationId !== undefined ? { installationId } : {}),
     async authToken() {
       const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
@@ -207,7 +211,8 @@ export function composeController(opts: ControllerOptions): Controller {
       planner,
       replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
-      ...(opts.afterApply ? { afterApply: opts.afterApply } : {}),
+      // after main is applied, uat and dev are rebased onto it in a fresh clone under the work directory
+      afterApply: opts.afterApply ?? backSyncAfterApply((o) => backSync({ ...o, workDir: opts.workDir })),
       ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
       // the block is read from the environment file at the branch's tip before the merge; values become held secrets
       credentialsOf: (environment) =>

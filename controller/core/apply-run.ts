@@ -23,7 +23,7 @@ import type { AbandonedPlans, ApplyRecords, ApplyStatus, Locks, PlanRecord, Plan
 export const applyCheckName = (environment: string): string => `gitops/apply/${environment}`;
 
 /** Called once an environment was applied successfully at `sha` (promotion and back-sync hook in here). */
-export type AfterApply = (session: RepoSession, environment: Environment, sha: string) => Promise<void>;
+export type AfterApply = (session: RepoSession, environment: Environment, sha: string, cloneUrl: string) => Promise<void>;
 
 export interface ApplyDeps {
   readonly store: Pick<PlanRecords, 'savePlan'> & Pick<AbandonedPlans, 'plansOfHead'> & RunRecords & Locks & ApplyRecords;
@@ -328,7 +328,9 @@ class ApplyJob {
     await this.show(phase, reason);
     if (status === 'succeeded' && this.deps.afterApply) {
       const after = this.deps.afterApply;
-      await logged(this.session, 'after-apply step failed', () => after(this.session, this.req.environment, this.req.sha));
+      await logged(this.session, 'after-apply step failed', () =>
+        after(this.session, this.req.environment, this.req.sha, this.req.cloneUrl),
+      );
     }
     this.session.log.info({ environment: this.env, sha: this.req.sha, status, reason }, 'apply finished');
     return { applyId: this.applyId, status, results, differences, ...(reason ? { reason } : {}) };

@@ -1,6 +1,7 @@
 // What one job works with: the pull request it is about, and the session of the installation and
 // repository it runs for (GitHub client, installation token, the App's login, a logger).
 import type { RepoDeployments, RepoGitHub } from './github.js';
+import type { SyncRequests } from './sync-requests.js';
 
 /** A pull request as the core sees it: refs and SHAs straight from the payload (or the API). */
 export interface PullRequestRef {
@@ -32,6 +33,8 @@ export interface RepoSession {
   readonly github: RepoGitHub;
   /** The repository's GitHub deployments: what was applied where (applies record them, promotion reads them). */
   readonly deployments: RepoDeployments;
+  /** The sync branches and pull requests back-sync opens when a branch is left untouched. @default none: back-sync is skipped */
+  readonly syncRequests?: SyncRequests;
   /** The GitHub App installation the session acts for (kept with a plan, so a restart can act for it again). @default unknown */
   readonly installationId?: number;
   /** The installation token for git over HTTP (never logged, never passed to the pull request's code). */
