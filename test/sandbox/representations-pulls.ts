@@ -73,7 +73,7 @@ export function pullJson(
     merge_commit_sha: pr.mergeCommitSha,
     assignee: pr.assignees[0] ? user(site, state, pr.assignees[0]) : null,
     assignees: pr.assignees.map((login) => user(site, state, login)),
-    requested_reviewers: [],
+    requested_reviewers: pr.requestedReviewers.map((login) => user(site, state, login)),
     requested_teams: [],
     head: side(pr.headRef, pr.headSha),
     base: side(pr.baseRef, pr.baseSha),

@@ -182,6 +182,8 @@ export class SandboxCore implements SandboxContext, ApiHost {
       closedAt: null,
       labels: [],
       assignees: [],
+      requestedReviewers: [],
+      requestedTeams: [],
     };
     this.state.pulls.push(pr);
     await this.sendPullEvent(pr, 'opened', input.user);

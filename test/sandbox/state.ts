@@ -32,6 +32,10 @@ export interface PullRecord {
   closedAt: string | null;
   labels: string[];
   assignees: string[];
+  /** Users asked to review (rendered in `requested_reviewers`). */
+  requestedReviewers: string[];
+  /** Team slugs asked to review (kept here; `requested_teams` is rendered empty). */
+  requestedTeams: string[];
 }
 
 export interface CommentRecord {

@@ -132,7 +132,21 @@ const listForCommit: RouteHandler = async (ctx, req) => {
   return paginate(rendered, req, simplify);
 };
 
+/** Asks users and teams to review. Like GitHub: the author and people without access are refused (422). */
+const requestReviewers: RouteHandler = async (ctx, req) => {
+  const pr = findPull(ctx, req.params.pull_number);
+  const users = (req.body?.reviewers ?? []) as string[];
+  const teams = (req.body?.team_reviewers ?? []) as string[];
+  const refused = users.filter((login) => login === pr.user || ctx.state.permission(login) === 'none');
+  if (refused.length > 0)
+    throw validationFailed('PullRequest', 'reviewers', `Reviews may only be requested from collaborators: ${refused.join(', ')}`);
+  for (const login of users) if (!pr.requestedReviewers.includes(login)) pr.requestedReviewers.push(login);
+  for (const slug of teams) if (!pr.requestedTeams.includes(slug)) pr.requestedTeams.push(slug);
+  return json(201, simplify(await ctx.pullJson(pr, true)));
+};
+
 export const pullRoutes: Record<string, RouteHandler> = {
+  'pulls/request-reviewers': requestReviewers,
   'repos/list-pull-requests-associated-with-commit': listForCommit,
   'pulls/get': get,
   'pulls/list': list,
