@@ -36,17 +36,19 @@ let url: string;
 const BODY_CAP = 64 * 1024;
 /** Each verdict the server reached, also those it could not send (the client had gone). */
 const verdicts: unknown[] = [];
-/** Requests whose headers passed, so that the body is being read. */
-let reading = 0;
+/** Per delivery id: its headers passed and its body is being read, and the verdict it got (a test waits for its own request). */
+const readingIds = new Set<string>();
+const verdictOf = new Map<string, unknown>();
 beforeAll(async () => {
   server = createServer((req, res) => {
     const send = (result: unknown) => {
       verdicts.push(result);
+      verdictOf.set(String(req.headers['x-github-delivery']), result);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
     };
     const headers = outcome(() => checkHeaders(req, BODY_CAP));
     if ((headers as { status?: number }).status) return void send(headers);
-    reading++;
+    readingIds.add(String(req.headers['x-github-delivery']));
     readBody(req, BODY_CAP).then(
       (body) => send({ headers, bytes: body.length }),
       (e: unknown) =>
@@ -169,17 +171,18 @@ describe('readBody', () => {
   });
 
   test('GIVEN a client that disconnects halfway through the body WHEN read THEN a 400 refusal, not a failure', async () => {
-    const [verdictsBefore, readingBefore] = [verdicts.length, reading];
-    const req = request(url, { method: 'POST', headers: good, agent: false });
+    // its own delivery id: a late request of an earlier test cannot be taken for this one
+    const id = 'disconnect-halfway-1';
+    const req = request(url, { method: 'POST', headers: { ...good, 'x-github-delivery': id }, agent: false });
     req.on('error', () => undefined);
     req.write(Buffer.alloc(1024, 'x'));
     const until = async (done: () => boolean) => {
       while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
     };
-    await until(() => reading > readingBefore);
+    await until(() => readingIds.has(id));
     req.destroy();
-    await until(() => verdicts.length > verdictsBefore);
-    expect(verdicts.at(-1)).toEqual({ status: 400, reason: 'the connection ended before the body did' });
+    await until(() => verdictOf.has(id));
+    expect(verdictOf.get(id)).toEqual({ status: 400, reason: 'the connection ended before the body did' });
   });
 
   test("GIVEN the default cap THEN it is GitHub's 25 MB payload cap", () => {
