@@ -23,6 +23,15 @@ const CALL_PERMISSIONS: Record<string, readonly [permission: string, access: 're
   'checks.update': ['checks', 'write'],
   'git.getBlob': ['contents', 'read'],
   'git.getCommit': ['contents', 'read'],
+  'git.getRef': ['contents', 'read'],
+  'git.createRef': ['contents', 'write'],
+  'git.updateRef': ['contents', 'write'],
+  'issues.addLabels': ['pull_requests', 'write'],
+  'pulls.list': ['pull_requests', 'read'],
+  'pulls.create': ['pull_requests', 'write'],
+  'pulls.update': ['pull_requests', 'write'],
+  'pulls.requestReviewers': ['pull_requests', 'write'],
+  'repos.listPullRequestsAssociatedWithCommit': ['contents', 'read'],
   'issues.createComment': ['pull_requests', 'write'],
   'issues.listComments': ['pull_requests', 'read'],
   'issues.updateComment': ['pull_requests', 'write'],
@@ -100,6 +109,8 @@ describe('.env.example', () => {
     const names = new Set([...read('README.md').matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?:=[^`]*)?`/g)].map((m) => m[1]));
     names.delete('CODEOWNERS'); // a file
     names.delete('TERRAFORM_SHA256'); // a docker build argument
+    // what terraform is started with (PATH, HOME and an environment file's credentials), not the controller's settings
+    for (const n of [...names]) if (/^(PATH|HOME|AWS_\w+|ARM_\w+|TF_VAR_\w*)$/.test(n)) names.delete(n);
     expect([...names]).toEqual(expect.arrayContaining(['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET', 'WEBHOOK_PROXY_URL']));
     expect([...names].filter((n) => !new RegExp(`^#? ?${n}[= ]`, 'm').test(example))).toEqual([]);
   });
