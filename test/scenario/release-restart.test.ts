@@ -21,6 +21,8 @@ beforeAll(async () => {
   world = await startGitHub();
   // the real terraform, behind a wrapper that marks when an apply starts and holds it there for a minute
   binDir = mkdtempSync(join(tmpdir(), 'gitops-slow-apply-'));
+  // pull request plans run terraform in the sandbox, as another uid: it must be able to reach the wrapper
+  chmodSync(binDir, 0o755);
   const terraform = execFileSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).trim();
   writeFileSync(
     join(binDir, 'terraform'),
