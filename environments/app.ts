@@ -54,21 +54,26 @@ export function applyBackend(stack: TerraformStack, env: Environment, name: stri
     case 'local':
       new LocalBackend(stack, { path: b.path ? `${b.path.replace(/\/$/, '')}/${name}.tfstate` : `terraform.${name}.tfstate` });
       return;
-    case 's3':
-      new S3Backend(stack, {
+    case 's3': {
+      const backend = new S3Backend(stack, {
         bucket: b.bucket,
         key: `${b.keyPrefix}/${name}.tfstate`,
         region: b.region,
         dynamodbTable: b.dynamodbTable,
         encrypt: true,
       });
+      // cdktf 0.21's S3Backend has no prop for S3 native locking (Terraform 1.10+).
+      if (b.useLockfile) backend.addOverride('use_lockfile', true);
       return;
+    }
     case 'azurerm':
       new AzurermBackend(stack, {
         resourceGroupName: b.resourceGroupName,
         storageAccountName: b.storageAccountName,
         containerName: b.containerName,
         key: `${b.keyPrefix}/${name}.tfstate`,
+        useAzureadAuth: b.useAzureadAuth,
+        useOidc: b.useOidc,
       });
       return;
   }

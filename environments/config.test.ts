@@ -47,6 +47,32 @@ describe('cross-file rules for systems', () => {
   });
 });
 
+describe('the backend block', () => {
+  const textWith = (block: string) => read('prod.yaml').text.replace('backend:\n  type: local\n', `backend:\n${block}`);
+  const withBackend = (block: string) => parseEnvironmentFile({ file: 'prod.yaml', text: textWith(block) });
+  /** `prod.yaml:<line>` of the first line holding `key`. */
+  const at = (block: string, key: string) => `prod.yaml:${textWith(block).split('\n').findIndex((l) => l.includes(key)) + 1}`;
+
+  test('GIVEN an s3 backend without locking options WHEN parsed THEN it locks with the S3 lock file and names no table', () => {
+    const { environment, problems } = withBackend('  type: s3\n  bucket: acme-state\n  keyPrefix: prod\n  region: eu-west-1\n');
+    expect(problems).toEqual([]);
+    expect(environment?.backend).toEqual({ type: 's3', bucket: 'acme-state', keyPrefix: 'prod', region: 'eu-west-1', useLockfile: true });
+  });
+
+  test('GIVEN an s3 backend with neither lock, and malformed Entra ID options WHEN parsed THEN one line each names the file, field and what is allowed', () => {
+    const s3 = '  type: s3\n  bucket: acme-state\n  keyPrefix: prod\n  region: eu-west-1\n  useLockfile: false\n';
+    expect(withBackend(s3).problems.map(formatProblem)).toEqual([
+      `${at(s3, 'useLockfile')}: backend.useLockfile: is false and no dynamodbTable is given: state would not be locked (allowed: useLockfile true, or a dynamodbTable) (got false)`,
+    ]);
+    const az =
+      '  type: azurerm\n  resourceGroupName: rg\n  storageAccountName: acmestate\n  containerName: tfstate\n  keyPrefix: prod\n  useAzureadAuth: "yes"\n  useOidc: 1\n';
+    expect(withBackend(az).problems.map(formatProblem)).toEqual([
+      `${at(az, 'useAzureadAuth')}: backend.useAzureadAuth: must be true or false (got "yes")`,
+      `${at(az, 'useOidc')}: backend.useOidc: must be true or false (got 1)`,
+    ]);
+  });
+});
+
 describe('the credentials block', () => {
   const ROLE = 'arn:aws:iam::111111111111:role/gitops-plan';
   const withBlock = (block: string) => parseEnvironmentFile({ file: 'dev.yaml', text: read('dev.yaml').text + block });

@@ -24,26 +24,52 @@ const region = z.strictObject({
 });
 export type Region = z.infer<typeof region>;
 
+// State backends. S3 locks state with a lock file beside it (Terraform 1.10+; `dynamodb_table` is
+// deprecated since 1.11); a DynamoDB table remains an option, alone or with the lock file while migrating.
+const s3Backend = z
+  .strictObject({
+    type: z.literal('s3'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+    keyPrefix: z.string().min(1),
+    region: awsRegion,
+    /** Lock state with a `.tflock` object beside it (S3 conditional writes). @default true */
+    useLockfile: z.boolean({ error: 'must be true or false' }).default(true),
+    /** A DynamoDB table that also (or, with `useLockfile: false`, alone) holds the lock. @default none */
+    dynamodbTable: z.string().min(3).max(255).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.useLockfile && b.dynamodbTable === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['useLockfile'],
+        message: 'is false and no dynamodbTable is given: state would not be locked (allowed: useLockfile true, or a dynamodbTable)',
+        input: b.useLockfile,
+      });
+    }
+  });
+
+// The azurerm backend signs in to the state's blob storage with Entra ID by default, so the storage
+// account may refuse shared keys and terraform needs no permission to list them.
+const azurermBackend = z.strictObject({
+  type: z.literal('azurerm'),
+  resourceGroupName: z.string().min(1),
+  storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)'),
+  containerName: z.string().min(3),
+  keyPrefix: z.string().min(1),
+  /** Read and write the state blob with Entra ID (needs Storage Blob Data Contributor), not the account's access key. @default true */
+  useAzureadAuth: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Sign in with an OIDC token (workload identity federation). @default unset: ARM_USE_OIDC decides (the credentials block sets it) */
+  useOidc: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
 const backend = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('local'),
     /** Directory for state files, relative to the stack's output directory. @default terraform.<stack>.tfstate beside it */
     path: z.string().min(1).optional(),
   }),
-  z.strictObject({
-    type: z.literal('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-    keyPrefix: z.string().min(1),
-    region: awsRegion,
-    dynamodbTable: z.string().min(3).max(255),
-  }),
-  z.strictObject({
-    type: z.literal('azurerm'),
-    resourceGroupName: z.string().min(1),
-    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)'),
-    containerName: z.string().min(3),
-    keyPrefix: z.string().min(1),
-  }),
+  s3Backend,
+  azurermBackend,
 ]);
 export type Backend = z.infer<typeof backend>;
 
