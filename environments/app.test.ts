@@ -69,7 +69,13 @@ describe('buildApp', () => {
   });
 
   const s3 = { type: 's3', bucket: 'acme-tf-state', keyPrefix: 'prod', region: 'eu-west-1' } as const;
-  const azurerm = { type: 'azurerm', resourceGroupName: 'rg', storageAccountName: 'acmestate', containerName: 'tfstate', keyPrefix: 'prod' } as const;
+  const azurerm = {
+    type: 'azurerm',
+    resourceGroupName: 'rg',
+    storageAccountName: 'acmestate',
+    containerName: 'tfstate',
+    keyPrefix: 'prod',
+  } as const;
 
   test('GIVEN an s3 backend with defaults WHEN built THEN every stack gets its own state key, locked by an S3 lock file', () => {
     const stacks = buildApp(new App(), [env({ backend: s3 })], opts);
@@ -111,7 +117,13 @@ describe('buildApp', () => {
       app.synth();
       const run = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
         cwd: join(outdir, 'stacks', 'release-prod'),
-        env: { PATH: process.env.PATH, HOME: outdir, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true' },
+        env: {
+          PATH: process.env.PATH,
+          HOME: outdir,
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'x',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
         encoding: 'utf8',
         timeout: 60_000,
       });
@@ -144,6 +156,34 @@ describe('buildApp', () => {
       resource: { terraform_data: Record<string, { input: { stacks: string[] } }> };
     };
     expect(Object.values(release.resource.terraform_data)[0].input.stacks).toContain('account-prod');
+  });
+
+  test('GIVEN an organisation running GuardDuty and systems keeping logs 90 and 365 days WHEN built THEN each account stack holds Config, the primary the trail kept 365 days, and none GuardDuty', () => {
+    const stacks = buildApp(
+      new App(),
+      [
+        env({
+          accounts: { aws: { accountId: '333333333333', managedByOrganization: ['guardDuty'] } },
+          systems: { ingest: { dr: true, logRetentionDays: 90 }, imaging: { logRetentionDays: 365 } },
+        }),
+      ],
+      opts,
+    );
+    const resources = (name: string) =>
+      (
+        JSON.parse(Testing.synth(stacks.find((s) => s.name === name)!.stack)) as {
+          resource: Record<string, Record<string, Record<string, unknown>>>;
+        }
+      ).resource;
+    const primary = resources('account-prod');
+    const dr = resources('account-prod-eu-central-1');
+    expect([primary.aws_guardduty_detector, dr.aws_guardduty_detector]).toEqual([undefined, undefined]);
+    expect(Object.values(primary.aws_cloudwatch_log_group)[0].retention_in_days).toBe(365);
+    expect(Object.values(primary.aws_config_configuration_recorder)[0].recording_group).toMatchObject({
+      include_global_resource_types: true,
+    });
+    expect(Object.values(dr.aws_config_configuration_recorder)[0].recording_group).toMatchObject({ include_global_resource_types: false });
+    expect(dr.aws_cloudtrail).toBeUndefined();
   });
 
   test('GIVEN systems that declare their order WHEN built and synthesized THEN each stack lists what it comes after, in manifest.json too', () => {

@@ -79,6 +79,12 @@ export function applyBackend(stack: TerraformStack, env: Environment, name: stri
   }
 }
 
+/** The account trail keeps its events as long as the longest-kept logs of the environment's systems. */
+function longestLogRetention(env: Environment): number | undefined {
+  const days = Object.values(env.systems).flatMap((s) => (s ? [s.logRetentionDays] : []));
+  return days.length > 0 ? Math.max(...days) : undefined;
+}
+
 export function buildApp(app: App, environments: readonly Environment[], options: BuildOptions): StackInfo[] {
   const stacks: StackInfo[] = [];
   for (const env of environments) {
@@ -122,7 +128,13 @@ export function buildApp(app: App, environments: readonly Environment[], options
     for (const region of awsSites) {
       const site = region === env.regions.primary.aws ? 'primary' : 'dr';
       const name = stackName('account', env.name, site === 'dr' ? region : undefined);
-      const stack = new AccountStack(app, name, { region, accountId: env.accounts.aws?.accountId ?? '' });
+      const stack = new AccountStack(app, name, {
+        region,
+        accountId: env.accounts.aws?.accountId ?? '',
+        primaryRegion: site === 'primary',
+        managedByOrganization: env.accounts.aws?.managedByOrganization,
+        trailLogRetentionDays: longestLogRetention(env),
+      });
       Aspects.of(stack).add(new DefaultTags({ ...env.tags, system: 'account' }));
       applyBackend(stack, env, name);
       envStacks.push({ name, system: 'account', environment: env.name, branch: env.branch, region, site, stack });

@@ -40,7 +40,7 @@ describe('cross-file rules for systems', () => {
 
   test('GIVEN systems enabled and no AWS account WHEN validated THEN accounts.aws is named', () => {
     const files = shipped().map((f) =>
-      f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/ {2}aws: \{ accountId: '\d+' \}\n/, '') } : f,
+      f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/ {2}aws:\n( {4}.*\n)+/, '') } : f,
     );
     const { problems } = validateEnvironmentFiles(files);
     expect(problems.map(formatProblem)).toEqual(['dev.yaml: accounts.aws: is required when an AWS system is enabled']);
@@ -51,7 +51,12 @@ describe('the backend block', () => {
   const textWith = (block: string) => read('prod.yaml').text.replace('backend:\n  type: local\n', `backend:\n${block}`);
   const withBackend = (block: string) => parseEnvironmentFile({ file: 'prod.yaml', text: textWith(block) });
   /** `prod.yaml:<line>` of the first line holding `key`. */
-  const at = (block: string, key: string) => `prod.yaml:${textWith(block).split('\n').findIndex((l) => l.includes(key)) + 1}`;
+  const at = (block: string, key: string) =>
+    `prod.yaml:${
+      textWith(block)
+        .split('\n')
+        .findIndex((l) => l.includes(key)) + 1
+    }`;
 
   test('GIVEN an s3 backend without locking options WHEN parsed THEN it locks with the S3 lock file and names no table', () => {
     const { environment, problems } = withBackend('  type: s3\n  bucket: acme-state\n  keyPrefix: prod\n  region: eu-west-1\n');
@@ -69,6 +74,51 @@ describe('the backend block', () => {
     expect(withBackend(az).problems.map(formatProblem)).toEqual([
       `${at(az, 'useAzureadAuth')}: backend.useAzureadAuth: must be true or false (got "yes")`,
       `${at(az, 'useOidc')}: backend.useOidc: must be true or false (got 1)`,
+    ]);
+  });
+});
+
+describe('the AWS account block', () => {
+  const withAccount = (lines: string) =>
+    parseEnvironmentFile({
+      file: 'dev.yaml',
+      text: read('dev.yaml').text.replace(/ {4}managedByOrganization: \[\]\n {4}shieldAdvanced: .*\n/, lines),
+    });
+
+  test('GIVEN the shipped files WHEN parsed THEN every account creates its own security services and only prod has Shield Advanced', () => {
+    const { environments } = validateEnvironmentFiles(shipped());
+    expect(
+      environments.map((e) => [
+        e.environment.name,
+        e.environment.accounts.aws?.managedByOrganization,
+        e.environment.accounts.aws?.shieldAdvanced,
+      ]),
+    ).toEqual([
+      ['dev', [], false],
+      ['uat', [], false],
+      ['prod', [], true],
+    ]);
+    expect(withAccount('').environment?.accounts.aws).toEqual({
+      accountId: '111111111111',
+      managedByOrganization: [],
+      shieldAdvanced: false,
+    });
+  });
+
+  test('GIVEN an unknown service, a service twice and a Shield answer that is not a boolean WHEN parsed THEN one line each names the file, field and the allowed values', () => {
+    const lines = (text: string) => withAccount(text).problems.map(formatProblem);
+    expect(lines('    managedByOrganization: [guardDuty, securityHub]\n')).toEqual([
+      expect.stringMatching(
+        /^dev\.yaml:\d+: accounts\.aws\.managedByOrganization\.1: must be one of "guardDuty", "config", "cloudTrail" \(got "securityHub"\)$/,
+      ),
+    ]);
+    expect(lines('    managedByOrganization: [config, config]\n')).toEqual([
+      expect.stringMatching(
+        /^dev\.yaml:\d+: accounts\.aws\.managedByOrganization: must name each service once \(allowed: guardDuty, config, cloudTrail\)/,
+      ),
+    ]);
+    expect(lines('    shieldAdvanced: maybe\n')).toEqual([
+      expect.stringMatching(/^dev\.yaml:\d+: accounts\.aws\.shieldAdvanced: must be true or false \(got "maybe"\)$/),
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { cidrBlock } from '../modules/core/cidr.js';
 import { systemSettings } from '../modules/systems/settings.js';
 import { policyRuleIds } from '../modules/policy/rules/index.js';
+import { SECURITY_SERVICES } from '../modules/account/security-services.js';
 
 /** A branch name pattern: an exact name (`main`) or a prefix glob (`feature/*`). */
 export const branchPattern = z
@@ -245,6 +246,20 @@ const systems = z.strictObject(
   },
 );
 
+// The AWS account and the account-wide services its `account-<env>` stacks hold. An organisation often
+// runs GuardDuty, Config and the trail for every member account (delegated administrator, organisation
+// trail), and a second detector or recorder fails to create: the file says which ones it runs.
+const awsAccount = z.strictObject({
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  /** Services the AWS organisation already runs in this account; the account stacks create none of them. @default [] (they create all three) */
+  managedByOrganization: z
+    .array(z.enum(SECURITY_SERVICES))
+    .refine((list) => new Set(list).size === list.length, `must name each service once (allowed: ${SECURITY_SERVICES.join(', ')})`)
+    .default([]),
+  /** The account has a Shield Advanced subscription (bought outside Terraform: a one-year commitment); systems protect their edges with it. @default false */
+  shieldAdvanced: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
 export const environmentSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lowercase letters, digits and -, starting with a letter, at most 16'),
   /** The git branch whose commits are deployed to this environment. */
@@ -252,7 +267,7 @@ export const environmentSchema = z.strictObject({
   tier: z.enum(['development', 'staging', 'production']),
   description: z.string().optional(),
   accounts: z.strictObject({
-    aws: z.strictObject({ accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id') }).optional(),
+    aws: awsAccount.optional(),
     azure: z.strictObject({ subscriptionId: z.uuid(), tenantId: z.uuid() }).optional(),
   }),
   regions: z.strictObject({ primary: region, dr: region.optional() }),
