@@ -39,9 +39,7 @@ describe('cross-file rules for systems', () => {
   });
 
   test('GIVEN systems enabled and no AWS account WHEN validated THEN accounts.aws is named', () => {
-    const files = shipped().map((f) =>
-      f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/ {2}aws:\n( {4}.*\n)+/, '') } : f,
-    );
+    const files = shipped().map((f) => (f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/ {2}aws:\n( {4}.*\n)+/, '') } : f));
     const { problems } = validateEnvironmentFiles(files);
     expect(problems.map(formatProblem)).toEqual(['dev.yaml: accounts.aws: is required when an AWS system is enabled']);
   });
@@ -119,6 +117,66 @@ describe('the AWS account block', () => {
     ]);
     expect(lines('    shieldAdvanced: maybe\n')).toEqual([
       expect.stringMatching(/^dev\.yaml:\d+: accounts\.aws\.shieldAdvanced: must be true or false \(got "maybe"\)$/),
+    ]);
+  });
+});
+
+describe('the alarms block', () => {
+  const ONCALL_GROUP =
+    '/subscriptions/00000000-0000-4000-8000-000000000003/resourceGroups/ops/providers/Microsoft.Insights/actionGroups/oncall';
+  /** The shipped files with prod's alarms block replaced by `block` (nothing when empty). */
+  const withProdAlarms = (block: string) =>
+    validateEnvironmentFiles(
+      shipped().map((f) => (f.file === 'prod.yaml' ? { ...f, text: f.text.replace(/^alarms:\n( {2}.*\n)+/m, block) } : f)),
+    );
+
+  test('GIVEN the shipped files WHEN parsed THEN each names e-mail receivers and prod a pager endpoint too', () => {
+    const { environments } = validateEnvironmentFiles(shipped());
+    expect(environments.map((e) => e.environment.alarms)).toEqual([
+      { email: { platform: 'platform-dev-alerts@example.com' }, https: {} },
+      { email: { platform: 'platform-uat-alerts@example.com' }, https: {} },
+      { email: { oncall: 'oncall@example.com' }, https: { pager: 'https://events.example.com/v1/alarms' } },
+    ]);
+  });
+
+  test('GIVEN production with no receiver, or one that reaches only one cloud WHEN validated THEN one line names the file, alarms and the allowed fields per cloud', () => {
+    expect(withProdAlarms('').problems.map(formatProblem)).toEqual([
+      'prod.yaml: alarms: a production environment must say where its AWS alarms go (allowed: email, https, snsTopic)',
+      'prod.yaml: alarms: a production environment must say where its Azure alarms go (allowed: email, https, actionGroupId)',
+    ]);
+    expect(withProdAlarms('alarms:\n  snsTopic: oncall\n').problems.map(formatProblem)).toEqual([
+      'prod.yaml: alarms: a production environment must say where its Azure alarms go (allowed: email, https, actionGroupId)',
+    ]);
+    expect(withProdAlarms(`alarms:\n  snsTopic: oncall\n  actionGroupId: ${ONCALL_GROUP}\n`).problems).toEqual([]);
+  });
+
+  test('GIVEN a lower environment with no receiver WHEN validated THEN it is accepted (alarms then reach nobody)', () => {
+    const files = shipped().map((f) => (f.file === 'dev.yaml' ? { ...f, text: f.text.replace(/^alarms:\n( {2}.*\n)+/m, '') } : f));
+    const { environments, problems } = validateEnvironmentFiles(files);
+    expect(problems).toEqual([]);
+    expect(environments[0].environment.alarms).toEqual({ email: {}, https: {} });
+  });
+
+  test('GIVEN a bad address, a clear-text endpoint, a bad receiver name, topic and action group WHEN parsed THEN one line each names the field and what is allowed', () => {
+    const { problems } = withProdAlarms(
+      'alarms:\n  email: { oncall: oncall-at-example.com, On_Call: a@example.com }\n  https: { pager: http://events.example.com/a }\n  snsTopic: arn:aws:sns:eu-west-1:333333333333:oncall\n  actionGroupId: oncall\n',
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^prod\.yaml:\d+: alarms\.email\.oncall: must be an e-mail address such as oncall@example\.com \(got "oncall-at-example\.com"\)$/,
+      ),
+      expect.stringMatching(
+        /^prod\.yaml:\d+: alarms\.email\.On_Call: must be a short name such as oncall \(a-z, 0-9, -, at most 32\) \(got "On_Call"\)$/,
+      ),
+      expect.stringMatching(
+        /^prod\.yaml:\d+: alarms\.https\.pager: must be an https:\/\/ URL such as https:\/\/events\.example\.com\/alarms \(got "http:\/\/events\.example\.com\/a"\)$/,
+      ),
+      expect.stringMatching(
+        /^prod\.yaml:\d+: alarms\.snsTopic: must be an SNS topic name \(letters, digits, - and _, at most 256\) \(got "arn:aws:sns:/,
+      ),
+      expect.stringMatching(
+        /^prod\.yaml:\d+: alarms\.actionGroupId: must be an action group resource id such as \/subscriptions\/<uuid>\//,
+      ),
     ]);
   });
 });

@@ -260,6 +260,39 @@ const awsAccount = z.strictObject({
   shieldAdvanced: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
+// Where the environment's alarms go. Every system's alarm topic (AWS) and action group (Azure) gets
+// the e-mail and HTTPS receivers; an existing topic or action group is notified by every alarm too.
+const receiverName = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as oncall (a-z, 0-9, -, at most 32)');
+const alarms = z.strictObject({
+  /** E-mail receivers by name: SNS e-mail subscriptions (each confirms once) and action group e-mail receivers. @default none */
+  email: z.record(receiverName, z.email({ error: 'must be an e-mail address such as oncall@example.com' })).default({}),
+  /** HTTPS endpoints by name (an incident tool's webhook): SNS HTTPS subscriptions and action group webhooks. @default none */
+  https: z
+    .record(
+      receiverName,
+      z.url({
+        protocol: /^https$/,
+        hostname: z.regexes.domain,
+        error: 'must be an https:// URL such as https://events.example.com/alarms',
+      }),
+    )
+    .default({}),
+  /** An existing SNS topic, by name, in the environment's account and in each region it runs AWS systems: every alarm notifies it too. @default none */
+  snsTopic: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic name (letters, digits, - and _, at most 256)')
+    .optional(),
+  /** An existing Azure Monitor action group, by resource id: every Azure alert notifies it too. @default none */
+  actionGroupId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[\w-]{1,260}$/i,
+      'must be an action group resource id such as /subscriptions/<uuid>/resourceGroups/<group>/providers/Microsoft.Insights/actionGroups/<name>',
+    )
+    .optional(),
+});
+export type AlarmDestinations = z.infer<typeof alarms>;
+
 export const environmentSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lowercase letters, digits and -, starting with a letter, at most 16'),
   /** The git branch whose commits are deployed to this environment. */
@@ -277,6 +310,8 @@ export const environmentSchema = z.strictObject({
   release,
   policy: policy.prefault({}),
   credentials: credentials.optional(),
+  /** Where alarms go; a production environment must name at least one receiver for each cloud it runs. @default none */
+  alarms: alarms.prefault({}),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

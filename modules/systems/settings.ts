@@ -219,8 +219,6 @@ export const commerceSettings = z.strictObject({
    * receive from `payment-results`. Both ids are required to build the stack.
    */
   awsServicePrincipal: z.strictObject({ clientId: entraId.optional(), objectId: entraId.optional() }).prefault({}),
-  /** Who is told about alarms on both clouds (SNS e-mail subscriptions, Azure action group), keyed by a name. */
-  alertEmails: z.record(z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as oncall'), z.email()).default({}),
   /** The shop's web origin: Cognito's sign-in callbacks go to `https://<webDomain>/callback`. */
   webDomain: z
     .string()

@@ -179,7 +179,7 @@ describe('ActionGroup and MetricAlerts', () => {
         new MetricAlerts(scope, 'alerts', {
           resourceGroupName: 'rg',
           namePrefix: 'commerce',
-          actionGroupId: 'ag-id',
+          actionGroupIds: ['ag-id'],
           alerts: { 'sql-cpu': CPU },
         }),
     );
@@ -204,6 +204,30 @@ describe('ActionGroup and MetricAlerts', () => {
     expect(Object.keys(resourcesOf(JSON.parse(out), 'azurerm_monitor_metric_alert'))).toHaveLength(1);
   });
 
+  test('GIVEN two action groups WHEN synthesized THEN every alert notifies both; GIVEN none THEN construction fails saying so', () => {
+    const out = Testing.synthScope(
+      (scope) =>
+        new MetricAlerts(scope, 'alerts', {
+          resourceGroupName: 'rg',
+          namePrefix: 'commerce',
+          actionGroupIds: ['own', 'oncall'],
+          alerts: { cpu: CPU },
+        }),
+    );
+    expect(out).toHaveResourceWithProperties(MonitorMetricAlert, { action: [{ action_group_id: 'own' }, { action_group_id: 'oncall' }] });
+    expect(
+      errorOf(
+        () =>
+          new MetricAlerts(stack(), 'alerts', {
+            resourceGroupName: 'rg',
+            namePrefix: 'commerce',
+            actionGroupIds: [],
+            alerts: { cpu: CPU },
+          }),
+      ),
+    ).toBe('MetricAlerts test/alerts: actionGroupIds must name at least one action group (got none)');
+  });
+
   test('GIVEN bad alert specs WHEN constructed THEN every problem names the alert', () => {
     expect(
       errorOf(
@@ -211,7 +235,7 @@ describe('ActionGroup and MetricAlerts', () => {
           new MetricAlerts(stack(), 'alerts', {
             resourceGroupName: 'rg',
             namePrefix: 'commerce',
-            actionGroupId: 'ag',
+            actionGroupIds: ['ag'],
             alerts: {
               'Bad Name': {
                 ...CPU,
@@ -241,7 +265,7 @@ describe('ActionGroup and MetricAlerts', () => {
         shortName: 'c',
         emails: { a: 'a@example.com' },
       });
-      new MetricAlerts(scope, 'alerts', { resourceGroupName: 'rg', namePrefix: 'commerce', actionGroupId: ag.id, alerts: { cpu: CPU } });
+      new MetricAlerts(scope, 'alerts', { resourceGroupName: 'rg', namePrefix: 'commerce', actionGroupIds: [ag.id], alerts: { cpu: CPU } });
     });
     expect(policyFailures(s)).toEqual([]);
   });

@@ -25,7 +25,7 @@ import { API_STAGE, PaymentsApi } from './api.js';
 import { PaymentsMonitoring } from './monitoring.js';
 import { kebab, PaymentsServices, SERVICE_KEYS, type ServiceKey, type ServiceWiring } from './services.js';
 import { systemDatabase } from '../database.js';
-import { availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
+import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
 import { PaymentsWebFront } from './web-front.js';
 
 /** The database user the APIs sign in as with IAM authentication (no password anywhere). */
@@ -61,7 +61,8 @@ export class PaymentsStack extends TerraformStack {
       alias: prefix,
       servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
+    const alarms = alarmReceivers(context);
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
 
     this.vpc = new Vpc(this, 'vpc', {
       name: prefix,
@@ -239,6 +240,7 @@ export class PaymentsStack extends TerraformStack {
     return new PaymentsMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
       apiName: prefix,
       apiStage: API_STAGE,
       apiLatencyP99Ms: 2000,
