@@ -1,3 +1,4 @@
+import type { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js';
 import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../../../test/modules/azure-synth.js';
@@ -15,6 +16,9 @@ const CPU: MetricAlertSpec = {
   operator: 'GreaterThan',
   threshold: 80,
 };
+/** Metric alerts of the `commerce` prefix in resource group `rg`. */
+const commerceAlerts = (scope: Construct, actionGroupIds: string[], alerts: Record<string, MetricAlertSpec>) =>
+  new MetricAlerts(scope, 'alerts', { resourceGroupName: 'rg', namePrefix: 'commerce', actionGroupIds, alerts });
 
 describe('LogAnalyticsWorkspace and ApplicationInsights', () => {
   test('GIVEN defaults WHEN synthesized THEN a PerGB2018 workspace keeps 30 days and accepts Entra ID only', () => {
@@ -174,15 +178,7 @@ describe('ActionGroup and MetricAlerts', () => {
   });
 
   test('GIVEN a named alert WHEN synthesized THEN it watches the metric and notifies the action group', () => {
-    const out = Testing.synthScope(
-      (scope) =>
-        new MetricAlerts(scope, 'alerts', {
-          resourceGroupName: 'rg',
-          namePrefix: 'commerce',
-          actionGroupIds: ['ag-id'],
-          alerts: { 'sql-cpu': CPU },
-        }),
-    );
+    const out = Testing.synthScope((scope) => commerceAlerts(scope, ['ag-id'], { 'sql-cpu': CPU }));
     expect(out).toHaveResourceWithProperties(MonitorMetricAlert, {
       name: 'commerce-sql-cpu',
       scopes: ['db-id'],
@@ -205,27 +201,11 @@ describe('ActionGroup and MetricAlerts', () => {
   });
 
   test('GIVEN two action groups WHEN synthesized THEN every alert notifies both; GIVEN none THEN construction fails saying so', () => {
-    const out = Testing.synthScope(
-      (scope) =>
-        new MetricAlerts(scope, 'alerts', {
-          resourceGroupName: 'rg',
-          namePrefix: 'commerce',
-          actionGroupIds: ['own', 'oncall'],
-          alerts: { cpu: CPU },
-        }),
-    );
+    const out = Testing.synthScope((scope) => commerceAlerts(scope, ['own', 'oncall'], { cpu: CPU }));
     expect(out).toHaveResourceWithProperties(MonitorMetricAlert, { action: [{ action_group_id: 'own' }, { action_group_id: 'oncall' }] });
-    expect(
-      errorOf(
-        () =>
-          new MetricAlerts(stack(), 'alerts', {
-            resourceGroupName: 'rg',
-            namePrefix: 'commerce',
-            actionGroupIds: [],
-            alerts: { cpu: CPU },
-          }),
-      ),
-    ).toBe('MetricAlerts test/alerts: actionGroupIds must name at least one action group (got none)');
+    expect(errorOf(() => commerceAlerts(stack(), [], { cpu: CPU }))).toBe(
+      'MetricAlerts test/alerts: actionGroupIds must name at least one action group (got none)',
+    );
   });
 
   test('GIVEN bad alert specs WHEN constructed THEN every problem names the alert', () => {
