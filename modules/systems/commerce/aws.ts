@@ -17,6 +17,7 @@ import { Vpc } from '../../aws/network/vpc.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
 import type { SystemSettings } from '../settings.js';
+import type { AlarmReceivers } from '../site.js';
 import type { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
 import { API_STAGE, CommerceApi, commerceUserPool } from './aws-api.js';
 import { CommerceData, COMMERCE_TABLE_NAMES, type CommerceTables } from './aws-data.js';
@@ -58,6 +59,8 @@ export interface CommerceAwsProps {
   /** Run the change capture (DynamoDB streams → Service Bus); a stopped DR copy keeps it off. */
   readonly changeCapture: boolean;
   readonly azure: AzurePeer;
+  /** Where the alarms go: the alarm topic's subscribers and the existing topics every alarm notifies too. @default nobody */
+  readonly alarms?: AlarmReceivers;
 }
 
 export class CommerceAws extends Construct {
@@ -92,7 +95,7 @@ export class CommerceAws extends Construct {
     this.alarmTopic = new AlarmTopic(this, 'alarm-topic', {
       name: `${prefix}-alarms`,
       kmsKeyArn: keyArn,
-      emailSubscribers: Object.values(s.alertEmails),
+      ...props.alarms?.subscribers,
     });
 
     this.vpc = new Vpc(this, 'vpc', {
@@ -263,6 +266,7 @@ export class CommerceAws extends Construct {
     this.monitoring = new CommerceAwsMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: props.alarms?.alsoNotifyArns,
       functions: { ...functions, [CHANGE_CAPTURE]: this.changeCapture },
       apiName: prefix,
       stageName: API_STAGE,

@@ -17,7 +17,7 @@ import { Vpc } from '../../aws/network/vpc.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import type { SystemContext } from '../types.js';
 import { IngestMonitoring } from './monitoring.js';
-import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix } from '../site.js';
 import { SourceAuth } from './source-auth.js';
 
 export const INGEST_STAGE = 'v1';
@@ -53,7 +53,8 @@ export class IngestStack extends TerraformStack {
       // CloudWatch must encrypt to publish alarms to the topic (it cannot use the AWS-managed SNS key).
       servicePrincipals: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
+    const alarms = alarmReceivers(context);
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
 
     this.vpc = new Vpc(this, 'vpc', {
       name: prefix,
@@ -166,6 +167,7 @@ export class IngestStack extends TerraformStack {
     this.monitoring = new IngestMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: alarms.alsoNotifyArns,
       queue: this.queue,
       functions,
       apiName: prefix,
