@@ -25,6 +25,7 @@ import { CommerceAwsMonitoring } from './aws-monitoring.js';
 import { CHANGE_CAPTURE, CHANGE_CAPTURE_QUEUE, COMMERCE_SERVICES, SERVICE_SPECS, type CommerceService } from './aws-services.js';
 import type { VpnTunnelName } from './interconnect.js';
 import { availabilityZones } from '../site.js';
+import { functionEntry } from '../function-source.js';
 
 /** What the AWS side needs to know about the Azure side (all known to Terraform only at apply). */
 export interface AzurePeer {
@@ -178,6 +179,7 @@ export class CommerceAws extends Construct {
         name: `${prefix}-${service}`,
         description: spec.description,
         handler: `${service}.handler`,
+        entry: functionEntry('commerce', service),
         reservedConcurrency: s.functionReservedConcurrency,
         timeoutSeconds: 15,
         access: {
@@ -229,6 +231,7 @@ export class CommerceAws extends Construct {
       name: `${prefix}-${CHANGE_CAPTURE}`,
       description: 'Ships DynamoDB changes to Azure (Service Bus backup-jobs → backup-service → Azure SQL)',
       handler: 'change-capture.handler',
+      entry: functionEntry('commerce', CHANGE_CAPTURE),
       // Stream shards bound its concurrency; a reservation would only take capacity from the API.
       reservedConcurrency: -1,
       timeoutSeconds: 60,
