@@ -101,13 +101,17 @@ describe('readYaml structure', () => {
 });
 
 describe('validation time just under every limit', () => {
-  /** `count` lines from `line`, each padded so the file ends just under the size limit. */
+  /** `count` lines from `line`, each padded (the first also by what the division leaves) so the file ends just under the size limit. */
   function upToLimit(head: string, count: number, line: (i: number, pad: string) => string, tail = ''): string {
     const fixed = Buffer.byteLength(head + tail + Array.from({ length: count }, (_, i) => line(i, '')).join(''));
-    const pad = 'v'.repeat(Math.floor((MAX_ENVIRONMENT_FILE_BYTES - 100 - fixed) / count));
-    return head + Array.from({ length: count }, (_, i) => line(i, pad)).join('') + tail;
+    const room = MAX_ENVIRONMENT_FILE_BYTES - 100 - fixed;
+    const each = Math.floor(room / count);
+    const pad = (i: number) => 'v'.repeat(i === 0 ? room - each * (count - 1) : each);
+    return head + Array.from({ length: count }, (_, i) => line(i, pad(i))).join('') + tail;
   }
   const tags = prod.indexOf('tags:\n') + 'tags:\n'.length;
+  /** Lines added after prod.yaml that keep the file 10 lines under the line limit. */
+  const linesLeft = MAX_ENVIRONMENT_FILE_LINES - prod.split('\n').length - 10;
   const shapes: Record<string, string> = {
     // 1,500 valid tags: every key and value goes through the schema.
     'valid tags': upToLimit(prod.slice(0, tags), 1500, (i, pad) => `  t${i}: ${pad}\n`, prod.slice(tags)),
@@ -116,9 +120,9 @@ describe('validation time just under every limit', () => {
     'unknown keys': upToLimit(prod, 1500, (i, pad) => `u${i}: ${pad}\n`),
     'duplicate keys': upToLimit('', 1600, (_i, pad) => `name: ${pad}\n`),
     'one flow map': upToLimit('x: {', 1200, (i, pad) => `f${i}: ${pad}, `, '}\n'),
-    'comment lines': upToLimit(prod, MAX_ENVIRONMENT_FILE_LINES - 100, (_i, pad) => `# ${pad}\n`),
+    'comment lines': upToLimit(prod, linesLeft, (_i, pad) => `# ${pad}\n`),
     'one quoted string': upToLimit(prod + 'x: "', 1, (_i, pad) => pad, '"\n'),
-    'one block string': upToLimit(prod + 'x: |\n', MAX_ENVIRONMENT_FILE_LINES - 100, (_i, pad) => `  ${pad}\n`),
+    'one block string': upToLimit(prod + 'x: |\n', linesLeft, (_i, pad) => `  ${pad}\n`),
   };
 
   test.each(Object.keys(shapes))('GIVEN %s just under the limits WHEN validated THEN well under a second of CPU', (shape) => {
