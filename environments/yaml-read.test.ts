@@ -101,7 +101,7 @@ describe('readYaml structure', () => {
 });
 
 describe('validation time just under every limit', () => {
-  /** `count` lines from `line`, each padded so the file ends just under the size limit. */
+  /** `count` lines from `line`, each padded (the first also by what the division leaves) so the file ends just under the size limit. */
   function upToLimit(head: string, count: number, line: (i: number, pad: string) => string, tail = ''): string {
     const fixed = Buffer.byteLength(head + tail + Array.from({ length: count }, (_, i) => line(i, '')).join(''));
     const room = MAX_ENVIRONMENT_FILE_BYTES - 100 - fixed;

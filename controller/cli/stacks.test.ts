@@ -14,12 +14,12 @@ describe('gitops stacks --order', () => {
     expect(await main(['stacks', '--order'], c.io)).toBe(0);
     expect(c.out).toEqual([
       'env   wave  stacks',
-      '----  ----  -------------------------------------------------------------------------------',
+      '----  ----  ------------------------------------------------------------------------------------------------',
       'dev      1  account-dev',
       'dev      2  agri-dev, commerce-dev, imaging-dev, ingest-dev, payments-dev',
       'dev      3  release-dev',
       'prod     1  account-prod, account-prod-eu-central-1',
-      'prod     2  agri-prod, commerce-prod, imaging-prod-eu-central-1, ingest-prod, payments-prod',
+      'prod     2  agri-prod, commerce-prod, controller-prod, imaging-prod-eu-central-1, ingest-prod, payments-prod',
       'prod     3  commerce-prod-eu-central-1, imaging-prod, payments-prod-eu-central-1',
       'prod     4  release-prod',
       'uat      1  account-uat',
@@ -39,7 +39,8 @@ describe('gitops stacks --order', () => {
     expect(prod.dependencies['imaging-prod']).toEqual(['account-prod', 'imaging-prod-eu-central-1']);
     expect(prod.dependencies['payments-prod-eu-central-1']).toEqual(['account-prod-eu-central-1', 'payments-prod']);
     expect(prod.dependencies['commerce-prod-eu-central-1']).toEqual(['account-prod-eu-central-1', 'commerce-prod']);
-    expect(prod.dependencies['release-prod']).toHaveLength(10);
+    expect(prod.dependencies['controller-prod']).toEqual(['account-prod']);
+    expect(prod.dependencies['release-prod']).toHaveLength(11);
   });
 
   test.each([

@@ -40,7 +40,7 @@ describe('readStackOrder on the synth output of this repository', () => {
     const order = await readStackOrder(out);
     expect(order.waves).toEqual([
       ['account-prod', 'account-prod-eu-central-1'],
-      ['agri-prod', 'commerce-prod', 'imaging-prod-eu-central-1', 'ingest-prod', 'payments-prod'],
+      ['agri-prod', 'commerce-prod', 'controller-prod', 'imaging-prod-eu-central-1', 'ingest-prod', 'payments-prod'],
       ['commerce-prod-eu-central-1', 'imaging-prod', 'payments-prod-eu-central-1'],
       ['release-prod'],
     ]);

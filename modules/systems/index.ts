@@ -6,5 +6,13 @@ import { imagingSystem } from './imaging/index.js';
 import { agriSystem } from './agri/index.js';
 import { paymentsSystem } from './payments/index.js';
 import { commerceSystem } from './commerce/index.js';
+import { controllerSystem } from './controller/index.js';
 
-export const systems: readonly SystemDefinition[] = [ingestSystem, imagingSystem, agriSystem, paymentsSystem, commerceSystem];
+export const systems: readonly SystemDefinition[] = [
+  ingestSystem,
+  imagingSystem,
+  agriSystem,
+  paymentsSystem,
+  commerceSystem,
+  controllerSystem,
+];

@@ -240,6 +240,59 @@ export const commerceSettings = z.strictObject({
   drActive: z.boolean().default(false),
 });
 
+/** The release controller run by the `controller` system: its store, size, address and image. */
+export const controllerSettings = z
+  .strictObject({
+    ...commonSettings,
+    /** The GitHub App's numeric id (APP_ID; its key and webhook secret are in Secrets Manager, set outside Terraform). */
+    appId: z.number().int().min(1),
+    /**
+     * Where the controller keeps its store: `sqlite` on an encrypted EFS volume (one task only), or `postgres`
+     * on RDS (GITOPS_DATABASE_URL), which several tasks share.
+     */
+    store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    /** Tasks running the controller, and their size; more than 1 needs `store: postgres`. */
+    service: z
+      .strictObject({
+        desiredCount: z.number().int().min(1).max(10).default(1),
+        cpu: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(1024),
+        memory: z.number().int().min(1024).max(30720).default(2048),
+      })
+      .prefault({}),
+    /** The PostgreSQL database (store `postgres` only). */
+    database: database.prefault({}),
+    /** An existing public Route 53 zone (looked up by name) holding the certificate's validation record and the alias. */
+    hostedZone: z
+      .string()
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as example.com')
+      .default('example.com'),
+    /** The controller's name inside `hostedZone`: GitHub posts webhooks to https://<domain>/api/github/webhooks. */
+    domain: z
+      .string()
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as gitops.example.com')
+      .default('gitops.example.com'),
+    /** Serve the status page at https://<domain>/ too; off, the load balancer forwards only the webhook path. */
+    statusPage: z.boolean().default(true),
+    /** Tag of the controller image (the project's Dockerfile) in the system's ECR repository; tags are immutable. */
+    imageTag: z
+      .string()
+      .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
+      .default('1.0.0'),
+    /** Jobs one task runs at once (GITOPS_CONCURRENCY). */
+    concurrency: z.number().int().min(1).max(64).default(2),
+  })
+  .superRefine((s, ctx) => {
+    // The SQLite file is one writer's: a second task would share it over EFS and corrupt the store.
+    if (s.store === 'sqlite' && s.service.desiredCount !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['service', 'desiredCount'],
+        message: 'must be 1 with store sqlite, whose file one task owns (allowed: 1; store postgres allows 1 to 10)',
+      });
+    }
+    if (s.dr) ctx.addIssue({ code: 'custom', path: ['dr'], message: 'must be false: the controller runs in the primary region only' });
+  });
+
 /** Every system the app knows, by project name. An environment file enables a system by listing it. */
 export const systemSettings = {
   ingest: ingestSettings,
@@ -247,6 +300,7 @@ export const systemSettings = {
   agri: agriSettings,
   payments: paymentsSettings,
   commerce: commerceSettings,
+  controller: controllerSettings,
 } as const;
 
 export type SystemName = keyof typeof systemSettings;

@@ -280,6 +280,32 @@ describe('FargateService', () => {
     );
   });
 
+  test('GIVEN an EFS access point WHEN synthesized THEN it is a volume mounted over TLS with the task role and the container writes there', () => {
+    const s = synth(build({ efsVolumes: { '/var/lib/app': { fileSystemId: 'fs-123', accessPointId: 'fsap-456' } } }));
+    expect(onlyResource(s, 'aws_ecs_task_definition').volume).toEqual([
+      { name: 'writable-tmp' },
+      {
+        name: 'writable-var-lib-app',
+        efs_volume_configuration: {
+          file_system_id: 'fs-123',
+          transit_encryption: 'ENABLED',
+          authorization_config: { access_point_id: 'fsap-456', iam: 'ENABLED' },
+        },
+      },
+    ]);
+    expect(container(s).mountPoints).toEqual([
+      { sourceVolume: 'writable-tmp', containerPath: '/tmp', readOnly: false },
+      { sourceVolume: 'writable-var-lib-app', containerPath: '/var/lib/app', readOnly: false },
+    ]);
+  });
+
+  test('GIVEN an EFS path that is relative or also a writable path WHEN constructed THEN both problems are reported', () => {
+    const efs = { fileSystemId: 'fs-123', accessPointId: 'fsap-456' };
+    expect(() => build({ efsVolumes: { data: efs, '/tmp': efs } })(stack())).toThrow(
+      'FargateService test/web: efsVolumes must be absolute paths like "/var/lib/app" (got "data"); efsVolumes and writablePaths both name /tmp (a path is one volume)',
+    );
+  });
+
   test('GIVEN an access key id in the environment WHEN constructed THEN it is refused without echoing the key', () => {
     let message = '';
     try {

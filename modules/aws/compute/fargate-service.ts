@@ -56,6 +56,8 @@ export interface FargateServiceProps extends ScalingProps {
   readonly user?: string;
   /** Paths given a writable scratch volume (the root filesystem is read-only). @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
+  /** Container path → an EFS access point mounted there over TLS with the task role's IAM identity. @default none */
+  readonly efsVolumes?: Readonly<Record<string, EfsVolume>>;
   /** @default the image's CMD */
   readonly command?: readonly string[];
   /** Container health check, e.g. `['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1']`. @default none */
@@ -78,6 +80,12 @@ export interface FargateServiceProps extends ScalingProps {
   readonly capacityProvider?: 'FARGATE' | 'FARGATE_SPOT';
   /** Allow ECS Exec into tasks (audited by the cluster's executeCommandLogging). @default false */
   readonly enableExecuteCommand?: boolean;
+}
+
+/** An EFS file system reached through one of its access points. */
+export interface EfsVolume {
+  readonly fileSystemId: string;
+  readonly accessPointId: string;
 }
 
 export class FargateService extends Construct {
@@ -142,7 +150,17 @@ export class FargateService extends Construct {
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.cpuArchitecture ?? 'X86_64' },
-      volume: writablePaths.map((path) => ({ name: writableVolumeName(path) })),
+      volume: [
+        ...writablePaths.map((path) => ({ name: writableVolumeName(path) })),
+        ...Object.entries(props.efsVolumes ?? {}).map(([path, efs]) => ({
+          name: writableVolumeName(path),
+          efsVolumeConfiguration: {
+            fileSystemId: efs.fileSystemId,
+            transitEncryption: 'ENABLED',
+            authorizationConfig: { accessPointId: efs.accessPointId, iam: 'ENABLED' },
+          },
+        })),
+      ],
       containerDefinitions: containerDefinitions({
         name: props.name,
         image: props.image,
@@ -151,7 +169,7 @@ export class FargateService extends Construct {
         command: props.command,
         environment: props.environment ?? {},
         secrets: props.secrets ?? {},
-        writablePaths,
+        writablePaths: [...writablePaths, ...Object.keys(props.efsVolumes ?? {})],
         healthCheckCommand: props.healthCheckCommand,
         logGroupName: this.logGroup.name,
         region: account.region,
@@ -260,6 +278,10 @@ function validate(scope: Construct, props: FargateServiceProps, writablePaths: r
   for (const arn of props.secretsKmsKeyArns ?? []) p.matches('secretsKmsKeyArns', arn, KMS_KEY_ARN, KMS_KEY_ARN_WHAT);
   const clash = Object.keys(props.environment ?? {}).filter((name) => name in (props.secrets ?? {}));
   p.check(clash.length === 0, `environment and secrets both set ${clash.join(', ')} (a variable comes from one or the other)`);
+  for (const path of Object.keys(props.efsVolumes ?? {})) {
+    p.matches('efsVolumes', path, /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'absolute paths like "/var/lib/app"');
+    p.check(!writablePaths.includes(path), `efsVolumes and writablePaths both name ${path} (a path is one volume)`, path);
+  }
   for (const path of writablePaths) p.matches('writablePaths', path, /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'absolute paths like "/tmp"');
   p.check(
     !(props.healthCheckGracePeriodSeconds !== undefined && props.targetGroupArn === undefined),
