@@ -36,6 +36,7 @@ import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
 import { queueApply, queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
 import { JobQueue } from './webhooks/job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
+import { statusPage } from './status/page.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -303,6 +304,7 @@ export async function serveController(opts: ServeOptions): Promise<ServedControl
       app: runtime.app,
       health: () => ({ jobs: runtime.queue.size }),
       Octokit: opts.Octokit,
+      statusPage: statusPage(runtime.store),
     });
   } catch (e) {
     await runtime.close();

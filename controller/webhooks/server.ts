@@ -1,6 +1,6 @@
 // The HTTP server of `gitops serve`: webhooks at /api/github/webhooks, checked by the intake
 // (webhooks/intake.ts: headers, size cap, signature, payload shape) and then handed to the Probot
-// app it is given, plus GET /ping and GET /healthz. Probot's own middleware is not used: it reads
+// app it is given, plus GET /ping, GET /healthz, the status page at GET / and the metrics at GET /metrics. Probot's own middleware is not used: it reads
 // any body whole and logs forged payloads. A plain node:http server rather than Probot's `Server`,
 // which turns port 0 into 3000 (tests and benches need ephemeral ports) and logs every request at
 // info level. What the app is made of is decided by the composition root (controller/compose.ts).
@@ -22,7 +22,17 @@ export interface WebhookServerOptions {
   readonly health?: () => Record<string, unknown>;
   /** Octokit class for Probot (tests turn retries and throttling off). @default ProbotOctokit */
   readonly Octokit?: typeof ProbotOctokit;
+  /** The status page's HTML (controller/status/page.ts). @default none: GET / is 404 */
+  readonly statusPage?: () => Promise<string>;
 }
+
+/** The status page has no script; its one style sheet is inline. */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
 
 export interface WebhookServer {
   /** http://host:port */
@@ -138,6 +148,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'POST' && path === WEBHOOK_PATH) return await receive(req, res);
       if (req.method === 'GET' && path === '/ping') return answer(res, 200, 'PONG');
+      if (req.method === 'GET' && path === '/' && opts.statusPage)
+        return void res.writeHead(200, PAGE_HEADERS).end(await opts.statusPage());
       if (req.method === 'GET' && path === '/healthz') {
         return void res
           .writeHead(200, { 'content-type': 'application/json' })
