@@ -14,6 +14,7 @@ p.meta { margin: 0; color: GrayText; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid color-mix(in srgb, CanvasText 20%, transparent); vertical-align: top; }
 td.empty { color: GrayText; }
+td[data-label="at"], td[data-label="started"], td[data-label="since"], td[data-label="duration"] { white-space: nowrap; }
 .status { font-weight: 600; }
 .status-succeeded, .status-planned, .status-held { color: #1a7f37; }
 .status-failed, .status-differs, .status-timed_out, .status-unavailable { color: #cf222e; }
