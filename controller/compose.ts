@@ -37,6 +37,8 @@ import { queueApply, queuePlan, registerHandlers, type RepoContext } from './web
 import { JobQueue } from './webhooks/job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { statusPage } from './status/page.js';
+import { ControllerMetrics } from './metrics/metrics.js';
+import { countedBackSync, countedClaims, timedPlanner, withLockWaits } from './metrics/instrument.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -87,6 +89,8 @@ export interface Controller {
   readonly store: SqliteStore;
   readonly queue: JobQueue;
   readonly core: ControllerCore;
+  /** This controller's metrics (its own registry). */
+  readonly metrics: ControllerMetrics;
   /** The Probot app over these parts; loading it starts the recovery of abandoned plans. */
   readonly app: (app: Probot) => void;
   /** What the recovery started by loading `app` did with each abandoned plan, once it has run; empty before `app` is loaded. */
@@ -186,6 +190,7 @@ export function composeController(opts: ControllerOptions): Controller {
     concurrency: opts.concurrency,
     onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
   });
+  const metrics = new ControllerMetrics({ queueDepth: () => queue.size });
   let planner = opts.planner;
   if (!planner) {
     const terraformRoot = join(opts.workDir, TERRAFORM_DIR);
@@ -208,12 +213,12 @@ export function composeController(opts: ControllerOptions): Controller {
   const core: ControllerCore =
     opts.core ??
     new ReleaseController({
-      store,
-      planner,
+      store: withLockWaits(store, metrics),
+      planner: timedPlanner(planner, metrics),
       replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
       // after main is applied, uat and dev are rebased onto it in a fresh clone under the work directory
-      afterApply: opts.afterApply ?? backSyncAfterApply((o) => backSync({ ...o, workDir: opts.workDir })),
+      afterApply: opts.afterApply ?? backSyncAfterApply(countedBackSync((o) => backSync({ ...o, workDir: opts.workDir }), metrics)),
       ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
       // the block is read from the environment file at the branch's tip before the merge; values become held secrets
       credentialsOf: (environment) =>
@@ -225,11 +230,12 @@ export function composeController(opts: ControllerOptions): Controller {
     store,
     queue,
     core,
+    metrics,
     recovered: () => recovery ?? Promise.resolve([]),
     recoveredApplies: () => applyRecovery ?? Promise.resolve(undefined),
     app: (app: Probot) => {
       const botLogin = botLoginOf(app);
-      registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app, botLogin, secrets) });
+      registerHandlers(app, { core, queue, deliveries: countedClaims(store, metrics), sessions: sessionsOf(app, botLogin, secrets) });
       const sessionFor = installationSessionsOf(app, botLogin, secrets);
       applyRecovery = recoverApplies({
         store,
@@ -305,6 +311,7 @@ export async function serveController(opts: ServeOptions): Promise<ServedControl
       health: () => ({ jobs: runtime.queue.size }),
       Octokit: opts.Octokit,
       statusPage: statusPage(runtime.store),
+      metrics: runtime.metrics,
     });
   } catch (e) {
     await runtime.close();

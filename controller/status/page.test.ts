@@ -1,13 +1,11 @@
 // The status page as a person sees it: a served controller whose store holds a release cycle, opened in
 // headless Chromium at a desktop and a phone size. Screenshots are kept in test-artifacts/.
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { chromium, devices, type Browser, type Page } from 'playwright-core';
-import { serveController, type ServedController } from '../compose.js';
-import type { ControllerCore } from '../core/controller.js';
+import type { ServedController } from '../compose.js';
+import { recordingCore, serveForTest } from '../../test/fixtures/served-controller.js';
 import { CLONE_URL, fillReleaseCycle, HOSTILE_REASON } from '../../test/fixtures/status-store.js';
 
 /** Where the screenshots are kept (gitignored). */
@@ -24,39 +22,12 @@ const CHROMIUM_ARGS = [
 ];
 const web = CLONE_URL.replace(/\.git$/, '');
 
-/** No webhook is sent here: the page reads only the store. */
-const idleCore: ControllerCore = {
-  pullRequestChanged: async () => undefined,
-  reviewChanged: async () => undefined,
-  commentCreated: async () => ({ action: 'ignored' }),
-  pushed: async () => undefined,
-  applyApproved: async () => undefined,
-  pullRequestClosed: async () => undefined,
-};
-
-let workDir: string;
 let server: ServedController;
 let browser: Browser;
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'gitops-status-page-'));
-  const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  server = await serveController({
-    config: {
-      appId: 1,
-      privateKey,
-      webhookSecret: 'status-page-secret',
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      baseUrl: 'http://127.0.0.1:9/api/v3',
-      workDir,
-      dbPath: join(workDir, 'db.sqlite'),
-      concurrency: 1,
-    },
-    log: pino({ level: 'silent' }),
-    core: idleCore,
-  });
+  // no webhook is sent here: the page reads only the store
+  server = await serveForTest(pino({ level: 'silent' }), recordingCore().core);
   await fillReleaseCycle(server.runtime.store);
   // playwright starts Chromium with a fresh temporary profile (--user-data-dir) of its own
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -66,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  rmSync(workDir, { recursive: true, force: true });
 });
 
 /** The visible text of each cell of a section's table body, row by row. */
@@ -126,13 +96,14 @@ describe('the status page in Chromium', () => {
     const { page, status } = await open({ ...devices['Pixel 7'] });
     try {
       expect(status).toBe(200);
-      const layout = await page.evaluate(() => ({
+      // evaluated in the page (a string: the test is compiled without the DOM's types)
+      const layout = (await page.evaluate(`({
         viewport: window.innerWidth,
         widest: document.documentElement.scrollWidth,
-        cell: getComputedStyle(document.querySelector('#environments td')!).display,
-        header: document.querySelector('#environments thead')!.getBoundingClientRect().right,
-        label: getComputedStyle(document.querySelector('#environments td')!, '::before').content,
-      }));
+        cell: getComputedStyle(document.querySelector('#environments td')).display,
+        header: document.querySelector('#environments thead').getBoundingClientRect().right,
+        label: getComputedStyle(document.querySelector('#environments td'), '::before').content,
+      })`)) as { header: number };
       expect(layout).toEqual({ viewport: 412, widest: 412, cell: 'flex', header: expect.any(Number), label: '"environment"' });
       expect(layout.header).toBeLessThanOrEqual(0);
       expect(await page.locator('#environments a', { hasText: '#14' }).isVisible()).toBe(true);

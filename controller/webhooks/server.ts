@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ApplicationFunction, type ProbotOctokit } from 'probot';
+import type { ControllerMetrics } from '../metrics/metrics.js';
 import type { ServeConfig } from './config.js';
 import { checkHeaders, IntakeRefusal, readBody, verifiedEvent, type WebhookHeaders } from './intake.js';
 
@@ -24,6 +25,8 @@ export interface WebhookServerOptions {
   readonly Octokit?: typeof ProbotOctokit;
   /** The status page's HTML (controller/status/page.ts). @default none: GET / is 404 */
   readonly statusPage?: () => Promise<string>;
+  /** Counts webhooks received and refused, and is served at GET /metrics. @default none: GET /metrics is 404 */
+  readonly metrics?: ControllerMetrics;
 }
 
 /** The status page has no script; its one style sheet is inline. */
@@ -130,10 +133,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
       body = await readBody(req);
       const event = verifiedEvent(headers, body, config.webhookSecret);
+      opts.metrics?.webhooksReceived.inc({ event: event.name });
       await probot.receive(event as Parameters<Probot['receive']>[0]);
       answer(res, 200, 'ok\n');
     } catch (e) {
       if (!(e instanceof IntakeRefusal)) throw e;
+      opts.metrics?.webhooksRejected.inc({ status: String(e.status) });
       log.warn(
         { status: e.status, ...(headers ? { delivery: headers.id, event: headers.name } : {}), ...(e.field ? { field: e.field } : {}) },
         `webhook refused: ${e.message}`,
@@ -150,6 +155,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (req.method === 'GET' && path === '/ping') return answer(res, 200, 'PONG');
       if (req.method === 'GET' && path === '/' && opts.statusPage)
         return void res.writeHead(200, PAGE_HEADERS).end(await opts.statusPage());
+      if (req.method === 'GET' && path === '/metrics' && opts.metrics) {
+        const { contentType, body } = await opts.metrics.scrape();
+        return void res.writeHead(200, { 'content-type': contentType }).end(body);
+      }
       if (req.method === 'GET' && path === '/healthz') {
         return void res
           .writeHead(200, { 'content-type': 'application/json' })
