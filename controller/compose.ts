@@ -37,8 +37,9 @@ import { queueApply, queuePlan, registerHandlers, type RepoContext } from './web
 import { JobQueue } from './webhooks/job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { statusPage } from './status/page.js';
-import { ControllerMetrics } from './metrics/metrics.js';
-import { countedBackSync, countedClaims, timedPlanner, withLockWaits } from './metrics/instrument.js';
+import { ControllerMetrics } from './observability/metrics.js';
+import { withoutBound } from './observability/log.js';
+import { countedBackSync, countedClaims, timedPlanner, withLockWaits } from './observability/instrument.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -153,7 +154,11 @@ export function sessionsOf(
 ): (context: RepoContext, owner: string, repo: string) => RepoSession {
   return (context, owner, repo) => {
     const installationId = 'installation' in context.payload ? context.payload.installation?.id : undefined;
-    return repoSession(context.octokit, context.log, owner, repo, installationId, botLogin, secrets);
+    // every line of the job says which repository and pull request it is about (context.log binds the delivery)
+    const { pull_request: pullRequest, issue } = context.payload as { pull_request?: { number?: number }; issue?: { number?: number } };
+    const pr = pullRequest?.number ?? issue?.number;
+    const log = context.log.child({ repo: `${owner}/${repo}`, ...(pr !== undefined ? { pr } : {}) });
+    return repoSession(context.octokit, log, owner, repo, installationId, botLogin, secrets);
   };
 }
 
@@ -265,7 +270,10 @@ export function composeController(opts: ControllerOptions): Controller {
   };
 }
 
-/** The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets masked. */
+/**
+ * The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets
+ * masked, and a field the logger has bound (a job's delivery, repository, pull request) is written once.
+ */
 export function maskedLogger(level: string, secrets: HeldSecrets, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level,
@@ -273,7 +281,9 @@ export function maskedLogger(level: string, secrets: HeldSecrets, destination?: 
     formatters: { log: (object) => secrets.maskValue(object) },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
+        const bound = this.bindings();
+        const once = args.map((a, i) => (i === 0 && typeof a === 'object' && a !== null ? withoutBound(a, bound) : a));
+        method.apply(this, once.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
       },
     },
   };

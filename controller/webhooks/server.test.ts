@@ -286,7 +286,7 @@ describe('webhook intake', () => {
 });
 
 describe('payloadFreeLog', () => {
-  test("GIVEN errors with the event attached (as @octokit/webhooks makes them) and Probot's received-event line WHEN logged THEN no line holds the payload, and the errors and the event's id still show", () => {
+  test("GIVEN errors with the event attached (as @octokit/webhooks makes them) and Probot's received-event line WHEN logged THEN no line holds the payload, and the errors and the delivery id still show", () => {
     let out = '';
     const log = payloadFreeLog(capturingLog((text) => (out += text)));
     const event = { id: 'd-1', name: 'pull_request', payload: { action: 'opened', title: 'PAYLOAD-MARKER' } };
@@ -300,7 +300,7 @@ describe('payloadFreeLog', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(lines[0]).toMatchObject({
-      id: 'd-1',
+      delivery: 'd-1',
       err: { type: 'AggregateError', message: 'handler broke', errors: [{ type: 'TypeError', message: 'handler broke' }] },
     });
     expect(lines[1]).toMatchObject({ event: { id: 'd-1', name: 'pull_request', action: 'opened' }, msg: 'Webhook received' });

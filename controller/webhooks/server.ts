@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ApplicationFunction, type ProbotOctokit } from 'probot';
-import type { ControllerMetrics } from '../metrics/metrics.js';
+import { singleNameLog } from '../observability/log.js';
+import type { ControllerMetrics } from '../observability/metrics.js';
 import type { ServeConfig } from './config.js';
 import { checkHeaders, IntakeRefusal, readBody, verifiedEvent, type WebhookHeaders } from './intake.js';
 
@@ -68,16 +69,14 @@ function errorWithoutEvent(e: unknown): unknown {
 }
 
 /**
- * Probot's logger: no line it or the handlers write can carry a payload. Probot logs the whole event
+ * Probot's logger: no line it or the handlers write can carry a payload, and each has one `name` (singleNameLog). Probot logs the whole event
  * at debug when it receives one, and its error handler logs errors with the event attached.
  */
 export function payloadFreeLog(log: Logger): Logger {
-  const event = (e: { id?: unknown; name?: unknown; payload?: { action?: unknown } }) => ({
-    id: e?.id,
-    name: e?.name,
-    action: e?.payload?.action,
-  });
-  return log.child({}, { serializers: { err: errorWithoutEvent, event, payload: () => '[payload not logged]' } });
+  // the handlers log an event's name and action as a string (`pull_request.opened`): that stays as it is
+  const event = (e: string | { id?: unknown; name?: unknown; payload?: { action?: unknown } }) =>
+    typeof e === 'string' ? e : { id: e?.id, name: e?.name, action: e?.payload?.action };
+  return singleNameLog(log.child({}, { serializers: { err: errorWithoutEvent, event, payload: () => '[payload not logged]' } }));
 }
 
 const answer = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) =>
