@@ -36,6 +36,10 @@ import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
 import { queueApply, queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
 import { JobQueue } from './webhooks/job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
+import { statusPage } from './status/page.js';
+import { ControllerMetrics } from './observability/metrics.js';
+import { withoutBound } from './observability/log.js';
+import { countedBackSync, countedClaims, timedPlanner, withLockWaits } from './observability/instrument.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -86,6 +90,8 @@ export interface Controller {
   readonly store: SqliteStore;
   readonly queue: JobQueue;
   readonly core: ControllerCore;
+  /** This controller's metrics (its own registry). */
+  readonly metrics: ControllerMetrics;
   /** The Probot app over these parts; loading it starts the recovery of abandoned plans. */
   readonly app: (app: Probot) => void;
   /** What the recovery started by loading `app` did with each abandoned plan, once it has run; empty before `app` is loaded. */
@@ -148,7 +154,11 @@ export function sessionsOf(
 ): (context: RepoContext, owner: string, repo: string) => RepoSession {
   return (context, owner, repo) => {
     const installationId = 'installation' in context.payload ? context.payload.installation?.id : undefined;
-    return repoSession(context.octokit, context.log, owner, repo, installationId, botLogin, secrets);
+    // every line of the job says which repository and pull request it is about (context.log binds the delivery)
+    const { pull_request: pullRequest, issue } = context.payload as { pull_request?: { number?: number }; issue?: { number?: number } };
+    const pr = pullRequest?.number ?? issue?.number;
+    const log = context.log.child({ repo: `${owner}/${repo}`, ...(pr !== undefined ? { pr } : {}) });
+    return repoSession(context.octokit, log, owner, repo, installationId, botLogin, secrets);
   };
 }
 
@@ -185,6 +195,7 @@ export function composeController(opts: ControllerOptions): Controller {
     concurrency: opts.concurrency,
     onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
   });
+  const metrics = new ControllerMetrics({ queueDepth: () => queue.size });
   let planner = opts.planner;
   if (!planner) {
     const terraformRoot = join(opts.workDir, TERRAFORM_DIR);
@@ -207,12 +218,12 @@ export function composeController(opts: ControllerOptions): Controller {
   const core: ControllerCore =
     opts.core ??
     new ReleaseController({
-      store,
-      planner,
+      store: withLockWaits(store, metrics),
+      planner: timedPlanner(planner, metrics),
       replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
       // after main is applied, uat and dev are rebased onto it in a fresh clone under the work directory
-      afterApply: opts.afterApply ?? backSyncAfterApply((o) => backSync({ ...o, workDir: opts.workDir })),
+      afterApply: opts.afterApply ?? backSyncAfterApply(countedBackSync((o) => backSync({ ...o, workDir: opts.workDir }), metrics)),
       ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
       // the block is read from the environment file at the branch's tip before the merge; values become held secrets
       credentialsOf: (environment) =>
@@ -224,11 +235,12 @@ export function composeController(opts: ControllerOptions): Controller {
     store,
     queue,
     core,
+    metrics,
     recovered: () => recovery ?? Promise.resolve([]),
     recoveredApplies: () => applyRecovery ?? Promise.resolve(undefined),
     app: (app: Probot) => {
       const botLogin = botLoginOf(app);
-      registerHandlers(app, { core, queue, deliveries: store, sessions: sessionsOf(app, botLogin, secrets) });
+      registerHandlers(app, { core, queue, deliveries: countedClaims(store, metrics), sessions: sessionsOf(app, botLogin, secrets) });
       const sessionFor = installationSessionsOf(app, botLogin, secrets);
       applyRecovery = recoverApplies({
         store,
@@ -258,7 +270,10 @@ export function composeController(opts: ControllerOptions): Controller {
   };
 }
 
-/** The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets masked. */
+/**
+ * The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets
+ * masked, and a field the logger has bound (a job's delivery, repository, pull request) is written once.
+ */
 export function maskedLogger(level: string, secrets: HeldSecrets, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level,
@@ -266,7 +281,9 @@ export function maskedLogger(level: string, secrets: HeldSecrets, destination?: 
     formatters: { log: (object) => secrets.maskValue(object) },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
+        const bound = this.bindings();
+        const once = args.map((a, i) => (i === 0 && typeof a === 'object' && a !== null ? withoutBound(a, bound) : a));
+        method.apply(this, once.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
       },
     },
   };
@@ -303,6 +320,8 @@ export async function serveController(opts: ServeOptions): Promise<ServedControl
       app: runtime.app,
       health: () => ({ jobs: runtime.queue.size }),
       Octokit: opts.Octokit,
+      statusPage: statusPage(runtime.store),
+      metrics: runtime.metrics,
     });
   } catch (e) {
     await runtime.close();

@@ -280,9 +280,11 @@ class ApplyJob {
           if (report.source !== 'terraform') throw Object.assign(new Error('no terraform plan'), { reason: report.unavailableReason });
           const applied = await this.planned!.apply(stack, signal);
           await this.deps.store.finishRun(runId, { status: 'succeeded', logTail: applied.log });
+          this.session.log.info({ environment: this.env, stack, sha: this.req.sha }, 'stack applied');
           return true;
         } catch (e) {
           reasons.set(stack, reasonOf(e));
+          this.session.log.error({ environment: this.env, stack, sha: this.req.sha, err: reasonOf(e) }, 'stack apply failed');
           await this.deps.store.finishRun(runId, { status: 'failed', logTail: (e as { logTail?: string }).logTail ?? reasonOf(e) });
           return false;
         }

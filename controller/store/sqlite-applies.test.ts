@@ -46,6 +46,28 @@ describe('SqliteApplies', () => {
     expect(await store('ctl-2').abandonedApplies()).toEqual([]);
   });
 
+  test('GIVEN applies of two repositories and environments WHEN the deployed and recent ones are read THEN the newest succeeded one of each pair comes, and every apply newest first', async () => {
+    const s = store();
+    const apply = async (repo: string, environment: string, sha: string, status: 'succeeded' | 'failed') => {
+      const id = await s.saveApply({ repo, environment, sha, baseSha: 'c'.repeat(40) });
+      await s.updateApply(id, { status });
+      return id;
+    };
+    await apply('acme/infra', 'dev', 'd1', 'succeeded');
+    await apply('acme/infra', 'dev', 'd2', 'succeeded');
+    await apply('acme/infra', 'dev', 'd3', 'failed');
+    await apply('acme/infra', 'uat', 'u1', 'succeeded');
+    await apply('acme/apps', 'dev', 'a1', 'succeeded');
+    await apply('acme/infra', 'prod', 'p1', 'failed');
+    expect((await s.deployedApplies()).map((a) => [a.repo, a.environment, a.sha])).toEqual([
+      ['acme/apps', 'dev', 'a1'],
+      ['acme/infra', 'dev', 'd2'],
+      ['acme/infra', 'uat', 'u1'],
+    ]);
+    expect((await s.recentApplies(3)).map((a) => a.sha)).toEqual(['p1', 'a1', 'u1']);
+    await expect(s.recentApplies(0)).rejects.toThrow('recentApplies limit must be a positive integer (got 0)');
+  });
+
   test.each<[() => Promise<unknown>, string]>([
     [() => store().saveApply({ repo: 'r', environment: 'dev', sha: '', baseSha: 'b' }), 'apply.sha must be a non-empty string (got "")'],
     [

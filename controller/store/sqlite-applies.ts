@@ -70,6 +70,23 @@ export class SqliteApplies {
     return rows.map(toApply);
   }
 
+  async deployedApplies(): Promise<ApplyRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM applies WHERE id IN (SELECT max(id) FROM applies WHERE status = 'succeeded' GROUP BY repo, environment)
+         ORDER BY repo, environment`,
+      )
+      .all() as ApplyRow[];
+    return rows.map(toApply);
+  }
+
+  async recentApplies(limit: number): Promise<ApplyRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM applies ORDER BY id DESC LIMIT ?')
+      .all(positiveInt('recentApplies limit', limit)) as ApplyRow[];
+    return rows.map(toApply);
+  }
+
   async abandonedApplies(): Promise<ApplyRecord[]> {
     const rows = this.db
       .prepare("SELECT * FROM applies WHERE status IN ('queued', 'running') AND started_by != ? ORDER BY id")

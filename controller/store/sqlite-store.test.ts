@@ -288,6 +288,18 @@ describe('SqliteStore plans', () => {
       [second, null],
     ]);
   });
+
+  test('GIVEN plans of two pull requests WHEN the recent ones are read THEN they come newest first, at most the limit', async () => {
+    const s = store();
+    s.savePlan(plan({ pr: 1 }));
+    s.savePlan(plan({ pr: 2, environment: 'dev' }));
+    s.savePlan(plan({ pr: 1, headSha: 'h2' }));
+    expect((await s.recentPlans(2)).map((p) => [p.pr, p.headSha])).toEqual([
+      [1, 'h2'],
+      [2, 'h1'],
+    ]);
+    await expect(s.recentPlans(-1)).rejects.toThrow('recentPlans limit must be a positive integer (got -1)');
+  });
 });
 
 describe('SqliteStore reply limits', () => {

@@ -98,6 +98,8 @@ export class SqliteStore implements Store {
   succeededApplies = (repo: string, environment: string, limit?: number): Promise<ApplyRecord[]> =>
     this.applies.succeededApplies(repo, environment, limit);
   abandonedApplies = (): Promise<ApplyRecord[]> => this.applies.abandonedApplies();
+  deployedApplies = (): Promise<ApplyRecord[]> => this.applies.deployedApplies();
+  recentApplies = (limit: number): Promise<ApplyRecord[]> => this.applies.recentApplies(limit);
   runsOfApply = (applyId: number): Promise<RunRecord[]> => this.applies.runsOfApply(applyId);
 
   /** The schema version of the open file. */
@@ -237,6 +239,11 @@ export class SqliteStore implements Store {
       .prepare('SELECT * FROM plans WHERE repo = ? AND pr = ? AND environment = ? ORDER BY id DESC LIMIT 1')
       .get(repo, pr, environment) as PlanRow | undefined;
     return row && toPlan(row);
+  }
+
+  async recentPlans(limit: number): Promise<PlanRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM plans ORDER BY id DESC LIMIT ?').all(positiveInt('recentPlans limit', limit)) as PlanRow[];
+    return rows.map(toPlan);
   }
 
   async recordRun(run: NewRun): Promise<number> {

@@ -1,94 +1,35 @@
 import { spawn } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { ControllerCore } from '../core/controller.js';
-import type { PullRequestRef } from '../core/ports/session.js';
 import { serveController, type ServedController } from '../compose.js';
+import {
+  capturingLog,
+  post,
+  prEvent,
+  prPayload,
+  privateKey,
+  recordingCore,
+  SECRET,
+  serveForTest,
+  sign,
+} from '../../test/fixtures/served-controller.js';
 import { payloadFreeLog } from './server.js';
-
-const SECRET = 'It’s a Secret to Everybody';
-const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-
-function recordingCore() {
-  const changed: PullRequestRef[] = [];
-  // hold() makes jobs wait until release(), to show the HTTP answer never waits for the work.
-  let gate: Promise<void> = Promise.resolve();
-  let open: () => void = () => undefined;
-  const hold = () => {
-    gate = new Promise<void>((r) => (open = r));
-  };
-  const core: ControllerCore = {
-    pullRequestChanged: async (_s, pr) => {
-      await gate;
-      changed.push(pr);
-    },
-    reviewChanged: async () => undefined,
-    commentCreated: async () => ({ action: 'ignored' }),
-    pushed: async () => undefined,
-    applyApproved: async () => undefined,
-    pullRequestClosed: async () => undefined,
-  };
-  return { core, changed, hold, release: () => open() };
-}
-
-const prEvent = (head = 'a'.repeat(40)) => ({
-  action: 'opened',
-  number: 7,
-  installation: { id: 2 },
-  repository: { name: 'infra', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/infra.git' },
-  pull_request: {
-    number: 7,
-    title: 'PAYLOAD-TITLE-MARKER',
-    state: 'open',
-    user: { login: 'alice' },
-    head: { ref: 'feature/x', sha: head },
-    base: { ref: 'dev', sha: 'b'.repeat(40) },
-  },
-});
-const prPayload = (head?: string) => JSON.stringify(prEvent(head));
-
-const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-async function post(server: ServedController, body: string, headers: Record<string, string>) {
-  const res = await fetch(server.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  return { status: res.status, text: await res.text() };
-}
 
 let server: ServedController;
 let recorded: ReturnType<typeof recordingCore>;
 /** Every log line the server wrote, at trace level (the most it can write). */
 let logged: string;
 
-/** A trace-level pino logger whose lines are appended to a string. */
-function capturingLog(append: (text: string) => void) {
-  return pino({ level: 'trace' }, new Writable({ write: (chunk: Buffer, _encoding, done) => void (append(chunk.toString()), done()) }));
-}
-
 beforeEach(async () => {
   recorded = recordingCore();
   logged = '';
-  const workDir = mkdtempSync(join(tmpdir(), 'gitops-server-'));
-  server = await serveController({
-    config: {
-      appId: 1,
-      privateKey,
-      webhookSecret: SECRET,
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      baseUrl: 'http://127.0.0.1:9/api/v3',
-      workDir,
-      dbPath: join(workDir, 'db.sqlite'),
-      concurrency: 2,
-    },
-    log: capturingLog((text) => (logged += text)),
-    core: recorded.core,
-  });
+  server = await serveForTest(
+    capturingLog((text) => (logged += text)),
+    recorded.core,
+  );
 });
 afterEach(() => server.close());
 
@@ -345,7 +286,7 @@ describe('webhook intake', () => {
 });
 
 describe('payloadFreeLog', () => {
-  test("GIVEN errors with the event attached (as @octokit/webhooks makes them) and Probot's received-event line WHEN logged THEN no line holds the payload, and the errors and the event's id still show", () => {
+  test("GIVEN errors with the event attached (as @octokit/webhooks makes them) and Probot's received-event line WHEN logged THEN no line holds the payload, and the errors and the delivery id still show", () => {
     let out = '';
     const log = payloadFreeLog(capturingLog((text) => (out += text)));
     const event = { id: 'd-1', name: 'pull_request', payload: { action: 'opened', title: 'PAYLOAD-MARKER' } };
@@ -359,7 +300,7 @@ describe('payloadFreeLog', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(lines[0]).toMatchObject({
-      id: 'd-1',
+      delivery: 'd-1',
       err: { type: 'AggregateError', message: 'handler broke', errors: [{ type: 'TypeError', message: 'handler broke' }] },
     });
     expect(lines[1]).toMatchObject({ event: { id: 'd-1', name: 'pull_request', action: 'opened' }, msg: 'Webhook received' });

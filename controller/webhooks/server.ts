@@ -1,6 +1,6 @@
 // The HTTP server of `gitops serve`: webhooks at /api/github/webhooks, checked by the intake
 // (webhooks/intake.ts: headers, size cap, signature, payload shape) and then handed to the Probot
-// app it is given, plus GET /ping and GET /healthz. Probot's own middleware is not used: it reads
+// app it is given, plus GET /ping, GET /healthz, the status page at GET / and the metrics at GET /metrics. Probot's own middleware is not used: it reads
 // any body whole and logs forged payloads. A plain node:http server rather than Probot's `Server`,
 // which turns port 0 into 3000 (tests and benches need ephemeral ports) and logs every request at
 // info level. What the app is made of is decided by the composition root (controller/compose.ts).
@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ApplicationFunction, type ProbotOctokit } from 'probot';
+import { singleNameLog } from '../observability/log.js';
+import type { ControllerMetrics } from '../observability/metrics.js';
 import type { ServeConfig } from './config.js';
 import { checkHeaders, IntakeRefusal, readBody, verifiedEvent, type WebhookHeaders } from './intake.js';
 
@@ -22,7 +24,19 @@ export interface WebhookServerOptions {
   readonly health?: () => Record<string, unknown>;
   /** Octokit class for Probot (tests turn retries and throttling off). @default ProbotOctokit */
   readonly Octokit?: typeof ProbotOctokit;
+  /** The status page's HTML (controller/status/page.ts). @default none: GET / is 404 */
+  readonly statusPage?: () => Promise<string>;
+  /** Counts webhooks received and refused, and is served at GET /metrics. @default none: GET /metrics is 404 */
+  readonly metrics?: ControllerMetrics;
 }
+
+/** The status page has no script; its one style sheet is inline. */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
 
 export interface WebhookServer {
   /** http://host:port */
@@ -55,16 +69,14 @@ function errorWithoutEvent(e: unknown): unknown {
 }
 
 /**
- * Probot's logger: no line it or the handlers write can carry a payload. Probot logs the whole event
+ * Probot's logger: no line it or the handlers write can carry a payload, and each has one `name` (singleNameLog). Probot logs the whole event
  * at debug when it receives one, and its error handler logs errors with the event attached.
  */
 export function payloadFreeLog(log: Logger): Logger {
-  const event = (e: { id?: unknown; name?: unknown; payload?: { action?: unknown } }) => ({
-    id: e?.id,
-    name: e?.name,
-    action: e?.payload?.action,
-  });
-  return log.child({}, { serializers: { err: errorWithoutEvent, event, payload: () => '[payload not logged]' } });
+  // the handlers log an event's name and action as a string (`pull_request.opened`): that stays as it is
+  const event = (e: string | { id?: unknown; name?: unknown; payload?: { action?: unknown } }) =>
+    typeof e === 'string' ? e : { id: e?.id, name: e?.name, action: e?.payload?.action };
+  return singleNameLog(log.child({}, { serializers: { err: errorWithoutEvent, event, payload: () => '[payload not logged]' } }));
 }
 
 const answer = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) =>
@@ -120,10 +132,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
       body = await readBody(req);
       const event = verifiedEvent(headers, body, config.webhookSecret);
+      opts.metrics?.webhooksReceived.inc({ event: event.name });
       await probot.receive(event as Parameters<Probot['receive']>[0]);
       answer(res, 200, 'ok\n');
     } catch (e) {
       if (!(e instanceof IntakeRefusal)) throw e;
+      opts.metrics?.webhooksRejected.inc({ status: String(e.status) });
       log.warn(
         { status: e.status, ...(headers ? { delivery: headers.id, event: headers.name } : {}), ...(e.field ? { field: e.field } : {}) },
         `webhook refused: ${e.message}`,
@@ -138,6 +152,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'POST' && path === WEBHOOK_PATH) return await receive(req, res);
       if (req.method === 'GET' && path === '/ping') return answer(res, 200, 'PONG');
+      if (req.method === 'GET' && path === '/' && opts.statusPage)
+        return void res.writeHead(200, PAGE_HEADERS).end(await opts.statusPage());
+      if (req.method === 'GET' && path === '/metrics' && opts.metrics) {
+        const { contentType, body } = await opts.metrics.scrape();
+        return void res.writeHead(200, { 'content-type': contentType }).end(body);
+      }
       if (req.method === 'GET' && path === '/healthz') {
         return void res
           .writeHead(200, { 'content-type': 'application/json' })

@@ -301,8 +301,18 @@ export interface ApplyRecords {
   runsOfApply(applyId: number): Promise<RunRecord[]>;
 }
 
+/** What the status page reads: the newest records across repositories and environments. */
+export interface StatusReads {
+  /** The newest succeeded apply of each repository and environment (what is deployed), by repository then environment. */
+  deployedApplies(): Promise<ApplyRecord[]>;
+  /** Applies of every repository and environment, newest first. */
+  recentApplies(limit: number): Promise<ApplyRecord[]>;
+  /** Plans of every pull request, newest first. */
+  recentPlans(limit: number): Promise<PlanRecord[]>;
+}
+
 /** The whole store, as the composition root opens it. */
-export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits {
+export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits, StatusReads {
   /** Forgets deliveries received before `before`; returns how many. */
   pruneDeliveries(before: Date): number;
   /** Forgets limited replies taken before `before`; returns how many. */
