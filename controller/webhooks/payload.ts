@@ -3,6 +3,7 @@
 // that lacks a field, or has one of the wrong kind, is refused with one line naming the event and
 // the field's path; the line never quotes the payload.
 import { z } from 'zod';
+import type { CompletedRun } from '../actions/workflow-runs.js';
 import type { PullRequestRef } from '../core/ports/session.js';
 
 const name = z.string().min(1);
@@ -37,6 +38,19 @@ const pushEventSchema = z.object({
   repository: repositorySchema,
 });
 
+/** A run of a workflow: what the actions runner's waits (controller/actions/workflow-runs.ts) match and report. */
+const workflowRunEventSchema = eventSchema.extend({
+  workflow_run: z.object({
+    id,
+    display_title: z.string(),
+    path: z.string(),
+    event: name,
+    conclusion: z.string().nullable(),
+    html_url: name,
+    created_at: name,
+  }),
+});
+
 /** Per handled event, the fields its handler (webhooks/handlers.ts) reads. Other events are not checked. */
 export const HANDLED_EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequestEventSchema,
@@ -46,6 +60,7 @@ export const HANDLED_EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
     issue: z.object({ number: id, state: name, pull_request: z.object({}).nullish() }),
     comment: z.object({ id, body: z.string(), user: z.object({ login: name, type: name }).nullish() }),
   }),
+  workflow_run: workflowRunEventSchema,
 };
 
 export class PayloadError extends Error {
@@ -102,6 +117,22 @@ export function pullRequestRef(event: string, payload: unknown): PullRequestRef 
     baseRef: pr.base.ref,
     baseSha: pr.base.sha,
     ...(pr.user?.login ? { author: pr.user.login } : {}),
+  };
+}
+
+/** A completed workflow run, as the actions runner's waits take it. */
+export function completedRunOf(event: string, payload: unknown): CompletedRun {
+  const { repository: r, workflow_run: run } = parse(workflowRunEventSchema, event, payload);
+  return {
+    owner: r.owner.login,
+    repo: r.name,
+    id: run.id,
+    title: run.display_title,
+    path: run.path,
+    event: run.event,
+    conclusion: run.conclusion,
+    htmlUrl: run.html_url,
+    createdAt: run.created_at,
   };
 }
 
