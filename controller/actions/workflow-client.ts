@@ -50,5 +50,7 @@ export class OctokitWorkflows implements WorkflowClient {
 
 /** Clients of any repository under the REST root `baseUrl`, each acting with the installation token it is given. */
 export function octokitWorkflows(baseUrl: string): (owner: string, repo: string, token: string) => WorkflowClient {
-  return (owner, repo, token) => new OctokitWorkflows(new Octokit({ auth: token, baseUrl }), owner, repo);
+  // Octokit's own log is silenced: every failure reaches the stack's reason, on the pull request and the check
+  const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  return (owner, repo, token) => new OctokitWorkflows(new Octokit({ auth: token, baseUrl, log }), owner, repo);
 }

@@ -42,8 +42,9 @@ const pushEventSchema = z.object({
 const workflowRunEventSchema = eventSchema.extend({
   workflow_run: z.object({
     id,
-    display_title: z.string(),
-    path: z.string(),
+    // older payloads lack these two: such a run matches no wait
+    display_title: z.string().nullish(),
+    path: z.string().nullish(),
     event: name,
     conclusion: z.string().nullable(),
     html_url: name,
@@ -127,8 +128,8 @@ export function completedRunOf(event: string, payload: unknown): CompletedRun {
     owner: r.owner.login,
     repo: r.name,
     id: run.id,
-    title: run.display_title,
-    path: run.path,
+    title: run.display_title ?? '',
+    path: run.path ?? '',
     event: run.event,
     conclusion: run.conclusion,
     htmlUrl: run.html_url,
