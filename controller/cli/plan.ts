@@ -46,6 +46,8 @@ export async function planStack(
   const name = requiredFlag(args, 'stack', 'the stack to plan, see gitops stacks');
   const outdir = stringFlag(args, 'out') ?? 'cdktf.out';
   const envDir = stringFlag(args, 'dir') ?? DEFAULT_ENV_DIR;
+  // what a controller in the actions runner mode reads back from plan-apply.yml's artifact
+  const summaryJson = stringFlag(args, 'summary-json');
   const { newApp, synthesize } = await loadApp();
   const all = synthesize(newApp(outdir), { envDir, dryRun: true });
   const found = all.find((s) => s.name === name);
@@ -56,8 +58,6 @@ export async function planStack(
   const runner = new TerraformRunner({ workRoot, timeoutMs: Number(process.env.GITOPS_TERRAFORM_TIMEOUT_MS ?? 600_000) });
   const plan = await runner.plan({ name, dir: join(outdir, 'stacks', name) }, { credentials });
   formatPlanSummary(plan.summary).forEach((l) => io.out(l));
-  // what a controller in the actions runner mode reads back from plan-apply.yml's artifact
-  const summaryJson = stringFlag(args, 'summary-json');
   if (summaryJson !== undefined) writeFileSync(summaryJson, `${JSON.stringify(plan.summary)}\n`);
   return { runner, plan, credentials };
 }
