@@ -122,7 +122,7 @@ describe('payload', () => {
   const run = () => ({
     action: 'completed',
     installation: { id: 2 },
-    repository: { name: 'infra', owner: { login: 'acme' }, clone_url: 'https://github.com/acme/infra.git' },
+    repository,
     workflow_run: {
       id: 7,
       display_title: 'gitops plan ingest-dev in dev @ sha',

@@ -101,17 +101,17 @@ export function checkPayload(event: string, payload: unknown): void {
   if (schema) parse(schema, event, payload);
 }
 
+/** Owner, name and clone URL of a payload's repository. */
+const repositoryFields = (r: z.infer<typeof repositorySchema>) => ({ owner: r.owner.login, repo: r.name, cloneUrl: r.clone_url });
+
 export function repositoryOf(event: string, payload: unknown): { owner: string; repo: string; cloneUrl: string } {
-  const { repository: r } = parse(z.object({ repository: repositorySchema }), event, payload);
-  return { owner: r.owner.login, repo: r.name, cloneUrl: r.clone_url };
+  return repositoryFields(parse(z.object({ repository: repositorySchema }), event, payload).repository);
 }
 
 export function pullRequestRef(event: string, payload: unknown): PullRequestRef {
   const { repository: r, pull_request: pr } = parse(pullRequestRefSchema, event, payload);
   return {
-    owner: r.owner.login,
-    repo: r.name,
-    cloneUrl: r.clone_url,
+    ...repositoryFields(r),
     number: pr.number,
     headRef: pr.head.ref,
     headSha: pr.head.sha,
@@ -124,9 +124,10 @@ export function pullRequestRef(event: string, payload: unknown): PullRequestRef 
 /** A completed workflow run, as the actions runner's waits take it. */
 export function completedRunOf(event: string, payload: unknown): CompletedRun {
   const { repository: r, workflow_run: run } = parse(workflowRunEventSchema, event, payload);
+  const { owner, repo } = repositoryFields(r);
   return {
-    owner: r.owner.login,
-    repo: r.name,
+    owner,
+    repo,
     id: run.id,
     title: run.display_title ?? '',
     path: run.path ?? '',
@@ -147,11 +148,8 @@ export function pushRef(
 ): { owner: string; repo: string; cloneUrl: string; branch: string; before: string; after: string } | undefined {
   const push = parse(pushEventSchema, event, payload);
   if (!push.ref.startsWith('refs/heads/')) return undefined;
-  const r = push.repository;
   return {
-    owner: r.owner.login,
-    repo: r.name,
-    cloneUrl: r.clone_url,
+    ...repositoryFields(push.repository),
     branch: push.ref.slice('refs/heads/'.length),
     before: push.before,
     after: push.after,
