@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,38 +68,78 @@ describe('buildApp', () => {
     expect(resourceOf(stacks[2].stack).input).toMatchObject({ cidr: '10.30.16.0/20' });
   });
 
-  test('GIVEN an s3 or azurerm backend WHEN built THEN every stack gets its own state key', () => {
-    const s3 = buildApp(
-      new App(),
-      [env({ backend: { type: 's3', bucket: 'acme-tf-state', keyPrefix: 'prod', region: 'eu-west-1', dynamodbTable: 'tf-locks' } })],
-      opts,
-    );
-    expect(resourceOf(s3[0].stack).backend).toEqual({
+  const s3 = { type: 's3', bucket: 'acme-tf-state', keyPrefix: 'prod', region: 'eu-west-1' } as const;
+  const azurerm = {
+    type: 'azurerm',
+    resourceGroupName: 'rg',
+    storageAccountName: 'acmestate',
+    containerName: 'tfstate',
+    keyPrefix: 'prod',
+  } as const;
+
+  test('GIVEN an s3 backend with defaults WHEN built THEN every stack gets its own state key, locked by an S3 lock file', () => {
+    const stacks = buildApp(new App(), [env({ backend: s3 })], opts);
+    expect(resourceOf(stacks[0].stack).backend).toEqual({
+      s3: { bucket: 'acme-tf-state', key: 'prod/ingest-prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+  });
+
+  test('GIVEN an s3 backend locked by DynamoDB alone, or by both WHEN built THEN the backend names the table, and the lock file only when on', () => {
+    const dynamo = buildApp(new App(), [env({ backend: { ...s3, useLockfile: false, dynamodbTable: 'tf-locks' } })], opts);
+    expect(resourceOf(dynamo[0].stack).backend).toEqual({
       s3: { bucket: 'acme-tf-state', key: 'prod/ingest-prod.tfstate', region: 'eu-west-1', dynamodb_table: 'tf-locks', encrypt: true },
     });
-    const az = buildApp(
-      new App(),
-      [
-        env({
-          backend: {
-            type: 'azurerm',
-            resourceGroupName: 'rg',
-            storageAccountName: 'acmestate',
-            containerName: 'tfstate',
-            keyPrefix: 'prod',
-          },
-        }),
-      ],
-      opts,
-    );
+    const both = buildApp(new App(), [env({ backend: { ...s3, dynamodbTable: 'tf-locks' } })], opts);
+    expect(resourceOf(both[0].stack).backend).toMatchObject({ s3: { dynamodb_table: 'tf-locks', use_lockfile: true } });
+  });
+
+  test('GIVEN an azurerm backend WHEN built THEN each stack has its key and reads state with Entra ID; useOidc is written only when set', () => {
+    const az = buildApp(new App(), [env({ backend: azurerm })], opts);
     expect(resourceOf(az[2].stack).backend).toEqual({
       azurerm: {
         resource_group_name: 'rg',
         storage_account_name: 'acmestate',
         container_name: 'tfstate',
         key: 'prod/imaging-prod.tfstate',
+        use_azuread_auth: true,
       },
     });
+    const oidc = buildApp(new App(), [env({ backend: { ...azurerm, useAzureadAuth: false, useOidc: true } })], opts);
+    expect(resourceOf(oidc[0].stack).backend).toMatchObject({ azurerm: { use_azuread_auth: false, use_oidc: true } });
+  });
+
+  /** What `terraform init` says of the release stack's backend block (it stops at sign-in: there is no cloud here). */
+  const initBackend = (backend: EnvironmentInput['backend']): string => {
+    const outdir = mkdtempSync(join(tmpdir(), 'backend-'));
+    try {
+      const app = new App({ outdir });
+      buildApp(app, [env({ backend })], { ...opts, systems: [] });
+      app.synth();
+      const run = spawnSync('terraform', ['init', '-input=false', '-no-color'], {
+        cwd: join(outdir, 'stacks', 'release-prod'),
+        env: {
+          PATH: process.env.PATH,
+          HOME: outdir,
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'x',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      return run.stdout + run.stderr;
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+
+  test('GIVEN the default s3 and an azurerm backend WHEN terraform init reads them THEN neither is deprecated or unknown; a DynamoDB lock is reported deprecated', () => {
+    for (const backend of [s3, { ...azurerm, useOidc: true }]) {
+      const said = initBackend(backend);
+      expect(said).toContain('Initializing the backend');
+      expect(said).not.toMatch(/Deprecated|Unsupported argument|Extraneous JSON/);
+    }
+    expect(initBackend({ ...s3, dynamodbTable: 'tf-locks' })).toContain('The parameter "dynamodb_table" is deprecated');
   });
 
   test('GIVEN AWS systems in two regions WHEN built THEN each site gets one account stack with the API Gateway logging role, tagged', () => {
@@ -115,6 +156,34 @@ describe('buildApp', () => {
       resource: { terraform_data: Record<string, { input: { stacks: string[] } }> };
     };
     expect(Object.values(release.resource.terraform_data)[0].input.stacks).toContain('account-prod');
+  });
+
+  test('GIVEN an organisation running GuardDuty and systems keeping logs 90 and 365 days WHEN built THEN each account stack holds Config, the primary the trail kept 365 days, and none GuardDuty', () => {
+    const stacks = buildApp(
+      new App(),
+      [
+        env({
+          accounts: { aws: { accountId: '333333333333', managedByOrganization: ['guardDuty'] } },
+          systems: { ingest: { dr: true, logRetentionDays: 90 }, imaging: { logRetentionDays: 365 } },
+        }),
+      ],
+      opts,
+    );
+    const resources = (name: string) =>
+      (
+        JSON.parse(Testing.synth(stacks.find((s) => s.name === name)!.stack)) as {
+          resource: Record<string, Record<string, Record<string, unknown>>>;
+        }
+      ).resource;
+    const primary = resources('account-prod');
+    const dr = resources('account-prod-eu-central-1');
+    expect([primary.aws_guardduty_detector, dr.aws_guardduty_detector]).toEqual([undefined, undefined]);
+    expect(Object.values(primary.aws_cloudwatch_log_group)[0].retention_in_days).toBe(365);
+    expect(Object.values(primary.aws_config_configuration_recorder)[0].recording_group).toMatchObject({
+      include_global_resource_types: true,
+    });
+    expect(Object.values(dr.aws_config_configuration_recorder)[0].recording_group).toMatchObject({ include_global_resource_types: false });
+    expect(dr.aws_cloudtrail).toBeUndefined();
   });
 
   test('GIVEN systems that declare their order WHEN built and synthesized THEN each stack lists what it comes after, in manifest.json too', () => {

@@ -54,24 +54,35 @@ export function applyBackend(stack: TerraformStack, env: Environment, name: stri
     case 'local':
       new LocalBackend(stack, { path: b.path ? `${b.path.replace(/\/$/, '')}/${name}.tfstate` : `terraform.${name}.tfstate` });
       return;
-    case 's3':
-      new S3Backend(stack, {
+    case 's3': {
+      const backend = new S3Backend(stack, {
         bucket: b.bucket,
         key: `${b.keyPrefix}/${name}.tfstate`,
         region: b.region,
         dynamodbTable: b.dynamodbTable,
         encrypt: true,
       });
+      // cdktf 0.21's S3Backend has no prop for S3 native locking (Terraform 1.10+).
+      if (b.useLockfile) backend.addOverride('use_lockfile', true);
       return;
+    }
     case 'azurerm':
       new AzurermBackend(stack, {
         resourceGroupName: b.resourceGroupName,
         storageAccountName: b.storageAccountName,
         containerName: b.containerName,
         key: `${b.keyPrefix}/${name}.tfstate`,
+        useAzureadAuth: b.useAzureadAuth,
+        useOidc: b.useOidc,
       });
       return;
   }
+}
+
+/** The account trail keeps its events as long as the longest-kept logs of the environment's systems. */
+function longestLogRetention(env: Environment): number | undefined {
+  const days = Object.values(env.systems).flatMap((s) => (s ? [s.logRetentionDays] : []));
+  return days.length > 0 ? Math.max(...days) : undefined;
 }
 
 export function buildApp(app: App, environments: readonly Environment[], options: BuildOptions): StackInfo[] {
@@ -117,7 +128,13 @@ export function buildApp(app: App, environments: readonly Environment[], options
     for (const region of awsSites) {
       const site = region === env.regions.primary.aws ? 'primary' : 'dr';
       const name = stackName('account', env.name, site === 'dr' ? region : undefined);
-      const stack = new AccountStack(app, name, { region, accountId: env.accounts.aws?.accountId ?? '' });
+      const stack = new AccountStack(app, name, {
+        region,
+        accountId: env.accounts.aws?.accountId ?? '',
+        primaryRegion: site === 'primary',
+        managedByOrganization: env.accounts.aws?.managedByOrganization,
+        trailLogRetentionDays: longestLogRetention(env),
+      });
       Aspects.of(stack).add(new DefaultTags({ ...env.tags, system: 'account' }));
       applyBackend(stack, env, name);
       envStacks.push({ name, system: 'account', environment: env.name, branch: env.branch, region, site, stack });

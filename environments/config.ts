@@ -84,6 +84,10 @@ function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
     const more = issue.keys.length > SHOWN_UNKNOWN_KEYS ? ` and ${issue.keys.length - SHOWN_UNKNOWN_KEYS} more` : '';
     return `unknown key ${shown.join(', ')}${more}` + (allowed ? ` (allowed: ${allowed.join(', ')})` : '');
   }
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+    // A record's key is at fault, not its value: say what a key must be and show the key.
+    return `${issue.issues[0].message} (got ${quote(String(issue.path.at(-1)))})`;
+  }
   const got = received === undefined ? 'nothing' : quote(received);
   if (issue.code === 'invalid_value') {
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} (got ${got})`;
@@ -193,6 +197,7 @@ export function crossFileProblems(parsed: readonly ParsedEnvironment[], otherNam
         });
       }
     }
+    problems.push(...alarmProblems(p));
     if (env.systems.commerce && !env.accounts.azure) {
       problems.push({ file: p.file, path: 'accounts.azure', message: 'is required when the commerce system (Azure) is enabled' });
     }
@@ -224,6 +229,37 @@ export function crossFileProblems(parsed: readonly ParsedEnvironment[], otherNam
     }
   }
   return problems;
+}
+
+/**
+ * A production environment's alarms must reach someone: each cloud it runs systems on needs a receiver
+ * (AWS: e-mail, HTTPS or an existing SNS topic; Azure, where commerce runs: e-mail, HTTPS or an action group).
+ */
+function alarmProblems({ file, environment: env }: ParsedEnvironment): ConfigProblem[] {
+  if (env.tier !== 'production') return [];
+  const { email, https, snsTopic, actionGroupId } = env.alarms;
+  const shared = Object.keys(email).length + Object.keys(https).length > 0;
+  const clouds = [
+    {
+      cloud: 'AWS',
+      runs: Object.values(env.systems).some((s) => s),
+      reached: shared || snsTopic !== undefined,
+      allowed: 'email, https, snsTopic',
+    },
+    {
+      cloud: 'Azure',
+      runs: env.systems.commerce !== undefined,
+      reached: shared || actionGroupId !== undefined,
+      allowed: 'email, https, actionGroupId',
+    },
+  ];
+  return clouds
+    .filter((c) => c.runs && !c.reached)
+    .map((c) => ({
+      file,
+      path: 'alarms',
+      message: `a production environment must say where its ${c.cloud} alarms go (allowed: ${c.allowed})`,
+    }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { cidrBlock } from '../modules/core/cidr.js';
 import { systemSettings } from '../modules/systems/settings.js';
 import { policyRuleIds } from '../modules/policy/rules/index.js';
+import { SECURITY_SERVICES } from '../modules/account/security-services.js';
 
 /** A branch name pattern: an exact name (`main`) or a prefix glob (`feature/*`). */
 export const branchPattern = z
@@ -24,26 +25,52 @@ const region = z.strictObject({
 });
 export type Region = z.infer<typeof region>;
 
+// State backends. S3 locks state with a lock file beside it (Terraform 1.10+; `dynamodb_table` is
+// deprecated since 1.11); a DynamoDB table remains an option, alone or with the lock file while migrating.
+const s3Backend = z
+  .strictObject({
+    type: z.literal('s3'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+    keyPrefix: z.string().min(1),
+    region: awsRegion,
+    /** Lock state with a `.tflock` object beside it (S3 conditional writes). @default true */
+    useLockfile: z.boolean({ error: 'must be true or false' }).default(true),
+    /** A DynamoDB table that also (or, with `useLockfile: false`, alone) holds the lock. @default none */
+    dynamodbTable: z.string().min(3).max(255).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.useLockfile && b.dynamodbTable === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['useLockfile'],
+        message: 'is false and no dynamodbTable is given: state would not be locked (allowed: useLockfile true, or a dynamodbTable)',
+        input: b.useLockfile,
+      });
+    }
+  });
+
+// The azurerm backend signs in to the state's blob storage with Entra ID by default, so the storage
+// account may refuse shared keys and terraform needs no permission to list them.
+const azurermBackend = z.strictObject({
+  type: z.literal('azurerm'),
+  resourceGroupName: z.string().min(1),
+  storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)'),
+  containerName: z.string().min(3),
+  keyPrefix: z.string().min(1),
+  /** Read and write the state blob with Entra ID (needs Storage Blob Data Contributor), not the account's access key. @default true */
+  useAzureadAuth: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Sign in with an OIDC token (workload identity federation). @default unset: ARM_USE_OIDC decides (the credentials block sets it) */
+  useOidc: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
 const backend = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('local'),
     /** Directory for state files, relative to the stack's output directory. @default terraform.<stack>.tfstate beside it */
     path: z.string().min(1).optional(),
   }),
-  z.strictObject({
-    type: z.literal('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-    keyPrefix: z.string().min(1),
-    region: awsRegion,
-    dynamodbTable: z.string().min(3).max(255),
-  }),
-  z.strictObject({
-    type: z.literal('azurerm'),
-    resourceGroupName: z.string().min(1),
-    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lowercase letters and digits)'),
-    containerName: z.string().min(3),
-    keyPrefix: z.string().min(1),
-  }),
+  s3Backend,
+  azurermBackend,
 ]);
 export type Backend = z.infer<typeof backend>;
 
@@ -219,6 +246,53 @@ const systems = z.strictObject(
   },
 );
 
+// The AWS account and the account-wide services its `account-<env>` stacks hold. An organisation often
+// runs GuardDuty, Config and the trail for every member account (delegated administrator, organisation
+// trail), and a second detector or recorder fails to create: the file says which ones it runs.
+const awsAccount = z.strictObject({
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  /** Services the AWS organisation already runs in this account; the account stacks create none of them. @default [] (they create all three) */
+  managedByOrganization: z
+    .array(z.enum(SECURITY_SERVICES))
+    .refine((list) => new Set(list).size === list.length, `must name each service once (allowed: ${SECURITY_SERVICES.join(', ')})`)
+    .default([]),
+  /** The account has a Shield Advanced subscription (bought outside Terraform: a one-year commitment); systems protect their edges with it. @default false */
+  shieldAdvanced: z.boolean({ error: 'must be true or false' }).default(false),
+});
+
+// Where the environment's alarms go. Every system's alarm topic (AWS) and action group (Azure) gets
+// the e-mail and HTTPS receivers; an existing topic or action group is notified by every alarm too.
+const receiverName = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as oncall (a-z, 0-9, -, at most 32)');
+const alarms = z.strictObject({
+  /** E-mail receivers by name: SNS e-mail subscriptions (each confirms once) and action group e-mail receivers. @default none */
+  email: z.record(receiverName, z.email({ error: 'must be an e-mail address such as oncall@example.com' })).default({}),
+  /** HTTPS endpoints by name (an incident tool's webhook): SNS HTTPS subscriptions and action group webhooks. @default none */
+  https: z
+    .record(
+      receiverName,
+      z.url({
+        protocol: /^https$/,
+        hostname: z.regexes.domain,
+        error: 'must be an https:// URL such as https://events.example.com/alarms',
+      }),
+    )
+    .default({}),
+  /** An existing SNS topic, by name, in the environment's account and in each region it runs AWS systems: every alarm notifies it too. @default none */
+  snsTopic: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic name (letters, digits, - and _, at most 256)')
+    .optional(),
+  /** An existing Azure Monitor action group, by resource id: every Azure alert notifies it too. @default none */
+  actionGroupId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/microsoft\.insights\/actionGroups\/[\w-]{1,260}$/i,
+      'must be an action group resource id such as /subscriptions/<uuid>/resourceGroups/<group>/providers/Microsoft.Insights/actionGroups/<name>',
+    )
+    .optional(),
+});
+export type AlarmDestinations = z.infer<typeof alarms>;
+
 export const environmentSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lowercase letters, digits and -, starting with a letter, at most 16'),
   /** The git branch whose commits are deployed to this environment. */
@@ -226,7 +300,7 @@ export const environmentSchema = z.strictObject({
   tier: z.enum(['development', 'staging', 'production']),
   description: z.string().optional(),
   accounts: z.strictObject({
-    aws: z.strictObject({ accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id') }).optional(),
+    aws: awsAccount.optional(),
     azure: z.strictObject({ subscriptionId: z.uuid(), tenantId: z.uuid() }).optional(),
   }),
   regions: z.strictObject({ primary: region, dr: region.optional() }),
@@ -236,6 +310,8 @@ export const environmentSchema = z.strictObject({
   release,
   policy: policy.prefault({}),
   credentials: credentials.optional(),
+  /** Where alarms go; a production environment must name at least one receiver for each cloud it runs. @default none */
+  alarms: alarms.prefault({}),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -42,6 +42,31 @@ describe('runPlan', () => {
     expect(JSON.parse(store.latestPlan('acme/infra', 7, 'dev')?.summaryJson ?? '{}').environment).toBe('dev');
   });
 
+  test('GIVEN a plan that succeeds WHEN its check is completed THEN the record is already planned (a merge the green check allows finds the reviewed plan)', async () => {
+    const { gh, store, session, deps } = setup();
+    const seen: (string | undefined)[] = [];
+    const complete = gh.updateCheckRun.bind(gh);
+    gh.updateCheckRun = async (id, update) => {
+      if (update.status === 'completed') seen.push(store.latestPlan('acme/infra', 7, 'dev')?.status);
+      return complete(id, update);
+    };
+    await runPlan(session, pullRequest(), 'dev', live(), deps);
+    expect(seen).toEqual(['planned']);
+  });
+
+  test('GIVEN a plan whose check cannot be completed WHEN planned THEN the record is failed, not left planned', async () => {
+    const { gh, store, session, deps } = setup();
+    const complete = gh.updateCheckRun.bind(gh);
+    gh.updateCheckRun = async (id, update) => {
+      if (update.conclusion === 'success') throw new Error('GitHub answered 502');
+      return complete(id, update);
+    };
+    const outcome = await runPlan(session, pullRequest(), 'dev', live(), deps);
+    expect(outcome).toEqual({ status: 'failed', reason: 'GitHub answered 502' });
+    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: 'GitHub answered 502' });
+    expect(gh.check('gitops/plan/dev')).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  });
+
   test('GIVEN a planned pull request WHEN a new head is planned THEN the same comment is edited (stale first), and the old record is superseded', async () => {
     const { gh, store, session, deps } = setup();
     const first = await runPlan(session, pullRequest(), 'dev', live(), deps);

@@ -183,6 +183,10 @@ export async function runPlan(
         policyCheckRunUrl: web && policyCheck ? `${web}/runs/${policyCheck.id}` : undefined,
       }),
     );
+    // Recorded before the check completes: a merge the green check allows (auto-merge fires at once) finds
+    // this plan as the reviewed one. Should completing the check fail, the record is failed below.
+    const stored: StoredPlan = policy ? { ...report, policy: policy.line } : report;
+    deps.store.updatePlan(planId, { status: 'planned', summaryJson: JSON.stringify(stored) });
     const output = renderCheckRunOutput(report, { repoUrl: pr.cloneUrl });
     await github.updateCheckRun(checkId, {
       status: 'completed',
@@ -196,8 +200,6 @@ export async function runPlan(
       policyCompleted = true;
       await logFailure(log, 'policy check could not be completed', () => policyCheck.complete(finished, pr.cloneUrl));
     }
-    const stored: StoredPlan = policy ? { ...report, policy: policy.line } : report;
-    deps.store.updatePlan(planId, { status: 'planned', summaryJson: JSON.stringify(stored) });
     log.info(
       { pr: pr.number, environment, head: pr.headSha, stacks: report.stacks.length, ...(policy ? { policy: policy.conclusion } : {}) },
       'plan finished',

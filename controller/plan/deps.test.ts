@@ -246,7 +246,7 @@ sandboxed('DependencyCache in the sandbox', () => {
 
   test("GIVEN the machine's npm configuration naming a CA file and node headers, and the repository's .npmrc WHEN the install runs in the sandbox THEN it reads the CA file's copy, the headers and the repository's settings, and no token", async () => {
     // A stand-in npm: `config` is the real npm (reading this machine's configuration), `ci` records what it finds.
-    // Its program directory is mounted (npm/, two levels up), so it lives apart from the headers under test.
+    // Its bin directory (ci.mjs beside it) is an input of its own, apart from the headers under test.
     const bin = join(root, 'tools', 'npm', 'bin');
     mkdirSync(bin, { recursive: true });
     writeFileSync(

@@ -10,6 +10,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -135,6 +136,35 @@ sandboxed('a sandboxed node process', () => {
     const result = await runInSandbox(spec, host(), { timeoutMs: 1000, killGraceMs: 500 });
     expect(result.timedOut).toBe(true);
     expect(result.durationMs).toBeLessThan(4000);
+  });
+
+  test("GIVEN a program in a temporary directory, called through a symlink WHEN it reads the files around it THEN it runs, but sees neither its neighbours nor its parent directory's", async () => {
+    const { out } = jobLayout(root);
+    const program = join(root, 'tools', 'bin', 'reader');
+    const around = [
+      join(root, 'tools', 'bin', 'beside-the-program'),
+      join(root, 'tools', 'beside-its-directory'),
+      join(root, 'jobs', 'other-job'),
+    ];
+    mkdirSync(dirname(program), { recursive: true });
+    for (const file of around) writeFileSync(file, 'another job’s file\n', { mode: 0o644 });
+    writeFileSync(program, '#!/bin/sh\necho ran\nfor f in "$@"; do cat "$f" 2>/dev/null || echo "cannot read $f"; done\n', { mode: 0o755 });
+    const link = join(root, 'links', 'reader');
+    mkdirSync(dirname(link));
+    symlinkSync(program, link);
+    chmodSync(join(root, 'tools'), 0o755);
+    expect(inputsForProgram(link)).toEqual([program, link]);
+    const spec: SandboxSpec = { command: link, args: around, cwd: out, inputs: inputsForProgram(link), output: out, env: ENV };
+    const result = await runInSandbox(spec, host(), { timeoutMs: 10_000 });
+    expect(result).toMatchObject({ exitCode: 0, log: ['ran', ...around.map((f) => `cannot read ${f}`), ''].join('\n') });
+  });
+
+  test('GIVEN a script of a node package (npm-cli.js) WHEN its inputs are asked THEN they are the package it loads, scoped or not', () => {
+    for (const pkg of ['lib/node_modules/npm', 'lib/node_modules/@scope/tool']) {
+      mkdirSync(join(root, pkg, 'bin'), { recursive: true });
+      writeFileSync(join(root, pkg, 'bin', 'cli.js'), '', { mode: 0o755 });
+      expect(inputsForProgram(join(root, pkg, 'bin', 'cli.js'))).toEqual([join(realpathSync(root), pkg)]);
+    }
   });
 
   test('GIVEN an input that does not exist WHEN run THEN bubblewrap fails and the log names the path', async () => {

@@ -75,11 +75,22 @@ export function sandboxDecision(probe: SandboxProbe, env: { readonly GITOPS_UNSA
   };
 }
 
-/** The directory to mount for a program installed outside /usr (node under /opt, for instance); none for system programs. */
+const inSystemDir = (path: string) => ['/usr/', '/bin/', '/sbin/', '/lib/', '/lib64/'].some((dir) => path.startsWith(dir));
+/** `<…>/node_modules/<name>` or `<…>/node_modules/@scope/<name>` around a file: the innermost package holding it. */
+const NODE_PACKAGE = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//;
+
+/**
+ * What to mount for a program installed outside the system directories (node under /opt, a tool unpacked in a
+ * temporary directory); nothing for system programs. The program's own file, or for a script of a node package
+ * (npm's bin/npm-cli.js) that package, which it loads; and the path it was called by when that is a symlink.
+ * Never the directories around it: a program directly in /tmp would otherwise bring every other job's files.
+ */
 export function inputsForProgram(program: string): string[] {
   const file = realpathSync(program);
-  if (['/usr/', '/bin/', '/sbin/', '/lib/', '/lib64/'].some((dir) => file.startsWith(dir))) return [];
-  return [dirname(dirname(file))];
+  const inputs = inSystemDir(file) ? [] : [NODE_PACKAGE.exec(file)?.[1] ?? file];
+  // bubblewrap mounts what a symlink points to at the symlink's own path: the program runs by the name it was given
+  if (program !== file && !inSystemDir(program)) inputs.push(program);
+  return inputs;
 }
 
 /** Creates the sandbox's output directory, owned by the sandbox's uid when the controller is root (it writes as nobody). */

@@ -262,6 +262,15 @@ const cases: Record<string, { pass: Json; fail: Json; because: RegExp }> = {
     fail: storage({ allow_nested_items_to_be_public: true }),
     because: /allow_nested_items_to_be_public is true/,
   },
+  GITOPS_AZURE_STORAGE_ENTRA: {
+    pass: tf(storage({ shared_access_key_enabled: false }).resource as Record<string, Record<string, Json>>, {
+      provider: { azurerm: [{ features: [{}], storage_use_azuread: true }] },
+    }),
+    fail: tf(storage({ shared_access_key_enabled: false }).resource as Record<string, Record<string, Json>>, {
+      provider: { azurerm: [{ features: [{}] }] },
+    }),
+    because: /shared keys are refused but the azurerm provider has storage_use_azuread unset/,
+  },
   CKV_AZURE_203: { pass: bus(), fail: bus({ local_auth_enabled: true }), because: /local_auth_enabled is true/ },
   CKV_AZURE_204: { pass: bus(), fail: bus({ public_network_access_enabled: true }), because: /public_network_access_enabled is true/ },
   CKV_AZURE_205: { pass: bus(), fail: bus({ minimum_tls_version: '1.0' }), because: /minimum_tls_version is "1.0"/ },

@@ -183,8 +183,6 @@ export const paymentsSettings = z.strictObject({
     .string()
     .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as pay.example.com')
     .default('pay.snake.example.com'),
-  /** Shield Advanced protection of the CloudFront distribution and the hosted zone (needs an active subscription). */
-  shieldAdvanced: z.boolean().default(false),
   /** Tag of the four service images in their ECR repositories; tags are immutable, so a release bumps it. */
   imageTag: z
     .string()
@@ -194,8 +192,6 @@ export const paymentsSettings = z.strictObject({
   apiThrottleRps: z.number().int().min(1).max(100_000).default(1000),
   /** Requests one IP may send to the API in 5 minutes before WAF blocks it (partners call at volume). */
   apiRateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(20_000),
-  /** GuardDuty, AWS Config and (primary region) CloudTrail for the account: on in exactly one stack per account and region. */
-  securityBaseline: z.boolean().default(true),
 });
 
 const entraId = z.uuid('must be an Entra ID object or client id (a UUID)');
@@ -223,8 +219,6 @@ export const commerceSettings = z.strictObject({
    * receive from `payment-results`. Both ids are required to build the stack.
    */
   awsServicePrincipal: z.strictObject({ clientId: entraId.optional(), objectId: entraId.optional() }).prefault({}),
-  /** Who is told about alarms on both clouds (SNS e-mail subscriptions, Azure action group), keyed by a name. */
-  alertEmails: z.record(z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a short name such as oncall'), z.email()).default({}),
   /** The shop's web origin: Cognito's sign-in callbacks go to `https://<webDomain>/callback`. */
   webDomain: z
     .string()

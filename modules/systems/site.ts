@@ -35,3 +35,22 @@ export function resourcePrefix(context: SystemContext): string {
   const base = `${context.tags.system}-${context.environment.name}`;
   return context.role === 'dr' ? `${base}-dr` : base;
 }
+
+/** The environment's alarm receivers at this site. */
+export interface AlarmReceivers {
+  /** For the system's AlarmTopic: its e-mail and HTTPS subscribers. */
+  readonly subscribers: { readonly emailSubscribers: readonly string[]; readonly httpsSubscribers: readonly string[] };
+  /** The existing topic every alarm notifies too, in the site's region. */
+  readonly alsoNotifyArns: readonly string[];
+}
+
+/** The environment file's `alarms`, for a system's alarm topic and its alarms at this site. */
+export function alarmReceivers(context: SystemContext): AlarmReceivers {
+  const { email, https, snsTopic } = context.environment.alarms;
+  const region = context.region.aws;
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return {
+    subscribers: { emailSubscribers: Object.values(email), httpsSubscribers: Object.values(https) },
+    alsoNotifyArns: snsTopic === undefined ? [] : [`arn:${partition}:sns:${region}:${awsAccountId(context)}:${snsTopic}`],
+  };
+}

@@ -1,5 +1,10 @@
 import { LambdaFunction as AwsLambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
-import { Testing } from 'cdktf';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Testing, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { onlyResource, resourcesOf, stack, synth, type Synth } from '../../../test/modules/synth.js';
 import { LambdaFunction, type LambdaFunctionProps } from './lambda-function.js';
@@ -116,6 +121,64 @@ describe('LambdaFunction', () => {
 
   test('GIVEN a placeholderZipPath WHEN synthesized THEN that file is the package', () => {
     expect(onlyResource(synth(build({ placeholderZipPath: 'build/orders.zip' })), 'aws_lambda_function').filename).toBe('build/orders.zip');
+  });
+
+  describe('GIVEN an entry', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lambda-entry-test-'));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    writeFileSync(join(root, 'package.json'), '{}');
+    mkdirSync(join(root, 'src'));
+    const entry = join(root, 'src', 'orders.ts');
+    writeFileSync(entry, "export const handler = async (): Promise<string> => 'orders v1';\n");
+
+    /** A real app synthesized to disk: the stack directory as the runner copies it. */
+    const synthToDisk = (source = entry) => {
+      const outdir = join(root, `out-${Math.random().toString(36).slice(2)}`);
+      const app = new App({ outdir, skipValidation: true });
+      new LambdaFunction(new TerraformStack(app, 'orders'), 'fn', props({ handler: 'orders.handler', entry: source }));
+      app.synth();
+      const stackDir = join(outdir, 'stacks', 'orders');
+      const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as Synth;
+      return { stackDir, fn: onlyResource(json, 'aws_lambda_function') };
+    };
+
+    test('WHEN synthesized THEN the function deploys a zip inside its stack directory, with the zip\'s hash', () => {
+      const { stackDir, fn } = synthToDisk();
+      expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9a-f]{64}\/orders-api\.zip$/);
+      const zip = join(stackDir, fn.filename as string);
+      expect(existsSync(zip)).toBe(true);
+      expect(fn.source_code_hash).toBe(createHash('sha256').update(readFileSync(zip)).digest('base64'));
+      expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim()).toBe('orders.js');
+      expect(execFileSync('unzip', ['-p', zip, 'orders.js'], { encoding: 'utf8' })).toContain('"orders v1"');
+      expect(fn.s3_bucket).toBeUndefined();
+    });
+
+    test('WHEN synthesized twice THEN the package is the same; WHEN the code changes THEN filename and hash change', () => {
+      const first = synthToDisk().fn;
+      expect(synthToDisk().fn).toMatchObject({ filename: first.filename, source_code_hash: first.source_code_hash });
+      const changed = join(root, 'src', 'orders-v2.ts');
+      writeFileSync(changed, "export const handler = async (): Promise<string> => 'orders v2';\n");
+      const second = synthToDisk(changed).fn;
+      expect(second.filename).not.toBe(first.filename);
+      expect(second.source_code_hash).not.toBe(first.source_code_hash);
+    });
+
+    test('WHEN combined with code or a placeholder, or not a file, or with a nested handler THEN one error lists each', () => {
+      expect(() =>
+        build({
+          entry: join(root, 'src', 'missing.ts'),
+          handler: 'lib/orders.handler',
+          code: { s3Bucket: 'artifacts', s3Key: 'a.zip' },
+        })(stack()),
+      ).toThrow(
+        'LambdaFunction test/fn: entry excludes code and placeholderZipPath (got entry and code); ' +
+          `entry must be the absolute path of an existing .ts or .js file (got ${JSON.stringify(join(root, 'src', 'missing.ts'))}); ` +
+          'handler must be "<file>.<export>" when entry is given, like "index.handler" (got "lib/orders.handler")',
+      );
+      expect(() => build({ entry: 'src/orders.ts', placeholderZipPath: 'x.zip' })(stack())).toThrow(
+        'entry excludes code and placeholderZipPath (got entry and placeholderZipPath); entry must be the absolute path of an existing .ts or .js file (got "src/orders.ts")',
+      );
+    });
   });
 
   test('GIVEN allowInvoke WHEN synthesized THEN a permission names the principal and the source ARN', () => {

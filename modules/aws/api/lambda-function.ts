@@ -1,10 +1,13 @@
 // A Lambda function with least privilege and nothing left implicit: its own log group with
 // retention, X-Ray tracing, a dead-letter queue, reserved concurrency, and no literal secrets in
 // its environment (pass a secret's ARN; the function reads it at run time).
-import { TerraformResource } from 'cdktf';
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { AssetType, TerraformAsset, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { LambdaFunction as AwsLambdaFunction } from '@cdktf/provider-aws/lib/lambda-function/index.js';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission/index.js';
+import { functionPackage } from '../../core/function-package.js';
 import { PropProblems } from '../../core/validation.js';
 import { LOG_RETENTION_DAYS, LogGroup } from '../observability/log-group.js';
 import { awsAccountContext } from '../security/account.js';
@@ -67,7 +70,15 @@ export interface LambdaFunctionProps {
   readonly handler: string;
   /** The deployment package in S3. @default a local zip at `placeholderZipPath` */
   readonly code?: S3Code;
-  /** Local zip used when `code` is not given. @default 'dist/lambda-placeholder.zip' */
+  /**
+   * Absolute path of the handler's TypeScript source. At synth it is bundled with esbuild into
+   * `<module>.js` (the part of `handler` before the dot), `@aws-sdk/*` left to the runtime, zipped
+   * deterministically and copied into the stack directory's `assets/`; the function's
+   * `source_code_hash` is the zip's, so a code change shows in the plan. Exclusive with `code` and
+   * `placeholderZipPath`. @default no source: `code`, else the placeholder zip
+   */
+  readonly entry?: string;
+  /** Local zip used when neither `code` nor `entry` is given. @default 'dist/lambda-placeholder.zip' */
   readonly placeholderZipPath?: string;
   /**
    * Concurrent executions reserved for (and capping) this function — required so one function
@@ -112,6 +123,8 @@ export class LambdaFunction extends Construct {
   public readonly name: string;
   public readonly role: ServiceRole;
   public readonly logGroup: LogGroup;
+  /** Set with `entry`: the bundled deployment package inside the stack directory. */
+  public readonly asset?: TerraformAsset;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     super(scope, id);
@@ -141,6 +154,13 @@ export class LambdaFunction extends Construct {
         : undefined,
     });
 
+    const bundled = props.entry === undefined ? undefined : bundledCode(this, props.name, props.handler, props.entry);
+    this.asset = bundled?.asset;
+    const code = props.code
+      ? { s3Bucket: props.code.s3Bucket, s3Key: props.code.s3Key, s3ObjectVersion: props.code.s3ObjectVersion }
+      : bundled
+        ? { filename: bundled.asset.path, sourceCodeHash: bundled.sha256Base64 }
+        : { filename: props.placeholderZipPath ?? DEFAULT_PLACEHOLDER_ZIP };
     const environment = props.environment ?? {};
     this.function = new AwsLambdaFunction(this, 'function', {
       functionName: props.name,
@@ -152,9 +172,7 @@ export class LambdaFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeoutSeconds ?? 30,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      ...(props.code
-        ? { s3Bucket: props.code.s3Bucket, s3Key: props.code.s3Key, s3ObjectVersion: props.code.s3ObjectVersion }
-        : { filename: props.placeholderZipPath ?? DEFAULT_PLACEHOLDER_ZIP }),
+      ...code,
       layers: props.layers && [...props.layers],
       tracingConfig: { mode: 'Active' },
       deadLetterConfig: { targetArn: props.deadLetterQueueArn },
@@ -183,6 +201,14 @@ export class LambdaFunction extends Construct {
       sourceArn,
     });
   }
+}
+
+/** The handler's source bundled into `<module>.js`, zipped, as an asset of the stack. */
+function bundledCode(scope: Construct, name: string, handler: string, entry: string): { asset: TerraformAsset; sha256Base64: string } {
+  const module = handler.slice(0, handler.lastIndexOf('.'));
+  const built = functionPackage({ name, files: { [`${module}.js`]: { bundle: entry } }, external: ['@aws-sdk/*'] });
+  const asset = new TerraformAsset(scope, 'code', { path: built.path, type: AssetType.FILE, assetHash: built.hash });
+  return { asset, sha256Base64: built.sha256Base64 };
 }
 
 function validate(scope: Construct, props: LambdaFunctionProps): void {
@@ -215,6 +241,15 @@ function validate(scope: Construct, props: LambdaFunctionProps): void {
     props.code === undefined || props.placeholderZipPath === undefined,
     `code and placeholderZipPath are exclusive (got both: s3://${props.code?.s3Bucket}/${props.code?.s3Key} and ${JSON.stringify(props.placeholderZipPath)})`,
   );
+  if (props.entry !== undefined) {
+    const given = [props.code && 'code', props.placeholderZipPath !== undefined && 'placeholderZipPath'].filter(Boolean);
+    p.check(given.length === 0, `entry excludes code and placeholderZipPath (got entry and ${given.join(' and ')})`);
+    p.check(
+      isAbsolute(props.entry) && /\.[cm]?[jt]s$/.test(props.entry) && existsSync(props.entry),
+      `entry must be the absolute path of an existing .ts or .js file (got ${JSON.stringify(props.entry)})`,
+    );
+    p.matches('handler', props.handler, /^[\w-]+\.[\w$]+$/, '"<file>.<export>" when entry is given, like "index.handler"');
+  }
   if (props.code) p.matches('code.s3Bucket', props.code.s3Bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (not an ARN)');
   const environment = props.environment ?? {};
   for (const name of Object.keys(environment)) {

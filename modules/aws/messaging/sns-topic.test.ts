@@ -49,12 +49,14 @@ describe('AlarmTopic', () => {
           name: 'alarms',
           kmsKeyArn: KEY,
           emailSubscribers: ['ops@example.com', 'oncall@example.com'],
+          httpsSubscribers: ['https://events.example.com/alarms?source=sns'],
           publisherServices: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'],
         }),
     );
     expect(onlyResource(s, 'aws_sns_topic').kms_master_key_id).toBe(KEY);
     const subscriptions = Object.values(resourcesOf(s, 'aws_sns_topic_subscription'));
     expect(subscriptions.sort((a, b) => String(a.endpoint).localeCompare(String(b.endpoint)))).toEqual([
+      { topic_arn: TOPIC, protocol: 'https', endpoint: 'https://events.example.com/alarms?source=sns' },
       { topic_arn: TOPIC, protocol: 'email', endpoint: 'oncall@example.com' },
       { topic_arn: TOPIC, protocol: 'email', endpoint: 'ops@example.com' },
     ]);
@@ -70,6 +72,7 @@ describe('AlarmTopic', () => {
           name: 'alarms.prod',
           kmsKeyArn: 'aws/sns',
           emailSubscribers: ['ops', 'a@example.com', 'a@example.com'],
+          httpsSubscribers: ['http://events.example.com/alarms', 'https://x.example.com', 'https://x.example.com'],
           publisherServices: ['CloudWatch'],
         }),
     ).toThrow(
@@ -78,6 +81,8 @@ describe('AlarmTopic', () => {
         'kmsKeyArn must be a KMS key ARN, alias ARN or alias/<name> (got "aws/sns")',
         'emailSubscribers must be an email address like ops@example.com (got "ops")',
         'emailSubscribers must not repeat an address (got ["a@example.com"] twice)',
+        'httpsSubscribers must be an https:// URL (alarms must not travel in clear text) (got "http://events.example.com/alarms")',
+        'httpsSubscribers must not repeat an endpoint (got ["https://x.example.com"] twice)',
         'publisherServices must be a service principal like cloudwatch.amazonaws.com (got "CloudWatch")',
       ].join('; '),
     );

@@ -1,4 +1,4 @@
-// An encrypted SNS topic that CloudWatch alarms publish to, with optional email subscribers.
+// An encrypted SNS topic that CloudWatch alarms publish to, with optional e-mail and HTTPS subscribers.
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
@@ -18,12 +18,15 @@ export interface AlarmTopicProps {
   readonly kmsKeyArn?: string;
   /** Each address receives a confirmation email and must accept it. @default none */
   readonly emailSubscribers?: readonly string[];
+  /** HTTPS endpoints (an incident tool's webhook); each receives a confirmation request it must answer. @default none */
+  readonly httpsSubscribers?: readonly string[];
   /** Service principals allowed to publish, from this account only. @default ['cloudwatch.amazonaws.com'] */
   readonly publisherServices?: readonly string[];
 }
 
 export const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const HTTPS_URL = /^https:\/\/[^\s/]+(\/\S*)?$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 
 export class AlarmTopic extends Construct {
@@ -67,6 +70,9 @@ export class AlarmTopic extends Construct {
     for (const email of props.emailSubscribers ?? []) {
       new SnsTopicSubscription(this, `email-${email}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     }
+    for (const url of props.httpsSubscribers ?? []) {
+      new SnsTopicSubscription(this, `https-${url}`, { topicArn: this.topic.arn, protocol: 'https', endpoint: url });
+    }
   }
 }
 
@@ -83,6 +89,10 @@ function validate(scope: Construct, props: AlarmTopicProps): void {
   for (const email of emails) p.matches('emailSubscribers', email, EMAIL, 'an email address like ops@example.com');
   const duplicates = emails.filter((e, i) => emails.indexOf(e) !== i);
   p.check(duplicates.length === 0, `emailSubscribers must not repeat an address (got ${JSON.stringify(duplicates)} twice)`);
+  const urls = props.httpsSubscribers ?? [];
+  for (const url of urls) p.matches('httpsSubscribers', url, HTTPS_URL, 'an https:// URL (alarms must not travel in clear text)');
+  const repeatedUrls = urls.filter((u, i) => urls.indexOf(u) !== i);
+  p.check(repeatedUrls.length === 0, `httpsSubscribers must not repeat an endpoint (got ${JSON.stringify(repeatedUrls)} twice)`);
   for (const service of props.publisherServices ?? []) {
     p.matches('publisherServices', service, SERVICE_PRINCIPAL, 'a service principal like cloudwatch.amazonaws.com');
   }

@@ -2,7 +2,7 @@
 // recoveries), has a stable name, and its evaluation window is validated before AWS rejects it.
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
-import { PropProblems } from '../../core/validation.js';
+import { isUnresolved, PropProblems } from '../../core/validation.js';
 
 export const TREAT_MISSING_DATA = ['missing', 'ignore', 'breaching', 'notBreaching'] as const;
 export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
@@ -20,6 +20,8 @@ export type Statistic = (typeof STATISTICS)[number];
 export interface AlarmOptions {
   /** SNS topic ARN notified on ALARM and on OK. */
   readonly alarmTopicArn: string;
+  /** Existing SNS topics (same region) notified as well, e.g. an organisation's on-call topic. @default none */
+  readonly alsoNotifyArns?: readonly string[];
   /** @default the construct path with "/" replaced by "-" */
   readonly alarmName?: string;
   /** @default a sentence saying what the alarm watches */
@@ -89,6 +91,10 @@ export abstract class AlarmConstruct extends Construct {
       (options.evaluationPeriods === undefined ? (spec.datapointsToAlarm ?? evaluationPeriods) : evaluationPeriods);
     problems
       .matches('alarmTopicArn', options.alarmTopicArn, SNS_ARN, 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)')
+      .check(
+        (options.alsoNotifyArns ?? []).every((arn) => isUnresolved(arn) || SNS_ARN.test(arn)),
+        `alsoNotifyArns must be SNS topic ARNs (arn:aws:sns:<region>:<account>:<topic>) (got ${JSON.stringify(options.alsoNotifyArns)})`,
+      )
       .matches(
         'alarmName',
         name,
@@ -122,8 +128,8 @@ export abstract class AlarmConstruct extends Construct {
       evaluationPeriods,
       datapointsToAlarm,
       treatMissingData: options.treatMissingData ?? spec.treatMissingData,
-      alarmActions: [options.alarmTopicArn],
-      okActions: [options.alarmTopicArn],
+      alarmActions: [options.alarmTopicArn, ...(options.alsoNotifyArns ?? [])],
+      okActions: [options.alarmTopicArn, ...(options.alsoNotifyArns ?? [])],
       ...metricConfig(spec, period),
     });
     this.arn = this.alarm.arn;

@@ -105,4 +105,22 @@ describe('Alarms factory', () => {
     expect([...factory!.created.keys()]).toEqual(['alb-5xx', 'api-5xx', 'api-latency', 'queue-age', 'dlq', 'cpu', 'db', 'fn', 'custom']);
     expect(factory!.alarmArns).toHaveLength(9);
   });
+
+  test('GIVEN an existing topic to notify as well WHEN alarms are created THEN each notifies both topics on ALARM and OK', () => {
+    const ONCALL = 'arn:aws:sns:eu-west-1:123456789012:oncall';
+    const json = synth((s) => {
+      const factory = new Alarms(s, 'alarms', { alarmTopicArn: TOPIC, alsoNotifyArns: [ONCALL] });
+      factory.queueAge('queue-age', { queueName: 'orders' });
+      factory.lambdaErrors('fn', { functionName: 'resize' });
+    });
+    for (const alarm of alarms(json)) expect(alarm).toMatchObject({ alarm_actions: [TOPIC, ONCALL], ok_actions: [TOPIC, ONCALL] });
+  });
+
+  test('GIVEN something other than a topic ARN to notify as well WHEN an alarm is created THEN the error names the prop and the allowed form', () => {
+    expect(() =>
+      synth((s) =>
+        new Alarms(s, 'alarms', { alarmTopicArn: TOPIC, alsoNotifyArns: ['oncall'] }).queueAge('queue-age', { queueName: 'orders' }),
+      ),
+    ).toThrow('alsoNotifyArns must be SNS topic ARNs (arn:aws:sns:<region>:<account>:<topic>) (got ["oncall"])');
+  });
 });

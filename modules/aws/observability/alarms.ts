@@ -63,17 +63,26 @@ export class MetricAlarm extends AlarmConstruct {
   }
 }
 
-type Without<P> = Omit<P, 'alarmTopicArn'>;
+type Without<P> = Omit<P, 'alarmTopicArn' | 'alsoNotifyArns'>;
+
+/** Where every alarm of an `Alarms` goes. */
+export interface AlarmsProps {
+  readonly alarmTopicArn: string;
+  /** Existing SNS topics (same region) every alarm notifies as well. @default none */
+  readonly alsoNotifyArns?: readonly string[];
+}
 
 /** Creates alarms that all notify one topic, so callers name the topic once. */
 export class Alarms extends Construct {
   readonly alarmTopicArn: string;
+  readonly alsoNotifyArns: readonly string[];
   /** Every alarm created, by construct id. */
   readonly created = new Map<string, AlarmConstruct>();
 
-  constructor(scope: Construct, id: string, props: { readonly alarmTopicArn: string }) {
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     this.alarmTopicArn = props.alarmTopicArn;
+    this.alsoNotifyArns = props.alsoNotifyArns ?? [];
   }
 
   metric(id: string, props: Without<MetricAlarmProps>) {
@@ -109,8 +118,8 @@ export class Alarms extends Construct {
     return [...this.created.values()].map((a) => a.arn);
   }
 
-  private with<P>(props: P): P & { alarmTopicArn: string } {
-    return { ...props, alarmTopicArn: this.alarmTopicArn };
+  private with<P>(props: P): P & Required<AlarmsProps> {
+    return { ...props, alarmTopicArn: this.alarmTopicArn, alsoNotifyArns: this.alsoNotifyArns };
   }
 
   private keep<A extends AlarmConstruct>(id: string, alarm: A): A {

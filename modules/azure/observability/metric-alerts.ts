@@ -1,4 +1,4 @@
-// Static-threshold metric alerts keyed by name, all sent to one action group.
+// Static-threshold metric alerts keyed by name, all sent to the same action groups.
 import { Construct } from 'constructs';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js';
 import { PropProblems } from '../../core/validation.js';
@@ -33,7 +33,8 @@ export interface MetricAlertsProps {
   readonly resourceGroupName: string;
   /** Prefix of every alert's name: `<namePrefix>-<alert>`. */
   readonly namePrefix: string;
-  readonly actionGroupId: string;
+  /** The action groups every alert notifies (at least one: an alert nobody receives is silence). */
+  readonly actionGroupIds: readonly string[];
   /** Alerts keyed by name. */
   readonly alerts: Readonly<Record<string, MetricAlertSpec>>;
 }
@@ -46,6 +47,7 @@ export class MetricAlerts extends Construct {
     super(scope, id);
     const p = new PropProblems(this, 'MetricAlerts');
     p.matches('namePrefix', props.namePrefix, /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/, '1-100 letters, digits or hyphens');
+    p.check(props.actionGroupIds.length > 0, 'actionGroupIds must name at least one action group (got none)');
     for (const [name, alert] of Object.entries(props.alerts)) {
       const at = `alerts.${name}`;
       p.matches(`${at} name`, name, /^[a-z0-9][a-z0-9-]{0,62}$/, '1-63 lowercase letters, digits or hyphens');
@@ -83,7 +85,7 @@ export class MetricAlerts extends Construct {
             threshold: alert.threshold,
           },
         ],
-        action: [{ actionGroupId: props.actionGroupId }],
+        action: props.actionGroupIds.map((actionGroupId) => ({ actionGroupId })),
       });
     }
     this.alerts = alerts;

@@ -1,3 +1,4 @@
+import type { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert/index.js';
 import { errorOf, onlyResource, PLACEMENT, policyFailures, resourcesOf, stack, synth } from '../../../test/modules/azure-synth.js';
@@ -15,6 +16,9 @@ const CPU: MetricAlertSpec = {
   operator: 'GreaterThan',
   threshold: 80,
 };
+/** Metric alerts of the `commerce` prefix in resource group `rg`. */
+const commerceAlerts = (scope: Construct, actionGroupIds: string[], alerts: Record<string, MetricAlertSpec>) =>
+  new MetricAlerts(scope, 'alerts', { resourceGroupName: 'rg', namePrefix: 'commerce', actionGroupIds, alerts });
 
 describe('LogAnalyticsWorkspace and ApplicationInsights', () => {
   test('GIVEN defaults WHEN synthesized THEN a PerGB2018 workspace keeps 30 days and accepts Entra ID only', () => {
@@ -174,15 +178,7 @@ describe('ActionGroup and MetricAlerts', () => {
   });
 
   test('GIVEN a named alert WHEN synthesized THEN it watches the metric and notifies the action group', () => {
-    const out = Testing.synthScope(
-      (scope) =>
-        new MetricAlerts(scope, 'alerts', {
-          resourceGroupName: 'rg',
-          namePrefix: 'commerce',
-          actionGroupId: 'ag-id',
-          alerts: { 'sql-cpu': CPU },
-        }),
-    );
+    const out = Testing.synthScope((scope) => commerceAlerts(scope, ['ag-id'], { 'sql-cpu': CPU }));
     expect(out).toHaveResourceWithProperties(MonitorMetricAlert, {
       name: 'commerce-sql-cpu',
       scopes: ['db-id'],
@@ -204,6 +200,14 @@ describe('ActionGroup and MetricAlerts', () => {
     expect(Object.keys(resourcesOf(JSON.parse(out), 'azurerm_monitor_metric_alert'))).toHaveLength(1);
   });
 
+  test('GIVEN two action groups WHEN synthesized THEN every alert notifies both; GIVEN none THEN construction fails saying so', () => {
+    const out = Testing.synthScope((scope) => commerceAlerts(scope, ['own', 'oncall'], { cpu: CPU }));
+    expect(out).toHaveResourceWithProperties(MonitorMetricAlert, { action: [{ action_group_id: 'own' }, { action_group_id: 'oncall' }] });
+    expect(errorOf(() => commerceAlerts(stack(), [], { cpu: CPU }))).toBe(
+      'MetricAlerts test/alerts: actionGroupIds must name at least one action group (got none)',
+    );
+  });
+
   test('GIVEN bad alert specs WHEN constructed THEN every problem names the alert', () => {
     expect(
       errorOf(
@@ -211,7 +215,7 @@ describe('ActionGroup and MetricAlerts', () => {
           new MetricAlerts(stack(), 'alerts', {
             resourceGroupName: 'rg',
             namePrefix: 'commerce',
-            actionGroupId: 'ag',
+            actionGroupIds: ['ag'],
             alerts: {
               'Bad Name': {
                 ...CPU,
@@ -241,7 +245,7 @@ describe('ActionGroup and MetricAlerts', () => {
         shortName: 'c',
         emails: { a: 'a@example.com' },
       });
-      new MetricAlerts(scope, 'alerts', { resourceGroupName: 'rg', namePrefix: 'commerce', actionGroupId: ag.id, alerts: { cpu: CPU } });
+      new MetricAlerts(scope, 'alerts', { resourceGroupName: 'rg', namePrefix: 'commerce', actionGroupIds: [ag.id], alerts: { cpu: CPU } });
     });
     expect(policyFailures(s)).toEqual([]);
   });

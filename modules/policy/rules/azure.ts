@@ -94,6 +94,24 @@ export const azureRules: PolicyRule[] = [
       ),
   }),
   rule({
+    id: 'GITOPS_AZURE_STORAGE_ENTRA',
+    title: 'Storage account that refuses shared keys is reached with Entra ID',
+    severity: 'high',
+    resourceTypes: ['azurerm_storage_account'],
+    remediation:
+      'Set storage_use_azuread = true on the azurerm provider the account uses: otherwise the provider signs its data-plane calls (containers, queues) with the refused key and every one gets 403.',
+    check: (a, stack) => {
+      if (a.config.shared_access_key_enabled !== false && a.config.shared_access_key_enabled !== 'false') return undefined;
+      // `provider` is `azurerm.<alias>` for an aliased provider, absent for the default one.
+      const alias = typeof a.config.provider === 'string' ? a.config.provider.split('.')[1] : undefined;
+      const provider = (stack.providers.azurerm ?? []).find((p) => p.alias === alias);
+      return expectThat(
+        isTrue(provider?.storage_use_azuread),
+        `shared keys are refused but the azurerm provider${alias ? ` "${alias}"` : ''} has storage_use_azuread ${show(provider?.storage_use_azuread)}`,
+      );
+    },
+  }),
+  rule({
     id: 'CKV_AZURE_203',
     title: 'Service Bus disables local (SAS key) authentication',
     severity: 'medium',

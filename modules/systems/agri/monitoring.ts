@@ -12,6 +12,8 @@ import { SystemDashboard, type DashboardWidget, type WidgetMetric } from '../../
 export interface AgriMonitoringProps {
   readonly prefix: string;
   readonly alarmTopicArn: string;
+  /** Existing SNS topics every alarm notifies as well (the environment's `alarms.snsTopic`). @default none */
+  readonly alsoNotifyArns?: readonly string[];
   readonly clusterName: string;
   /** Per tier: its ECS service name, log group and load balancer. */
   readonly tiers: Record<string, { readonly service: string; readonly logGroup: string; readonly alb: ApplicationLoadBalancer }>;
@@ -29,7 +31,7 @@ export class AgriMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: AgriMonitoringProps) {
     super(scope, id);
-    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn });
+    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn, alsoNotifyArns: props.alsoNotifyArns });
     this.alarms = alarms;
     for (const [tier, { service, alb }] of Object.entries(props.tiers)) {
       alarms.loadBalancer5xx(`${tier}-5xx`, { loadBalancerArnSuffix: alb.arnSuffix });

@@ -20,7 +20,7 @@ import type { SystemContext } from '../types.js';
 import { AgriEntry } from './hybrid.js';
 import { AgriMonitoring } from './monitoring.js';
 import { systemDatabase } from '../database.js';
-import { availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
 import { AgriTiers, TIER_KEYS } from './tiers.js';
 
 /** The database user the back end signs in as with IAM authentication (no password anywhere). */
@@ -52,7 +52,8 @@ export class AgriStack extends TerraformStack {
       alias: prefix,
       servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
+    const alarms = alarmReceivers(context);
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
 
     this.vpc = new Vpc(this, 'vpc', {
       name: prefix,
@@ -143,6 +144,7 @@ export class AgriStack extends TerraformStack {
     this.monitoring = new AgriMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: alarms.alsoNotifyArns,
       clusterName: this.tiers.cluster.name,
       tiers: Object.fromEntries(
         TIER_KEYS.map((tier) => {

@@ -11,6 +11,8 @@ import type { TableRef } from './aws-data.js';
 export interface CommerceAwsMonitoringProps {
   readonly prefix: string;
   readonly alarmTopicArn: string;
+  /** Existing SNS topics every alarm notifies as well (the environment's `alarms.snsTopic`). @default none */
+  readonly alsoNotifyArns?: readonly string[];
   /** Functions by name (the four services and change capture). */
   readonly functions: Readonly<Record<string, LambdaFunction>>;
   readonly apiName: string;
@@ -32,7 +34,7 @@ export class CommerceAwsMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: CommerceAwsMonitoringProps) {
     super(scope, id);
-    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn });
+    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn, alsoNotifyArns: props.alsoNotifyArns });
     this.alarms = alarms;
     for (const [name, fn] of Object.entries(props.functions)) alarms.lambdaErrors(`${name}-errors`, { functionName: fn.name });
     const api = { kind: 'restApi' as const, apiName: props.apiName, stage: props.stageName };

@@ -17,6 +17,7 @@ import { Vpc } from '../../aws/network/vpc.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
 import type { SystemSettings } from '../settings.js';
+import type { AlarmReceivers } from '../site.js';
 import type { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
 import { API_STAGE, CommerceApi, commerceUserPool } from './aws-api.js';
 import { CommerceData, COMMERCE_TABLE_NAMES, type CommerceTables } from './aws-data.js';
@@ -24,6 +25,7 @@ import { CommerceAwsMonitoring } from './aws-monitoring.js';
 import { CHANGE_CAPTURE, CHANGE_CAPTURE_QUEUE, COMMERCE_SERVICES, SERVICE_SPECS, type CommerceService } from './aws-services.js';
 import type { VpnTunnelName } from './interconnect.js';
 import { availabilityZones } from '../site.js';
+import { functionEntry } from '../function-source.js';
 
 /** What the AWS side needs to know about the Azure side (all known to Terraform only at apply). */
 export interface AzurePeer {
@@ -58,6 +60,8 @@ export interface CommerceAwsProps {
   /** Run the change capture (DynamoDB streams → Service Bus); a stopped DR copy keeps it off. */
   readonly changeCapture: boolean;
   readonly azure: AzurePeer;
+  /** Where the alarms go: the alarm topic's subscribers and the existing topics every alarm notifies too. @default nobody */
+  readonly alarms?: AlarmReceivers;
 }
 
 export class CommerceAws extends Construct {
@@ -92,7 +96,7 @@ export class CommerceAws extends Construct {
     this.alarmTopic = new AlarmTopic(this, 'alarm-topic', {
       name: `${prefix}-alarms`,
       kmsKeyArn: keyArn,
-      emailSubscribers: Object.values(s.alertEmails),
+      ...props.alarms?.subscribers,
     });
 
     this.vpc = new Vpc(this, 'vpc', {
@@ -175,6 +179,7 @@ export class CommerceAws extends Construct {
         name: `${prefix}-${service}`,
         description: spec.description,
         handler: `${service}.handler`,
+        entry: functionEntry('commerce', service),
         reservedConcurrency: s.functionReservedConcurrency,
         timeoutSeconds: 15,
         access: {
@@ -226,6 +231,7 @@ export class CommerceAws extends Construct {
       name: `${prefix}-${CHANGE_CAPTURE}`,
       description: 'Ships DynamoDB changes to Azure (Service Bus backup-jobs → backup-service → Azure SQL)',
       handler: 'change-capture.handler',
+      entry: functionEntry('commerce', CHANGE_CAPTURE),
       // Stream shards bound its concurrency; a reservation would only take capacity from the API.
       reservedConcurrency: -1,
       timeoutSeconds: 60,
@@ -263,6 +269,7 @@ export class CommerceAws extends Construct {
     this.monitoring = new CommerceAwsMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: props.alarms?.alsoNotifyArns,
       functions: { ...functions, [CHANGE_CAPTURE]: this.changeCapture },
       apiName: prefix,
       stageName: API_STAGE,

@@ -1,5 +1,6 @@
 // The props of CommerceAzure: where it runs, its network, the environment file's knobs and the AWS side.
 import type { SqlAdministrator } from '../../azure/data/sql-server.js';
+import type { AlarmDestinations } from '../../../environments/schema.js';
 import type { SystemSettings } from '../settings.js';
 
 export interface CommerceAzureProps {
@@ -16,8 +17,11 @@ export interface CommerceAzureProps {
   readonly sqlAdministrator: SqlAdministrator;
   /** The AWS side of the VPN: each tunnel's outside address keyed by tunnel name, and the AWS VPC CIDR. */
   readonly aws: { readonly tunnels: Readonly<Record<string, string>>; readonly cidr: string };
-  /** Alert recipients keyed by name. @default no alerts */
-  readonly alertEmails?: Readonly<Record<string, string>>;
+  /**
+   * Where alerts go: e-mail and HTTPS receivers by name (the system's own action group) and an existing
+   * action group notified too. @default no alerts
+   */
+  readonly alerts?: Pick<AlarmDestinations, 'email' | 'https' | 'actionGroupId'>;
   /** Suffix of the globally unique names. @default 6 hex characters hashed from tenantId, prefix and location */
   readonly nameSuffix?: string;
   /**

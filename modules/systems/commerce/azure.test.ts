@@ -13,7 +13,7 @@ const props = (settings: Record<string, unknown> = {}, extra: Partial<CommerceAz
   tenantId: TENANT,
   sqlAdministrator: { loginUsername: 'sql-admins', objectId: ADMIN_GROUP },
   aws: { tunnels: { tunnel1: '203.0.113.10', tunnel2: '203.0.113.20' }, cidr: '10.40.0.0/16' },
-  alertEmails: { oncall: 'oncall@example.com' },
+  alerts: { email: { oncall: 'oncall@example.com' }, https: {} },
   ...extra,
 });
 const build = (settings: Record<string, unknown> = {}, extra: Partial<CommerceAzureProps> = {}) =>
@@ -216,6 +216,40 @@ describe('CommerceAzure', () => {
       expect(app.app_settings).toMatchObject({ JWT_ISSUER: 'https://issuer.example.com' });
       expect((app.app_settings as Record<string, string>).SQL_DATABASE).not.toBe('Other');
     }
+  });
+
+  test('GIVEN e-mail and HTTPS receivers and an existing action group WHEN synthesized THEN its own group holds both receivers and every alert notifies both groups', () => {
+    const ONCALL =
+      '/subscriptions/00000000-0000-4000-8000-000000000003/resourceGroups/ops/providers/Microsoft.Insights/actionGroups/oncall';
+    const s = build(
+      {},
+      { alerts: { email: { oncall: 'oncall@example.com' }, https: { pager: 'https://events.example.com/a' }, actionGroupId: ONCALL } },
+    );
+    const group = Object.values(resourcesOf(s, 'azurerm_monitor_action_group'))[0]!;
+    expect([group.email_receiver, group.webhook_receiver]).toEqual([
+      [{ name: 'oncall', email_address: 'oncall@example.com', use_common_alert_schema: true }],
+      [{ name: 'pager', service_uri: 'https://events.example.com/a', use_common_alert_schema: true }],
+    ]);
+    const alerts = Object.values(resourcesOf(s, 'azurerm_monitor_metric_alert'));
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const alert of alerts) {
+      expect(alert.action).toEqual([
+        { action_group_id: expect.stringMatching(/^\$\{azurerm_monitor_action_group\./) },
+        { action_group_id: ONCALL },
+      ]);
+    }
+  });
+
+  test('GIVEN only an existing action group, or no receiver WHEN synthesized THEN it makes no group of its own, and alerts only with someone to tell', () => {
+    const ONCALL =
+      '/subscriptions/00000000-0000-4000-8000-000000000003/resourceGroups/ops/providers/Microsoft.Insights/actionGroups/oncall';
+    const existing = build({}, { alerts: { email: {}, https: {}, actionGroupId: ONCALL } });
+    expect(resourcesOf(existing, 'azurerm_monitor_action_group')).toEqual({});
+    expect(Object.values(resourcesOf(existing, 'azurerm_monitor_metric_alert')).map((a) => a.action)).toContainEqual([
+      { action_group_id: ONCALL },
+    ]);
+    const nobody = build({}, { alerts: undefined });
+    expect([resourcesOf(nobody, 'azurerm_monitor_action_group'), resourcesOf(nobody, 'azurerm_monitor_metric_alert')]).toEqual([{}, {}]);
   });
 
   test('GIVEN the AWS peer WHEN synthesized THEN the tunnels use ECDH group 19 and the keys are checked against AWS rules at plan', () => {

@@ -130,7 +130,7 @@ export class CommerceAzure extends Construct {
       name: names.sqlServer,
       administrator: props.sqlAdministrator,
       auditWorkspaceId: this.workspace.id,
-      alertEmails: props.alertEmails === undefined ? undefined : Object.values(props.alertEmails),
+      alertEmails: props.alerts === undefined ? undefined : Object.values(props.alerts.email),
       privateLink: endpoint,
       allowedSubnetIds,
       databases: Object.fromEntries(
@@ -262,17 +262,23 @@ export class CommerceAzure extends Construct {
     });
     this.vpnPublicIpAddress = this.vpn.publicIpAddress;
 
-    if (props.alertEmails !== undefined && Object.keys(props.alertEmails).length > 0) {
-      const group = new ActionGroup(this, 'alerts', {
-        resourceGroupName: this.resourceGroup.name,
-        name: names.actionGroup,
-        shortName: 'commerce',
-        emails: props.alertEmails,
-      });
+    const { email = {}, https = {}, actionGroupId } = props.alerts ?? {};
+    const own =
+      Object.keys(email).length + Object.keys(https).length > 0
+        ? new ActionGroup(this, 'alerts', {
+            resourceGroupName: this.resourceGroup.name,
+            name: names.actionGroup,
+            shortName: 'commerce',
+            emails: email,
+            webhooks: https,
+          })
+        : undefined;
+    const actionGroupIds = [...(own ? [own.id] : []), ...(actionGroupId ? [actionGroupId] : [])];
+    if (actionGroupIds.length > 0) {
       new MetricAlerts(this, 'metric-alerts', {
         resourceGroupName: this.resourceGroup.name,
         namePrefix: props.prefix,
-        actionGroupId: group.id,
+        actionGroupIds,
         alerts: commerceAlerts(this),
       });
     }

@@ -383,7 +383,6 @@ describe('commerce bad input', () => {
     [{ serviceBusSku: 'Free' }, 'serviceBusSku'],
     [{ sqlAdminGroup: { objectId: 'admins' } }, 'sqlAdminGroup.objectId'],
     [{ awsServicePrincipal: { clientId: 'aws' } }, 'awsServicePrincipal.clientId'],
-    [{ alertEmails: { oncall: 'not-an-email' } }, 'alertEmails.oncall'],
     [{ webDomain: 'https://shop.example.com' }, 'webDomain'],
     [{ tableRecoveryDays: 36 }, 'tableRecoveryDays'],
     [{ functionReservedConcurrency: -2 }, 'functionReservedConcurrency'],

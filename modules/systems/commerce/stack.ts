@@ -9,6 +9,7 @@ import { CommerceAws } from './aws.js';
 import { CommerceAzure } from './azure.js';
 import { splitSystemCidr } from './interconnect.js';
 import { commerceProviders, commerceSite, type CommerceSite } from './site.js';
+import { alarmReceivers } from '../site.js';
 
 export class CommerceStack extends TerraformStack {
   public readonly site: CommerceSite;
@@ -39,7 +40,7 @@ export class CommerceStack extends TerraformStack {
         tunnels: { tunnel1: fromAws((a) => a.vpn.tunnelAddresses[0]), tunnel2: fromAws((a) => a.vpn.tunnelAddresses[1]) },
         cidr: cidrs.aws,
       },
-      alertEmails: s.alertEmails,
+      alerts: context.environment.alarms,
       awsPrincipalId: site.awsServicePrincipal.objectId,
       sharedAppSettings: {
         // The functions validate the shoppers' Cognito tokens (the seed's cross-cloud claims).
@@ -60,6 +61,7 @@ export class CommerceStack extends TerraformStack {
       // With a DR site, the primary's tables are global tables; the DR copy uses their replicas.
       tables: primary ? { mode: 'create', replicaRegion: s.dr ? context.drRegion?.aws : undefined } : { mode: 'replica' },
       changeCapture: primary || s.drActive,
+      alarms: alarmReceivers(context),
       azure: {
         vpnGatewayIp: this.azure.vpnPublicIpAddress,
         cidr: cidrs.azure,

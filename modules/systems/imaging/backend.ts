@@ -9,6 +9,7 @@ import { RestApi } from '../../aws/api/rest-api.js';
 import { QueueConsumer } from '../../aws/messaging/queue-consumer.js';
 import { QueueWithDlq } from '../../aws/messaging/queue.js';
 import { Secret } from '../../aws/security/secret.js';
+import { functionEntry } from '../function-source.js';
 
 export interface ImagingBackendProps {
   readonly prefix: string;
@@ -73,8 +74,9 @@ export class ImagingBackend extends Construct {
     const api = new LambdaFunction(this, 'api-function', {
       ...common,
       name: `${prefix}-api`,
-      description: 'Image REST API: answers from the Redis link cache or queues a rendering request',
+      description: 'Image REST API: lists and reads images, or queues a rendering request',
       handler: 'api.handler',
+      entry: functionEntry('imaging', 'api'),
       timeoutSeconds: 29,
       access: {
         readBuckets: [props.bucketArn],
@@ -92,8 +94,9 @@ export class ImagingBackend extends Construct {
     const processor = new LambdaFunction(this, 'processor-function', {
       ...common,
       name: `${prefix}-processor`,
-      description: 'Renders a requested cat-and-hat image once, stores it and caches its link',
+      description: 'Renders a requested cat-and-hat image once and stores it',
       handler: 'processor.handler',
+      entry: functionEntry('imaging', 'processor'),
       memorySize: 1024,
       timeoutSeconds: RENDER_TIMEOUT_SECONDS,
       access: {
@@ -115,6 +118,7 @@ export class ImagingBackend extends Construct {
       name: `${prefix}-authorizer`,
       description: "Checks the caller's API key against the environment's keys in Secrets Manager",
       handler: 'authorizer.handler',
+      entry: functionEntry('imaging', 'authorizer'),
       timeoutSeconds: 10,
       access: { readSecrets: [this.apiKeys.arn], decryptKeys: [props.kmsKeyArn] },
       environment: { API_KEYS_SECRET_ARN: this.apiKeys.arn },
@@ -130,6 +134,7 @@ export class ImagingBackend extends Construct {
       authorizers: { 'api-key': { type: 'TOKEN', function: authorizer, identitySource: 'method.request.header.x-api-key' } },
       defaultAuthorizer: 'api-key',
       routes: {
+        'GET /images': { function: api },
         'POST /images': { function: api },
         'GET /images/{id}': { function: api },
       },

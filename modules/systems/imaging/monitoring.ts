@@ -17,6 +17,8 @@ import {
 export interface ImagingMonitoringProps {
   readonly prefix: string;
   readonly alarmTopicArn: string;
+  /** Existing SNS topics every alarm notifies as well (the environment's `alarms.snsTopic`). @default none */
+  readonly alsoNotifyArns?: readonly string[];
   readonly requests: QueueWithDlq;
   /** Name of the queue catching failed asynchronous invocations. */
   readonly asyncFailuresQueueName: string;
@@ -35,7 +37,7 @@ export class ImagingMonitoring extends Construct {
     const { requests } = props;
     const restApi = { kind: 'restApi' as const, apiName: props.api.name, stage: props.api.stage };
     const alb = { kind: 'alb' as const, loadBalancerArnSuffix: props.loadBalancerArnSuffix };
-    this.alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn });
+    this.alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn, alsoNotifyArns: props.alsoNotifyArns });
     this.alarms.deadLetterQueue('requests-dlq-depth', { queueName: requests.deadLetterName });
     this.alarms.deadLetterQueue('async-failures-depth', { queueName: props.asyncFailuresQueueName });
     this.alarms.queueAge('requests-age', { queueName: requests.name, maxAgeSeconds: 2 * requests.visibilityTimeoutSeconds });

@@ -18,7 +18,7 @@ import { SecurityGroup } from '../../aws/network/security-group.js';
 import { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
-import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix } from '../site.js';
 import type { SystemContext } from '../types.js';
 import { API_STAGE, ImagingBackend } from './backend.js';
 import { ImagingFrontend, loadBalancerName } from './frontend.js';
@@ -54,7 +54,8 @@ export class ImagingStack extends TerraformStack {
       alias: prefix,
       servicePrincipals: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    const alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
+    const alarms = alarmReceivers(context);
+    const alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
     const zone = new DataAwsRoute53Zone(this, 'zone', { name: s.hostedZone, privateZone: false });
 
     this.vpc = new Vpc(this, 'vpc', {
@@ -165,6 +166,7 @@ export class ImagingStack extends TerraformStack {
     this.monitoring = new ImagingMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: alarmTopic.arn,
+      alsoNotifyArns: alarms.alsoNotifyArns,
       requests: this.backend.requests,
       asyncFailuresQueueName: this.backend.asyncFailures.name,
       functions: this.backend.functions,

@@ -9,6 +9,8 @@ import { apiGatewayWidgets, lambdaWidgets, SystemDashboard, type DashboardWidget
 export interface IngestMonitoringProps {
   readonly prefix: string;
   readonly alarmTopicArn: string;
+  /** Existing SNS topics every alarm notifies as well (the environment's `alarms.snsTopic`). @default none */
+  readonly alsoNotifyArns?: readonly string[];
   readonly queue: QueueWithDlq;
   /** Functions by role (`receiver`, `consumer`, `authorizer`). */
   readonly functions: Record<string, LambdaFunction>;
@@ -25,7 +27,7 @@ export class IngestMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: IngestMonitoringProps) {
     super(scope, id);
     const { queue } = props;
-    this.alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn });
+    this.alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn, alsoNotifyArns: props.alsoNotifyArns });
     this.alarms.deadLetterQueue('dlq-depth', { queueName: queue.deadLetterName });
     this.alarms.queueAge('queue-age', { queueName: queue.name, maxAgeSeconds: props.maxQueueAgeSeconds });
     for (const [role, fn] of Object.entries(props.functions)) this.alarms.lambdaErrors(`${role}-errors`, { functionName: fn.name });

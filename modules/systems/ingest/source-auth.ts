@@ -6,6 +6,7 @@ import { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
 import { LambdaFunction } from '../../aws/api/lambda-function.js';
 import type { RestAuthorizer } from '../../aws/api/rest-api.js';
 import { Secret } from '../../aws/security/secret.js';
+import { functionEntry } from '../function-source.js';
 
 export interface SourceAuthProps {
   readonly kind: 'lambda' | 'cognito';
@@ -48,6 +49,7 @@ export class SourceAuth extends Construct {
         description: 'Checks the on-premise source token before API Gateway accepts a message',
         runtime: 'nodejs22.x',
         handler: 'authorizer.handler',
+        entry: functionEntry('ingest', 'authorizer'),
         // API Gateway caches decisions (resultTtlSeconds) and throttles the stage: no reservation needed.
         reservedConcurrency: -1,
         timeoutSeconds: 10,

@@ -15,9 +15,11 @@ import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { SecurityGroup } from '../../aws/network/security-group.js';
 import { Vpc } from '../../aws/network/vpc.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
+import { functionEntry } from '../function-source.js';
+import { awsAccountContext } from '../../aws/security/account.js';
 import type { SystemContext } from '../types.js';
 import { IngestMonitoring } from './monitoring.js';
-import { awsAccountId, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix } from '../site.js';
 import { SourceAuth } from './source-auth.js';
 
 export const INGEST_STAGE = 'v1';
@@ -53,7 +55,8 @@ export class IngestStack extends TerraformStack {
       // CloudWatch must encrypt to publish alarms to the topic (it cannot use the AWS-managed SNS key).
       servicePrincipals: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
+    const alarms = alarmReceivers(context);
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
 
     this.vpc = new Vpc(this, 'vpc', {
       name: prefix,
@@ -120,6 +123,7 @@ export class IngestStack extends TerraformStack {
       name: `${prefix}-receiver`,
       description: 'Validates a message from the on-premise source and enqueues it',
       handler: 'receiver.handler',
+      entry: functionEntry('ingest', 'receiver'),
       // The stage's throttling bounds it; reserving capacity would shrink the account's shared pool.
       reservedConcurrency: -1,
       timeoutSeconds: 10,
@@ -131,9 +135,17 @@ export class IngestStack extends TerraformStack {
       name: `${prefix}-consumer`,
       description: 'Delivers queued messages to the downstream services; reports failed messages one by one',
       handler: 'consumer.handler',
+      entry: functionEntry('ingest', 'consumer'),
       reservedConcurrency: s.consumerReservedConcurrency,
       timeoutSeconds: s.consumerTimeoutSeconds,
       access: { consumeQueues: [this.queue.arn] },
+      // The downstream services subscribe to the messages with rules on the default bus.
+      environment: { EVENT_BUS_NAME: 'default', EVENT_SOURCE: prefix },
+    });
+    this.consumer.role.addStatements({
+      sid: 'ForwardDownstream',
+      actions: ['events:PutEvents'],
+      resources: [`arn:${awsAccountContext(this).partition}:events:${region}:${accountId}:event-bus/default`],
     });
     new QueueConsumer(this, 'consumer-mapping', {
       queue: this.queue,
@@ -166,6 +178,7 @@ export class IngestStack extends TerraformStack {
     this.monitoring = new IngestMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: alarms.alsoNotifyArns,
       queue: this.queue,
       functions,
       apiName: prefix,

@@ -12,6 +12,8 @@ import { databaseAlarms, databaseWidget } from '../database.js';
 export interface PaymentsMonitoringProps {
   readonly prefix: string;
   readonly alarmTopicArn: string;
+  /** Existing SNS topics every alarm notifies as well (the environment's `alarms.snsTopic`). @default none */
+  readonly alsoNotifyArns?: readonly string[];
   readonly apiName: string;
   readonly apiStage: string;
   /** p99 API latency that pages, in milliseconds. */
@@ -38,7 +40,7 @@ export class PaymentsMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: PaymentsMonitoringProps) {
     super(scope, id);
-    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn });
+    const alarms = new Alarms(this, 'alarms', { alarmTopicArn: props.alarmTopicArn, alsoNotifyArns: props.alsoNotifyArns });
     this.alarms = alarms;
     const api = { kind: 'restApi' as const, apiName: props.apiName, stage: props.apiStage };
     alarms.apiGateway5xx('api-5xx', { api });

@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { carveCidr } from '../../../environments/app.js';
+import { buildApp, carveCidr } from '../../../environments/app.js';
 import type { Environment } from '../../../environments/schema.js';
 import { evaluatePolicy } from '../../policy/engine.js';
 import { paymentsSettings } from '../settings.js';
@@ -9,6 +9,7 @@ import {
   named,
   ofType,
   synthesizeSystem,
+  testEnvironments,
   typeCounts,
   type Resource,
   type SynthesizedStack,
@@ -22,6 +23,13 @@ interface Synthesized extends SynthesizedStack {
 }
 
 const { stacks: payments, stackOf } = synthesizeSystem<Synthesized>(paymentsSystem);
+/** The account stacks of the environments that run payments, synthesized. */
+const accountStacks = () =>
+  new Map(
+    buildApp(Testing.app(), testEnvironments, { systems: [paymentsSystem], commitSha: 'abcdef1', version: '0.0.0' })
+      .filter((s) => s.system === 'account')
+      .map((s) => [s.name, JSON.parse(Testing.synth(s.stack)) as Synthesized]),
+  );
 const containerOf = (s: Synthesized, service: string) =>
   (JSON.parse(named(s, 'aws_ecs_task_definition', `services_${service}_task`)[0]!.container_definitions as string) as Resource[])[0]!;
 
@@ -57,8 +65,6 @@ const REGIONAL_COMPONENTS: [string, string[]][] = [
   ['relational database (RDS)', ['aws_db_instance']],
   ['ElastiCache Redis', ['aws_elasticache_replication_group']],
   ['Secrets Manager', ['aws_secretsmanager_secret']],
-  ['GuardDuty', ['aws_guardduty_detector']],
-  ['AWS Config', ['aws_config_configuration_recorder']],
   ['WAF on the API', ['aws_wafv2_web_acl', 'aws_wafv2_web_acl_association']],
   ['Route 53 records', ['aws_route53_record']],
   ['CloudWatch logs, alarms and dashboard', ['aws_cloudwatch_log_group', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard']],
@@ -67,9 +73,14 @@ const REGIONAL_COMPONENTS: [string, string[]][] = [
 const GLOBAL_COMPONENTS: [string, string[]][] = [
   ['Route 53 hosted zone', ['aws_route53_zone']],
   ['CloudFront web front with origin access control', ['aws_cloudfront_distribution', 'aws_cloudfront_origin_access_control']],
-  ['CloudTrail', ['aws_cloudtrail']],
 ];
 const STACKS = ['payments-dev', 'payments-uat', 'payments-prod', 'payments-prod-eu-central-1'];
+// The seed's GuardDuty, Config and CloudTrail are the account's: the account stack of each payments site holds them.
+const ACCOUNT_COMPONENTS: [string, string[]][] = [
+  ['GuardDuty', ['aws_guardduty_detector']],
+  ['AWS Config', ['aws_config_configuration_recorder']],
+  ['CloudTrail (multi-region, in the primary region)', ['aws_cloudtrail']],
+];
 
 describe.each(STACKS)('payments stack %s', (name) => {
   const stack = () => stackOf(name);
@@ -162,7 +173,20 @@ describe('payments: what differs between environments', () => {
     },
   );
 
-  test('GIVEN the DR region WHEN synthesized THEN it finds the primary zone, records its own latency alias and keeps regional GuardDuty and Config', () => {
+  test.each(ACCOUNT_COMPONENTS)(
+    'GIVEN the seed %s WHEN the app is built THEN the account stack of each site holds it and payments does not',
+    (_c, types) => {
+      const accounts = accountStacks();
+      for (const type of types) {
+        const primaries = ['account-dev', 'account-uat', 'account-prod'].map((n) => ofType(accounts.get(n)!, type).length);
+        expect([type, primaries]).toEqual([type, [1, 1, 1]]);
+        expect([type, ofType(accounts.get('account-prod-eu-central-1')!, type).length]).toEqual([type, type === 'aws_cloudtrail' ? 0 : 1]);
+        for (const name of STACKS) expect([name, type, ofType(stackOf(name), type).length]).toEqual([name, type, 0]);
+      }
+    },
+  );
+
+  test('GIVEN the DR region WHEN synthesized THEN it finds the primary zone and records its own latency alias', () => {
     const dr = stackOf('payments-prod-eu-central-1');
     expect(Object.values(dr.data?.aws_route53_zone ?? {})).toEqual([
       expect.objectContaining({ name: 'pay.snake.example.com', private_zone: false }),
@@ -173,12 +197,15 @@ describe('payments: what differs between environments', () => {
       set_identifier: 'eu-central-1',
       latency_routing_policy: { region: 'eu-central-1' },
     });
-    expect(ofType(dr, 'aws_config_configuration_recorder')[0]!.recording_group).toMatchObject({ include_global_resource_types: false });
   });
 
-  test('GIVEN shieldAdvanced only in prod WHEN synthesized THEN prod protects the distribution and the zone and uat protects nothing', () => {
+  test("GIVEN a Shield Advanced subscription in prod's account only WHEN synthesized THEN prod protects the distribution and the zone and uat protects nothing", () => {
     expect(ofType(stackOf('payments-prod'), 'aws_shield_protection')).toHaveLength(2);
+    expect(ofType(stackOf('payments-prod-eu-central-1'), 'aws_shield_protection')).toHaveLength(0);
     expect(ofType(stackOf('payments-uat'), 'aws_shield_protection')).toHaveLength(0);
+    const prod = envNamed('prod');
+    const unsubscribed = { ...prod, accounts: { ...prod.accounts, aws: { ...prod.accounts.aws!, shieldAdvanced: false } } };
+    expect(ofType(synthContext(contextFor('prod', {}, unsubscribed)), 'aws_shield_protection')).toHaveLength(0);
   });
 
   test('GIVEN each environment domain WHEN synthesized THEN the zone and the CloudFront alias use it', () => {
@@ -261,12 +288,6 @@ describe('payments: knobs and bad input', () => {
     expect(images).toHaveLength(4);
     for (const image of images)
       expect(image).toMatch(/^\$\{aws_ecr_repository\.services_[a-z-]+-repository_[0-9A-F]+\.repository_url\}:2\.3\.1$/);
-  });
-
-  test('GIVEN securityBaseline off WHEN synthesized THEN no GuardDuty, Config or CloudTrail is created', () => {
-    const s = synthContext(contextFor('dev', { securityBaseline: false }));
-    for (const type of ['aws_guardduty_detector', 'aws_config_configuration_recorder', 'aws_cloudtrail'])
-      expect([type, ofType(s, type).length]).toEqual([type, 0]);
   });
 
   test('GIVEN multiAz with cache.replicas 0 WHEN synthesized THEN the cache still keeps one replica for failover', () => {

@@ -4,9 +4,10 @@
 // internal API across the AZs; SQS queues (with DLQs) between the services and as the database's
 // write buffer; the payment-processor integration consumes from SQS and calls out through a NAT
 // gateway per AZ (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
-// Aurora) and Redis; GuardDuty, Config and CloudTrail; Secrets Manager for the processor's
-// credentials; alarms and a dashboard. The primary stack also holds the global parts: the Route 53
-// zone and the CloudFront + S3 web front (OAC, WAF, ACM in us-east-1, Shield Advanced on request).
+// Aurora) and Redis; Secrets Manager for the processor's credentials; alarms and a dashboard.
+// GuardDuty, Config and CloudTrail are the account's (the account-<env> stacks). The primary stack
+// also holds the global parts: the Route 53 zone and the CloudFront + S3 web front (OAC, WAF, ACM in
+// us-east-1, Shield Advanced where the account subscribes to it).
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
@@ -19,13 +20,12 @@ import { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
-import { SecurityBaseline } from '../../aws/security/security-baseline.js';
 import type { SystemContext } from '../types.js';
 import { API_STAGE, PaymentsApi } from './api.js';
 import { PaymentsMonitoring } from './monitoring.js';
 import { kebab, PaymentsServices, SERVICE_KEYS, type ServiceKey, type ServiceWiring } from './services.js';
 import { systemDatabase } from '../database.js';
-import { availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
+import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
 import { PaymentsWebFront } from './web-front.js';
 
 /** The database user the APIs sign in as with IAM authentication (no password anywhere). */
@@ -43,8 +43,6 @@ export class PaymentsStack extends TerraformStack {
   public readonly api: PaymentsApi;
   public readonly alarmTopic: AlarmTopic;
   public readonly monitoring: PaymentsMonitoring;
-  /** Set when the settings turn the account baseline on. */
-  public readonly securityBaseline?: SecurityBaseline;
   /** Set in the primary region only: the global web front. */
   public readonly webFront?: PaymentsWebFront;
 
@@ -63,14 +61,8 @@ export class PaymentsStack extends TerraformStack {
       alias: prefix,
       servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn });
-    if (s.securityBaseline) {
-      this.securityBaseline = new SecurityBaseline(this, 'security-baseline', {
-        // The multi-region trail and the global resource types live in the primary region only.
-        primaryRegion: primary,
-        trailCloudWatchLogs: primary ? { retentionInDays: s.logRetentionDays, kmsKeyArn: key.arn } : undefined,
-      });
-    }
+    const alarms = alarmReceivers(context);
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
 
     this.vpc = new Vpc(this, 'vpc', {
       name: prefix,
@@ -146,7 +138,7 @@ export class PaymentsStack extends TerraformStack {
         hostedZoneArn: zone.arn,
         usEast1Provider: usEast1Provider(this, context),
         logRetentionDays: s.logRetentionDays,
-        shieldAdvanced: s.shieldAdvanced,
+        shieldAdvanced: context.environment.accounts.aws?.shieldAdvanced ?? false,
         deletionProtection: s.deletionProtection,
       });
     }
@@ -248,6 +240,7 @@ export class PaymentsStack extends TerraformStack {
     return new PaymentsMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
       apiName: prefix,
       apiStage: API_STAGE,
       apiLatencyP99Ms: 2000,

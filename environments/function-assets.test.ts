@@ -1,0 +1,169 @@
+// The synthesized stacks as the runner receives them: every Lambda function deploys a zip inside its
+// own stack directory (the runner copies nothing else), that zip is the code the handler names, and
+// it loads and answers with the runtime's SDK standing in.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
+
+import { PACKAGE_CACHE_DIR } from '../modules/core/function-package.js';
+
+const nodeRequire = createRequire(import.meta.url);
+
+const env = { ...process.env, GITOPS_COMMIT_SHA: 'abcdef0123456789abcdef0123456789abcdef01', CHECKPOINT_DISABLE: '1' };
+delete (env as Record<string, string | undefined>).NODE_OPTIONS;
+
+type Json = Record<string, unknown>;
+interface Deployed {
+  stack: string;
+  stackDir: string;
+  name: string;
+  fn: Json;
+}
+
+/** Every string value under `value`, with the attribute name it sits under. */
+function* strings(value: unknown, key = ''): Generator<[string, string]> {
+  if (typeof value === 'string') yield [key, value];
+  else if (Array.isArray(value)) for (const v of value) yield* strings(v, key);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, k);
+}
+
+/** Loads a CommonJS bundle as Lambda would, `sdk` answering the `@aws-sdk/*` requires. */
+function load(code: string, sdk: (module: string) => unknown): Json {
+  const module = { exports: {} as Json };
+  const requireInBundle = (id: string) => (id.startsWith('@aws-sdk/') ? sdk(id) : (nodeRequire(id) as unknown));
+  new Function('module', 'exports', 'require', code)(module, module.exports, requireInBundle);
+  return module.exports;
+}
+
+/** An SDK module whose every export is a client or command class; clients answer with `reply(command)`. */
+function fakeSdk(reply: (command: { name: string; input: Json }) => unknown): (module: string) => unknown {
+  return () =>
+    new Proxy(
+      {},
+      {
+        get: (_, name: string) =>
+          name.endsWith('Client')
+            ? class {
+                send = async (command: { name: string; input: Json }) => reply(command);
+              }
+            : class {
+                readonly name = name;
+                constructor(readonly input: Json) {}
+              },
+      },
+    );
+}
+
+describe('function assets in the synthesized stacks', () => {
+  const out = mkdtempSync(join(tmpdir(), 'gitops-function-assets-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  let deployed: Deployed[] = [];
+  const unzip = (d: Deployed, file: string) =>
+    execFileSync('unzip', ['-p', join(d.stackDir, d.fn.filename as string), file], { encoding: 'utf8' });
+  const codeOf = (stack: string, name: string) => {
+    const d = deployed.find((x) => x.stack === stack && (x.fn.function_name as string).endsWith(name))!;
+    return unzip(d, `${(d.fn.handler as string).split('.')[0]}.js`);
+  };
+
+  beforeAll(() => {
+    execFileSync('node', ['bin/gitops.mjs', 'synth', '--skip-policy', '--out', out], { env, stdio: 'pipe' });
+    const stacks = join(out, 'stacks');
+    deployed = readdirSync(stacks).flatMap((stack) => {
+      const json = JSON.parse(readFileSync(join(stacks, stack, 'cdk.tf.json'), 'utf8')) as {
+        resource?: Record<string, Record<string, Json>>;
+      };
+      return Object.entries(json.resource?.aws_lambda_function ?? {}).map(([name, fn]) => ({
+        stack,
+        stackDir: join(stacks, stack),
+        name,
+        fn,
+      }));
+    });
+  }, 240_000);
+
+  test('GIVEN every stack WHEN its functions are read THEN all 41 deploy an existing zip inside their stack directory with its hash', () => {
+    expect(deployed).toHaveLength(41);
+    for (const d of deployed) {
+      const file = d.fn.filename as string;
+      expect({ fn: `${d.stack}/${d.name}`, file }).toEqual({
+        fn: `${d.stack}/${d.name}`,
+        file: expect.stringMatching(/^assets\/[^/]+\/[0-9a-f]{64}\/[\w-]+\.zip$/),
+      });
+      const zip = readFileSync(join(d.stackDir, file));
+      expect(d.fn.source_code_hash).toBe(createHash('sha256').update(zip).digest('base64'));
+      const handlerFile = `${(d.fn.handler as string).split('.')[0]}.js`;
+      expect(execFileSync('unzip', ['-Z1', join(d.stackDir, file)], { encoding: 'utf8' }).trim()).toBe(handlerFile);
+    }
+  });
+
+  test('GIVEN every stack WHEN its strings are read THEN no file outside the stack directory is referenced', () => {
+    const stacks = join(out, 'stacks');
+    for (const stack of readdirSync(stacks)) {
+      const json = JSON.parse(readFileSync(join(stacks, stack, 'cdk.tf.json'), 'utf8')) as unknown;
+      for (const [key, value] of strings(json)) {
+        expect({ stack, key, value }).toEqual({ stack, key, value: expect.not.stringContaining(process.cwd()) });
+        expect({ stack, key, value }).toEqual({ stack, key, value: expect.not.stringContaining(PACKAGE_CACHE_DIR) });
+      }
+      // The attributes of resources that name a local file (a provider's `source` is its registry address).
+      for (const [key, value] of strings((json as { resource?: unknown }).resource)) {
+        if (!['filename', 'source', 'zip_deploy_file'].includes(key)) continue;
+        const inside = !isAbsolute(value) && !normalize(value).startsWith('..') && existsSync(resolve(stacks, stack, value));
+        expect({ stack, key, value, inside }).toEqual({ stack, key, value, inside: true });
+      }
+    }
+  });
+
+  test('GIVEN each bundle WHEN loaded with the SDK standing in THEN it exports its handler', () => {
+    for (const d of deployed) {
+      const handlerExport = (d.fn.handler as string).split('.')[1]!;
+      const exports = load(
+        unzip(d, `${(d.fn.handler as string).split('.')[0]}.js`),
+        fakeSdk(() => ({})),
+      );
+      expect({ fn: d.name, type: typeof exports[handlerExport] }).toEqual({ fn: d.name, type: 'function' });
+    }
+  });
+
+  test('GIVEN the ingest receiver bundle WHEN a message is posted THEN it sends it to the queue of its environment', async () => {
+    const commands: { name: string; input: Json }[] = [];
+    const receiver = load(
+      codeOf('ingest-dev', '-receiver'),
+      fakeSdk((c) => (commands.push(c), { MessageId: 'm-1' })),
+    ).handler as (e: unknown) => Promise<Json>;
+    const result = await receiver({
+      httpMethod: 'POST',
+      path: '/v1/messages',
+      body: '{"a":1}',
+      requestContext: { authorizer: { principalId: 'plant-a' } },
+    });
+    expect(result).toMatchObject({ statusCode: 202, body: '{"messageId":"m-1"}' });
+    expect(commands).toEqual([
+      {
+        name: 'SendMessageCommand',
+        input: { QueueUrl: '', MessageBody: '{"a":1}', MessageAttributes: { source: { DataType: 'String', StringValue: 'plant-a' } } },
+      },
+    ]);
+  });
+
+  test('GIVEN the commerce inventory bundle WHEN stock is adjusted THEN DynamoDB gets a conditional update that cannot go below zero', async () => {
+    const commands: { name: string; input: Json }[] = [];
+    const inventory = load(
+      codeOf('commerce-dev', '-inventory'),
+      fakeSdk((c) => (commands.push(c), { Attributes: { productId: { S: 'mug' }, stock: { N: '2' } } })),
+    ).handler as (e: unknown) => Promise<Json>;
+    const result = await inventory({ httpMethod: 'POST', path: '/v1/inventory/mug/adjust', body: '{"delta":-1}' });
+    expect(result).toMatchObject({ statusCode: 200, body: '{"productId":"mug","stock":2}' });
+    expect(commands[0]).toMatchObject({
+      name: 'UpdateItemCommand',
+      input: {
+        Key: { productId: { S: 'mug' } },
+        UpdateExpression: 'SET #f = #f + :delta',
+        ConditionExpression: 'attribute_exists(#k) AND #f >= :floor',
+        ExpressionAttributeValues: { ':delta': { N: '-1' }, ':floor': { N: '1' } },
+      },
+    });
+  });
+});
