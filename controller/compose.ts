@@ -18,6 +18,9 @@ import { recoverApplies, type RecoveredApplies, type StateLockCheck } from './co
 import type { AfterApply } from './core/apply-run.js';
 import type { ApplyOrder } from './core/apply-order.js';
 import type { CoreLog, RepoSession } from './core/ports/session.js';
+import { ActionsPlanner } from './actions/planner.js';
+import { octokitWorkflows } from './actions/workflow-client.js';
+import { WorkflowRunWaits } from './actions/workflow-runs.js';
 import { OctokitGitHubClient } from './github/client.js';
 import { OctokitDeployments } from './github/deployments.js';
 import { OctokitSyncRequests } from './github/sync-requests.js';
@@ -196,6 +199,7 @@ export function composeController(opts: ControllerOptions): Controller {
     onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
   });
   const metrics = new ControllerMetrics({ queueDepth: () => queue.size });
+  const workflowRuns = new WorkflowRunWaits();
   let planner = opts.planner;
   if (!planner) {
     const terraformRoot = join(opts.workDir, TERRAFORM_DIR);
@@ -206,14 +210,19 @@ export function composeController(opts: ControllerOptions): Controller {
     const service = new PlanService({
       workDir: opts.workDir,
       sandboxProbe: probe,
-      runner: new TerraformRunner({ workRoot: terraformRoot, concurrency: opts.concurrency, sandbox }),
+      // under the actions runner the service only synthesizes; plan-apply.yml runs run terraform
+      runner:
+        opts.runner === 'actions' ? undefined : new TerraformRunner({ workRoot: terraformRoot, concurrency: opts.concurrency, sandbox }),
     });
     if (decision.run && !decision.sandboxed) opts.log.warn({}, decision.reason);
     else opts.log.info({}, decision.reason);
     // before any job runs: every job directory left now belongs to a process that is gone
     const removed = service.removeLeftovers({ terraformJobs: join(terraformRoot, 'jobs') });
     if (Object.values(removed).some((count) => count > 0)) opts.log.info(removed, 'leftovers of a stopped controller removed');
-    planner = service;
+    planner =
+      opts.runner === 'actions'
+        ? new ActionsPlanner({ synth: service, waits: workflowRuns, clientFor: octokitWorkflows(opts.baseUrl ?? 'https://api.github.com') })
+        : service;
   }
   const core: ControllerCore =
     opts.core ??
@@ -240,7 +249,13 @@ export function composeController(opts: ControllerOptions): Controller {
     recoveredApplies: () => applyRecovery ?? Promise.resolve(undefined),
     app: (app: Probot) => {
       const botLogin = botLoginOf(app);
-      registerHandlers(app, { core, queue, deliveries: countedClaims(store, metrics), sessions: sessionsOf(app, botLogin, secrets) });
+      registerHandlers(app, {
+        core,
+        queue,
+        deliveries: countedClaims(store, metrics),
+        sessions: sessionsOf(app, botLogin, secrets),
+        workflowRuns,
+      });
       const sessionFor = installationSessionsOf(app, botLogin, secrets);
       applyRecovery = recoverApplies({
         store,

@@ -18,6 +18,9 @@ const manifest = parse(read('app.yml')) as Manifest;
 
 /** Each GitHub REST call the controller makes (octokit.rest.<namespace>.<method>) and the permission it needs. */
 const CALL_PERMISSIONS: Record<string, readonly [permission: string, access: 'read' | 'write'] | 'app-jwt'> = {
+  'actions.createWorkflowDispatch': ['actions', 'write'],
+  'actions.downloadArtifact': ['actions', 'read'],
+  'actions.listWorkflowRunArtifacts': ['actions', 'read'],
   'apps.getAuthenticated': 'app-jwt',
   'checks.create': ['checks', 'write'],
   'checks.update': ['checks', 'write'],
@@ -52,6 +55,7 @@ const CALL_PERMISSIONS: Record<string, readonly [permission: string, access: 're
 const OTHER_NEEDS: Record<string, readonly [string, 'read' | 'write', string]> = {
   'issue_comment event': ['issues', 'read', 'subscribing to issue_comment'],
   'push event': ['contents', 'read', 'subscribing to push'],
+  'workflow_run event': ['actions', 'read', 'subscribing to workflow_run'],
   'git fetch': ['contents', 'read', 'fetching the pull request commits'],
   'back-sync push': ['contents', 'write', 'pushing the rebased uat and dev branches'],
 };

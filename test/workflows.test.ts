@@ -188,7 +188,10 @@ describe('plan-apply.yml', () => {
     const role = (job: Job) => job.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume'];
     expect([role(plan), role(apply)]).toEqual(['${{ vars.GITOPS_PLAN_ROLE_ARN }}', '${{ vars.GITOPS_APPLY_ROLE_ARN }}']);
     const artifact = (job: Job) => job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with;
-    expect(artifact(plan)).toMatchObject({ name: 'plan-${{ inputs.env }}-${{ inputs.stack }}-${{ inputs.sha }}', path: 'plan.txt' });
+    expect(artifact(plan)).toMatchObject({
+      name: 'plan-${{ inputs.env }}-${{ inputs.stack }}-${{ inputs.sha }}',
+      path: 'plan.txt\nplan.json\n',
+    });
     expect(artifact(apply)).toMatchObject({ name: 'apply-${{ inputs.env }}-${{ inputs.stack }}-${{ inputs.sha }}', path: 'apply.txt' });
   });
 
@@ -238,7 +241,7 @@ describe('the scripts of the steps', () => {
     const plan = stepNamed('plan-apply.yml', 'plan', 'Plan');
     const failed = run(plan, { GITOPS_STACK: 'ingest-dev' });
     expect(failed.code).toBe(3);
-    expect(failed.calls).toBe('npx gitops plan --stack ingest-dev\n');
+    expect(failed.calls).toBe('npx gitops plan --stack ingest-dev --summary-json plan.json\n');
     expect(read('plan.txt')).toBe('ingest-dev: the plan failed\n');
     expect(run(plan, { GITOPS_STACK: 'ingest-dev' }, ['--noprofile', '--norc', '-e']).code).toBe(0);
   });

@@ -2,9 +2,10 @@
 // environment files whose dev.yaml has a credentials block, with a stand-in terraform first on PATH that
 // records what each of its commands was given.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePlanSummary } from '../actions/plan-summary.js';
 import { terraformStandIn, type TerraformStandIn } from '../../test/fixtures/terraform-stand-in.js';
 
 const BIN = join(process.cwd(), 'bin', 'gitops.mjs');
@@ -105,5 +106,27 @@ describe('gitops plan and apply with the credentials of the environment file', (
       /^gitops apply: .*environments\/dev\.yaml: credentials\.apply\.passEnv: ARM_CLIENT_SECRET is not set in the controller's environment\n$/,
     );
     expect(terraform.runs('init')).toHaveLength(before);
+  }, 120_000);
+});
+
+describe('gitops plan --summary-json', () => {
+  test("GIVEN --summary-json WHEN `gitops plan --stack release-dev` runs THEN the file holds the plan's summary, which the actions runner reads back as that stack's plan", () => {
+    const { gitops } = setup();
+    const file = join(root, 'plan.json');
+    const r = gitops(['plan', '--stack', 'release-dev', '--summary-json', file]);
+    expect(r.status).toBe(0);
+    const summary = parsePlanSummary(readFileSync(file), 'release-dev');
+    expect(summary).toMatchObject({ stack: 'release-dev', hasChanges: true, counts: { add: 1 } });
+    expect(parsePlanSummary(readFileSync(file), 'ingest-dev')).toEqual({
+      problem: 'plan.json is the plan of another stack (asked for ingest-dev)',
+    });
+  }, 120_000);
+
+  test('GIVEN --summary-json without a file WHEN run THEN one usage line names the flag and terraform never ran', () => {
+    const { terraform, gitops } = setup();
+    const r = gitops(['plan', '--stack', 'release-dev', '--summary-json', ' ']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--summary-json needs a value');
+    expect(terraform.runs('init')).toEqual([]);
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadApp } from './app-loader.js';
 import { ConfigError } from '../../environments/config.js';
@@ -45,6 +46,8 @@ export async function planStack(
   const name = requiredFlag(args, 'stack', 'the stack to plan, see gitops stacks');
   const outdir = stringFlag(args, 'out') ?? 'cdktf.out';
   const envDir = stringFlag(args, 'dir') ?? DEFAULT_ENV_DIR;
+  // what a controller in the actions runner mode reads back from plan-apply.yml's artifact
+  const summaryJson = stringFlag(args, 'summary-json');
   const { newApp, synthesize } = await loadApp();
   const all = synthesize(newApp(outdir), { envDir, dryRun: true });
   const found = all.find((s) => s.name === name);
@@ -55,6 +58,7 @@ export async function planStack(
   const runner = new TerraformRunner({ workRoot, timeoutMs: Number(process.env.GITOPS_TERRAFORM_TIMEOUT_MS ?? 600_000) });
   const plan = await runner.plan({ name, dir: join(outdir, 'stacks', name) }, { credentials });
   formatPlanSummary(plan.summary).forEach((l) => io.out(l));
+  if (summaryJson !== undefined) writeFileSync(summaryJson, `${JSON.stringify(plan.summary)}\n`);
   return { runner, plan, credentials };
 }
 
@@ -62,6 +66,7 @@ const usage = `Options:
   --stack NAME  the stack (see gitops stacks)
   --dir DIR     directory of environment files (default: ${DEFAULT_ENV_DIR})
   --out DIR     synth output directory (default: cdktf.out)
+  --summary-json FILE  also write the plan's summary (resources, attributes, sensitive values masked) as JSON
 Environment: GITOPS_WORK_DIR (default .gitops) holds job dirs, the plugin cache and local state.
 Terraform gets the credentials block of the stack's environment file: plan gets the plan entry, apply the
 apply entry (passEnv variables are read from this environment).`;
@@ -70,7 +75,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'synthesize and terraform-plan one stack',
   usage,
-  options: { stack: { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } },
+  options: { stack: { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' }, 'summary-json': { type: 'string' } },
   async run(args, io) {
     await planStack(args, io);
     return 0;

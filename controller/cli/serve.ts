@@ -32,6 +32,7 @@ variables the environment does not, and none is needed):
   GITOPS_WORK_DIR      clones, work trees, plans and the SQLite file (default .gitops)
   GITOPS_DB_PATH       the SQLite file (default <GITOPS_WORK_DIR>/gitops.sqlite)
   GITOPS_CONCURRENCY   jobs running at once (default 2)
+  GITOPS_RUNNER        where terraform runs: local (default) or actions (plan-apply.yml runs it dispatches)
 WEBHOOK_PROXY_URL (a smee.io channel) is read by probot run only; gitops serve says so and ignores it.`,
   options: {},
   async run(_args, io) {

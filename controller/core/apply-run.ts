@@ -213,6 +213,7 @@ class ApplyJob {
       authToken,
       headSha: this.req.sha,
       baseSha: this.req.baseSha,
+      baseRef: this.req.environment.branch,
       environment: this.env,
       jobId: `apply-${this.applyId}`,
       signal,

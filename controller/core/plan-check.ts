@@ -163,6 +163,7 @@ export async function runPlan(
       authToken,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
+      baseRef: pr.baseRef,
       environment,
       signal,
       ...(options.envDir !== undefined ? { envDir: options.envDir } : {}),

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readServeConfig, ServeConfigError } from './config.js';
+import { readRuntimeConfig, readServeConfig, ServeConfigError } from './config.js';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 const base = { APP_ID: '42', WEBHOOK_SECRET: 's3cret', PRIVATE_KEY: pem };
@@ -31,6 +31,7 @@ describe('readServeConfig', () => {
       workDir: join(cwd, '.gitops'),
       dbPath: join(cwd, '.gitops', 'gitops.sqlite'),
       concurrency: 2,
+      runner: 'local',
     });
     expect(c.privateKey).toBe(pem);
   });
@@ -47,6 +48,7 @@ describe('readServeConfig', () => {
         GITOPS_WORK_DIR: 'w',
         GITOPS_DB_PATH: '/tmp/x.db',
         GITOPS_CONCURRENCY: '4',
+        GITOPS_RUNNER: 'actions',
       },
       cwd,
     );
@@ -58,6 +60,7 @@ describe('readServeConfig', () => {
       workDir: join(cwd, 'w'),
       dbPath: '/tmp/x.db',
       concurrency: 4,
+      runner: 'actions',
     });
   });
 
@@ -83,8 +86,20 @@ describe('readServeConfig', () => {
       'GHE_HOST must be a host name with an optional :port, no scheme or path (got "https://ghe.example.com")',
     ],
     [{ GITOPS_CONCURRENCY: '0' }, 'GITOPS_CONCURRENCY must be a whole number from 1 to 64 (got "0")'],
+    [{ GITOPS_RUNNER: 'github' }, 'GITOPS_RUNNER must be one of local, actions (got "github")'],
+    [{ GITOPS_RUNNER: 'Actions' }, 'GITOPS_RUNNER must be one of local, actions (got "Actions")'],
   ] as [NodeJS.ProcessEnv, string][])('GIVEN %p WHEN read THEN one line names the variable', (override, message) => {
     expect(errorOf({ ...base, ...override })).toContain(message);
+  });
+
+  test('GIVEN only GITOPS_RUNNER=actions and GHE_HOST WHEN the runtime config is read (probot run) THEN it has the runner and the REST root', () => {
+    expect(readRuntimeConfig({ GITOPS_RUNNER: 'actions', GHE_HOST: 'ghe.example.com' }, cwd)).toMatchObject({
+      runner: 'actions',
+      baseUrl: 'https://ghe.example.com/api/v3',
+    });
+    expect(() => readRuntimeConfig({ GITOPS_RUNNER: 'remote' }, cwd)).toThrow(
+      new ServeConfigError('GITOPS_RUNNER must be one of local, actions (got "remote")'),
+    );
   });
 
   test('GIVEN a PRIVATE_KEY that is not a key WHEN read THEN the error names the variable and does not echo the value', () => {

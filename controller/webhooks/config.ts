@@ -7,6 +7,10 @@ import { join, resolve } from 'node:path';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Where terraform runs: `local`, the controller's own runner; `actions`, plan-apply.yml runs it dispatches. */
+export const RUNNER_MODES = ['local', 'actions'] as const;
+export type RunnerMode = (typeof RUNNER_MODES)[number];
+
 /** What the controller itself needs, under `gitops serve` and `probot run` alike. */
 export interface RuntimeConfig {
   /** Absolute GITOPS_WORK_DIR: clones, work trees, plans, the SQLite file. */
@@ -15,6 +19,10 @@ export interface RuntimeConfig {
   readonly dbPath: string;
   /** Jobs running at once (GITOPS_CONCURRENCY). */
   readonly concurrency: number;
+  /** Where terraform runs (GITOPS_RUNNER). @default local */
+  readonly runner?: RunnerMode;
+  /** REST API root: https://api.github.com, or <GHE_PROTOCOL>://<GHE_HOST>/api/v3. @default https://api.github.com */
+  readonly baseUrl?: string;
 }
 
 export interface ServeConfig extends RuntimeConfig {
@@ -25,7 +33,6 @@ export interface ServeConfig extends RuntimeConfig {
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
-  /** REST API root: https://api.github.com, or <GHE_PROTOCOL>://<GHE_HOST>/api/v3. */
   readonly baseUrl: string;
 }
 
@@ -101,7 +108,17 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env, cwd: str
     workDir,
     dbPath: env.GITOPS_DB_PATH?.trim() ? resolve(cwd, env.GITOPS_DB_PATH.trim()) : join(workDir, 'gitops.sqlite'),
     concurrency: wholeNumber(env, 'GITOPS_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 64),
+    runner: readRunner(env),
+    baseUrl: readBaseUrl(env),
   };
+}
+
+function readRunner(env: NodeJS.ProcessEnv): RunnerMode {
+  const raw = env.GITOPS_RUNNER?.trim() || 'local';
+  if (!(RUNNER_MODES as readonly string[]).includes(raw)) {
+    throw new ServeConfigError(`GITOPS_RUNNER must be one of ${RUNNER_MODES.join(', ')} (got ${show(env.GITOPS_RUNNER ?? '')})`);
+  }
+  return raw as RunnerMode;
 }
 
 export function readServeConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServeConfig {

@@ -14,6 +14,7 @@ import { FakePlanner } from '../../test/doubles/fake-planner.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { JobQueue } from './job-queue.js';
 import { queuePlan, registerHandlers } from './handlers.js';
+import { PLAN_APPLY_PATH, runTitle, WorkflowRunWaits } from '../actions/workflow-runs.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -47,7 +48,7 @@ function payload(event: string, action: string, pr: { head?: string; base?: stri
   return p;
 }
 
-function setup() {
+function setup(workflowRuns?: WorkflowRunWaits) {
   const store = new SqliteStore(':memory:');
   const planner = new FakePlanner();
   const errors: string[] = [];
@@ -63,7 +64,7 @@ function setup() {
     planner,
     replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
   });
-  registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot) });
+  registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot), ...(workflowRuns ? { workflowRuns } : {}) });
   const receive = async (name: string, id: string, body: Record<string, unknown>) => {
     await probot.receive({ id, name, payload: body } as never);
     await queue.onIdle();
@@ -479,6 +480,33 @@ describe('webhook handlers', () => {
     chat.issue.pull_request = { url: 'x' };
     chat.comment.body = 'thanks, looks good';
     await receive('issue_comment', 'delivery-8', chat);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('GIVEN a wait for a plan-apply.yml run WHEN its workflow_run.completed arrives THEN the wait settles with the run, without a claim or a job', async () => {
+    const waits = new WorkflowRunWaits();
+    const { receive, store, errors } = setup(waits);
+    const inputs = { env: 'dev', stack: 'ingest-dev', sha: HEAD, mode: 'plan' } as const;
+    const waiting = waits.wait({ owner: 'acme', repo: 'infra', inputs, since: new Date(0), timeoutMs: 10_000 });
+    const example = examples
+      .find((e) => e.name === 'workflow_run')!
+      .examples.find((x) => x.action === 'completed' && (x as Body).workflow_run.path);
+    const body = structuredClone(example) as Body;
+    body.installation = { id: 2 };
+    Object.assign(body.repository, { name: 'infra', clone_url: 'https://github.com/acme/infra.git' });
+    body.repository.owner.login = 'acme';
+    Object.assign(body.workflow_run, {
+      display_title: runTitle(inputs),
+      path: PLAN_APPLY_PATH,
+      event: 'workflow_dispatch',
+      conclusion: 'failure',
+    });
+    await receive('workflow_run', 'delivery-run-1', body);
+    expect(errors).toEqual([]);
+    await expect(waiting).resolves.toMatchObject({ owner: 'acme', repo: 'infra', id: body.workflow_run.id, conclusion: 'failure' });
+    expect(store.claimDelivery('delivery-run-1', 'workflow_run.completed')).toBe(true);
+    await receive('workflow_run', 'delivery-run-2', body);
+    expect(waits.size).toBe(0);
     expect(nock.pendingMocks()).toEqual([]);
   });
 });

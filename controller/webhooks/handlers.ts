@@ -12,9 +12,15 @@ import type { DeliveryClaims } from '../core/ports/store.js';
 import { parseCommand } from '../rules/commands.js';
 import type { JobQueue } from './job-queue.js';
 import type { ApplyRequest } from '../core/apply-run.js';
-import { pullRequestKey, pullRequestRef, pushRef, repositoryOf } from './payload.js';
+import type { CompletedRun } from '../actions/workflow-runs.js';
+import { completedRunOf, pullRequestKey, pullRequestRef, pushRef, repositoryOf } from './payload.js';
 
 type AnyContext = Context<'pull_request' | 'pull_request_review' | 'issue_comment' | 'push'>;
+
+/** Takes a completed workflow run: true when a job was waiting for it (controller/actions/workflow-runs.ts). */
+export interface CompletedRuns {
+  completed(run: CompletedRun): boolean;
+}
 
 /** What a session is made from: the event's installation-authenticated Octokit, its logger and its installation. */
 export type RepoContext = Pick<AnyContext, 'octokit' | 'log' | 'payload'>;
@@ -25,6 +31,8 @@ export interface HandlerDeps {
   readonly deliveries: DeliveryClaims;
   /** The session of the event's installation and repository (controller/compose.ts sessionsOf). */
   readonly sessions: (context: RepoContext, owner: string, repo: string) => RepoSession;
+  /** The waits for dispatched plan-apply.yml runs. @default none: workflow_run events do nothing */
+  readonly workflowRuns?: CompletedRuns;
 }
 
 /** Claims the delivery; false (and a log line) for a redelivery. */
@@ -149,6 +157,19 @@ export async function onComment(context: Context<'issue_comment'>, deps: Handler
   finishWhenDone(context, deps, job);
 }
 
+/**
+ * A completed workflow run settles the job waiting for it; no claim and no job of its own (a redelivery finds
+ * nothing waiting). A run nobody waits for (another workflow, a run dispatched by hand) is logged and left.
+ */
+export async function onWorkflowRun(context: Context<'workflow_run.completed'>, deps: Pick<HandlerDeps, 'workflowRuns'>): Promise<void> {
+  const run = completedRunOf(context.name, context.payload);
+  const taken = deps.workflowRuns?.completed(run) ?? false;
+  context.log.info(
+    { delivery: context.id, run: run.id, conclusion: run.conclusion, taken },
+    taken ? 'workflow run completed' : 'workflow run not awaited; ignored',
+  );
+}
+
 export function registerHandlers(app: Probot, deps: HandlerDeps): void {
   app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.edited'], (c) =>
     onPullRequest(c, deps),
@@ -157,4 +178,5 @@ export function registerHandlers(app: Probot, deps: HandlerDeps): void {
   app.on('issue_comment.created', (c) => onComment(c, deps));
   app.on('pull_request.closed', (c) => onPullRequestClosed(c, deps));
   app.on('push', (c) => onPush(c, deps));
+  app.on('workflow_run.completed', (c) => onWorkflowRun(c, deps));
 }

@@ -1,5 +1,14 @@
 import { createRequire } from 'node:module';
-import { checkPayload, HANDLED_EVENT_SCHEMAS, PayloadError, pullRequestKey, pullRequestRef, pushRef, repositoryOf } from './payload.js';
+import {
+  checkPayload,
+  completedRunOf,
+  HANDLED_EVENT_SCHEMAS,
+  PayloadError,
+  pullRequestKey,
+  pullRequestRef,
+  pushRef,
+  repositoryOf,
+} from './payload.js';
 
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
 /** GitHub's own examples of an event, as an App receives them (with the installation). */
@@ -109,6 +118,50 @@ describe('payload', () => {
       expect(messageOf(() => checkPayload(event, payload()))).toBe(message);
     },
   );
+
+  const run = () => ({
+    action: 'completed',
+    installation: { id: 2 },
+    repository,
+    workflow_run: {
+      id: 7,
+      display_title: 'gitops plan ingest-dev in dev @ sha',
+      path: '.github/workflows/plan-apply.yml',
+      event: 'workflow_dispatch',
+      conclusion: null,
+      html_url: 'https://github.com/acme/infra/actions/runs/7',
+      created_at: '2026-01-01T00:00:00Z',
+    },
+  });
+  test.each<[string, () => unknown, string]>([
+    ['a whole workflow run', run, 'accepted'],
+    [
+      'a run without html_url',
+      () => ({ ...run(), workflow_run: { ...run().workflow_run, html_url: undefined } }),
+      'workflow_run payload has no workflow_run.html_url',
+    ],
+    [
+      'a run whose id is text',
+      () => ({ ...run(), workflow_run: { ...run().workflow_run, id: '7' } }),
+      'workflow_run payload: workflow_run.id is invalid (expected number, received string)',
+    ],
+  ])('GIVEN %s WHEN checked THEN the fields the waits match on are checked', (_what, payload, message) => {
+    expect(messageOf(() => checkPayload('workflow_run', payload()))).toBe(message);
+  });
+
+  test('GIVEN a completed run WHEN read THEN repository, id, title, path, event, conclusion, address and creation time come out', () => {
+    expect(completedRunOf('workflow_run', run())).toEqual({
+      owner: 'acme',
+      repo: 'infra',
+      id: 7,
+      title: 'gitops plan ingest-dev in dev @ sha',
+      path: '.github/workflows/plan-apply.yml',
+      event: 'workflow_dispatch',
+      conclusion: null,
+      htmlUrl: 'https://github.com/acme/infra/actions/runs/7',
+      createdAt: '2026-01-01T00:00:00Z',
+    });
+  });
 
   test('GIVEN an event the controller does not handle WHEN checked THEN its payload is not looked at', () => {
     expect(messageOf(() => checkPayload('check_run', {}))).toBe('accepted');

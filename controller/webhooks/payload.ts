@@ -3,6 +3,7 @@
 // that lacks a field, or has one of the wrong kind, is refused with one line naming the event and
 // the field's path; the line never quotes the payload.
 import { z } from 'zod';
+import type { CompletedRun } from '../actions/workflow-runs.js';
 import type { PullRequestRef } from '../core/ports/session.js';
 
 const name = z.string().min(1);
@@ -37,6 +38,20 @@ const pushEventSchema = z.object({
   repository: repositorySchema,
 });
 
+/** A run of a workflow: what the actions runner's waits (controller/actions/workflow-runs.ts) match and report. */
+const workflowRunEventSchema = eventSchema.extend({
+  workflow_run: z.object({
+    id,
+    // older payloads lack these two: such a run matches no wait
+    display_title: z.string().nullish(),
+    path: z.string().nullish(),
+    event: name,
+    conclusion: z.string().nullable(),
+    html_url: name,
+    created_at: name,
+  }),
+});
+
 /** Per handled event, the fields its handler (webhooks/handlers.ts) reads. Other events are not checked. */
 export const HANDLED_EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pull_request: pullRequestEventSchema,
@@ -46,6 +61,7 @@ export const HANDLED_EVENT_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
     issue: z.object({ number: id, state: name, pull_request: z.object({}).nullish() }),
     comment: z.object({ id, body: z.string(), user: z.object({ login: name, type: name }).nullish() }),
   }),
+  workflow_run: workflowRunEventSchema,
 };
 
 export class PayloadError extends Error {
@@ -85,23 +101,40 @@ export function checkPayload(event: string, payload: unknown): void {
   if (schema) parse(schema, event, payload);
 }
 
+/** Owner, name and clone URL of a payload's repository. */
+const repositoryFields = (r: z.infer<typeof repositorySchema>) => ({ owner: r.owner.login, repo: r.name, cloneUrl: r.clone_url });
+
 export function repositoryOf(event: string, payload: unknown): { owner: string; repo: string; cloneUrl: string } {
-  const { repository: r } = parse(z.object({ repository: repositorySchema }), event, payload);
-  return { owner: r.owner.login, repo: r.name, cloneUrl: r.clone_url };
+  return repositoryFields(parse(z.object({ repository: repositorySchema }), event, payload).repository);
 }
 
 export function pullRequestRef(event: string, payload: unknown): PullRequestRef {
   const { repository: r, pull_request: pr } = parse(pullRequestRefSchema, event, payload);
   return {
-    owner: r.owner.login,
-    repo: r.name,
-    cloneUrl: r.clone_url,
+    ...repositoryFields(r),
     number: pr.number,
     headRef: pr.head.ref,
     headSha: pr.head.sha,
     baseRef: pr.base.ref,
     baseSha: pr.base.sha,
     ...(pr.user?.login ? { author: pr.user.login } : {}),
+  };
+}
+
+/** A completed workflow run, as the actions runner's waits take it. */
+export function completedRunOf(event: string, payload: unknown): CompletedRun {
+  const { repository: r, workflow_run: run } = parse(workflowRunEventSchema, event, payload);
+  const { owner, repo } = repositoryFields(r);
+  return {
+    owner,
+    repo,
+    id: run.id,
+    title: run.display_title ?? '',
+    path: run.path ?? '',
+    event: run.event,
+    conclusion: run.conclusion,
+    htmlUrl: run.html_url,
+    createdAt: run.created_at,
   };
 }
 
@@ -115,11 +148,8 @@ export function pushRef(
 ): { owner: string; repo: string; cloneUrl: string; branch: string; before: string; after: string } | undefined {
   const push = parse(pushEventSchema, event, payload);
   if (!push.ref.startsWith('refs/heads/')) return undefined;
-  const r = push.repository;
   return {
-    owner: r.owner.login,
-    repo: r.name,
-    cloneUrl: r.clone_url,
+    ...repositoryFields(push.repository),
     branch: push.ref.slice('refs/heads/'.length),
     before: push.before,
     after: push.after,

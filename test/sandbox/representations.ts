@@ -19,6 +19,7 @@ export interface Site {
 export const DEFAULT_BRANCH = 'main';
 
 export const APP_PERMISSIONS = {
+  actions: 'write',
   checks: 'write',
   contents: 'write',
   deployments: 'write',
@@ -29,7 +30,7 @@ export const APP_PERMISSIONS = {
 } as const;
 
 /** The events the sandbox delivers. */
-export const APP_EVENTS = ['issue_comment', 'pull_request', 'pull_request_review', 'push'];
+export const APP_EVENTS = ['issue_comment', 'pull_request', 'pull_request_review', 'push', 'workflow_run'];
 
 export function nodeId(kind: string, id: number): string {
   return Buffer.from(`${kind}:${id}`).toString('base64');

@@ -5,6 +5,7 @@
 import type { AppAuthority } from './auth.js';
 import type { ApiHost, RequestLogEntry, Violation } from './api.js';
 import type { RefUpdate, ReviewEvent, SandboxContext } from './context.js';
+import { completeRun, workflowRunPayload, type WorkflowRunRecord } from './actions.js';
 import { pushPayload } from './events.js';
 import { isoSeconds, ZERO_SHA, type BareRepo } from './git.js';
 import { validationFailed } from './http.js';
@@ -250,6 +251,14 @@ export class SandboxCore implements SandboxContext, ApiHost {
       comment: commentJson(this.site, this.state, comment),
       ...this.common(sender),
     });
+  }
+
+  /** Completes a dispatched run (conclusion, artifacts) and sends workflow_run.completed. */
+  async completeWorkflowRun(run: WorkflowRunRecord, conclusion: string, artifacts?: Record<string, Record<string, string>>): Promise<void> {
+    completeRun(this.state, run, conclusion, artifacts);
+    const actor = this.state.user(run.actor);
+    const payload = await workflowRunPayload(this.site, this.repo, run, this.common(run.actor), actor);
+    void this.webhooks.send('workflow_run', payload);
   }
 
   /** Resolves once every queued reaction (push analysis, webhook delivery) has finished. */

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ARTIFACT_PATH, serveArtifact, type WorkflowRunRecord } from './actions.js';
 import { API_PREFIX, handleApi, type RequestLogEntry, type Violation } from './api.js';
 import { AppAuthority } from './auth.js';
 import type { ReviewEvent } from './context.js';
@@ -23,6 +24,7 @@ export type { Delivery } from './webhooks.js';
 export type { Violation, RequestLogEntry } from './api.js';
 export type { FileMap } from './workspace.js';
 export type { Permission } from './state.js';
+export type { WorkflowRunRecord } from './actions.js';
 
 export interface SandboxOptions extends RepoInit {
   /** Where webhooks go (e.g. http://127.0.0.1:3000/api/github/webhooks); settable later with setWebhookUrl. */
@@ -306,6 +308,22 @@ export class Sandbox {
     return this.core.webhooks.sendForged(event, payload, signature);
   }
 
+  /** The runs dispatched through workflow_dispatch, oldest first (none ever executes). */
+  get workflowRuns(): readonly WorkflowRunRecord[] {
+    return this.core.state.workflowRuns;
+  }
+
+  /**
+   * Completes a dispatched run as GitHub would once its jobs ended: `conclusion` (success, failure, cancelled, …),
+   * `artifacts` by name with their files, then the signed workflow_run.completed webhook.
+   */
+  async completeWorkflowRun(id: number, input: { conclusion: string; artifacts?: Record<string, Record<string, string>> }): Promise<void> {
+    const run = this.core.state.workflowRuns.find((r) => r.id === id);
+    if (!run) throw new Error(`sandbox: no workflow run ${id} (dispatched: ${this.workflowRuns.map((r) => r.id).join(', ') || 'none'})`);
+    await this.core.completeWorkflowRun(run, input.conclusion, input.artifacts);
+    await this.core.idle();
+  }
+
   /** Resolves when pushes have been analysed and every queued webhook has been answered. */
   idle(): Promise<void> {
     return this.core.idle();
@@ -340,6 +358,8 @@ export class Sandbox {
     const url = new URL(req.url ?? '/', this.url);
     try {
       if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) return await handleApi(this.core, req, res, url);
+      const artifact = ARTIFACT_PATH.exec(url.pathname);
+      if (artifact && req.method === 'GET') return serveArtifact(res, this.core.state, Number(artifact[1]), artifact[2]!);
       if (GIT_PATH.test(url.pathname)) {
         return await handleGit(
           {

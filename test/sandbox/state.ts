@@ -1,5 +1,7 @@
 // The sandbox's memory: what GitHub stores beside git (pull requests, comments, reviews, check runs,
-// deployments, statuses, labels, permissions). Git data itself always comes from the bare repository.
+// deployments, statuses, labels, permissions, dispatched workflow runs). Git data itself always comes from
+// the bare repository.
+import type { WorkflowRunRecord } from './actions.js';
 
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 export const PERMISSIONS: readonly Permission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
@@ -132,6 +134,7 @@ export class SandboxState {
   readonly deployments: DeploymentRecord[] = [];
   readonly statuses: CommitStatusRecord[] = [];
   readonly labels = new Map<string, LabelRecord>();
+  readonly workflowRuns: WorkflowRunRecord[] = [];
   private nextId = 1000;
   private nextNumber = 1;
 
@@ -178,6 +181,7 @@ export class SandboxState {
     this.deployments.length = 0;
     this.statuses.length = 0;
     this.labels.clear();
+    this.workflowRuns.length = 0;
     this.nextNumber = 1;
   }
 }

@@ -16,6 +16,7 @@ export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.u
 
 /** What the repository holds: enough to synthesize every environment with the project's own CLI. */
 export const PROJECT_PATHS = [
+  '.github',
   'environments',
   'modules',
   'controller',
@@ -86,9 +87,9 @@ export async function startGitHub(opts: { permissions?: Record<string, Permissio
   return { sandbox, workDir, serveEnv };
 }
 
-export async function startWorld(opts: { permissions?: Record<string, Permission> } = {}): Promise<World> {
+export async function startWorld(opts: { permissions?: Record<string, Permission>; env?: Record<string, string> } = {}): Promise<World> {
   const { sandbox, workDir, serveEnv } = await startGitHub(opts);
-  const config = readServeConfig(serveEnv);
+  const config = readServeConfig({ ...serveEnv, ...opts.env });
   const server = await serveController({ config, log: pino({ level: config.logLevel, name: 'gitops' }) });
   sandbox.setWebhookUrl(server.webhookUrl);
 

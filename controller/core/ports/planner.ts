@@ -11,6 +11,12 @@ export interface PlanRequest {
   readonly authToken?: string;
   readonly headSha: string;
   readonly baseSha: string;
+  /**
+   * The branch the base belongs to: the pull request's base branch, or the environment branch a merge is applied
+   * to. A planner that runs terraform on GitHub Actions dispatches its runs on it, so the workflow definition is
+   * the branch's, never the head's. @default none
+   */
+  readonly baseRef?: string;
   /** The environment the pull request targets. */
   readonly environment: string;
   /** Environment files inside the repository. @default environments */

@@ -1,5 +1,6 @@
 // Every REST operation the sandbox serves, keyed by GitHub's operationId.
 import type { RouteHandler } from '../context.js';
+import { actionRoutes } from './actions.js';
 import { appRoutes } from './app.js';
 import { checkRoutes } from './checks.js';
 import { deploymentRoutes } from './deployments.js';
@@ -18,4 +19,5 @@ export const ROUTES: Readonly<Record<string, RouteHandler>> = {
   ...issueRoutes,
   ...checkRoutes,
   ...deploymentRoutes,
+  ...actionRoutes,
 };
