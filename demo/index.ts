@@ -4,9 +4,9 @@
 // not do what it should. `--keep` leaves both running until Ctrl-C.
 import { performance } from 'node:perf_hooks';
 import { keepReleaseStacksOnly } from './repository.js';
-import { deployedCommit, releaseCycle, StepFailed, APPROVER } from './release-cycle.js';
-import { mark, postedSince, short, table } from './report.js';
-import { startWorld, type World } from './world.js';
+import { releaseCycle, StepFailed, APPROVER } from './release-cycle.js';
+import { cpuSeconds, mark, postedSince, short, table } from './report.js';
+import { deployedCommit, startWorld, type World } from './world.js';
 
 const USAGE = 'usage: npm run demo [-- --keep]\n  --keep  leave the sandbox GitHub and the controller running (Ctrl-C stops them)';
 
@@ -27,6 +27,8 @@ export function parseArgs(argv: readonly string[]): DemoArgs | 'help' {
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Wall time since `ms`, and the CPU time used since `cpu`. */
+const took = (ms: number, cpu: number) => `${seconds(performance.now() - ms)} (CPU ${(cpuSeconds() - cpu).toFixed(1)} s)`;
 
 function finalTable(world: World, environments: readonly string[]): string[] {
   const { deployments, pulls } = world.sandbox.state;
@@ -43,9 +45,8 @@ function finalTable(world: World, environments: readonly string[]): string[] {
   return table([['environment', 'deployed commit (release-<env> state)', 'last successful deployment', 'merged pull request'], ...rows]);
 }
 
-async function waitForCtrlC(): Promise<void> {
-  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-}
+/** Resolves on the first Ctrl-C (SIGINT). */
+const ctrlC = () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -54,17 +55,26 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const started = performance.now();
+  const startedCpu = cpuSeconds();
   let environments: string[] = [];
   out('gitops demo: a release from a feature branch to production, offline');
   const world = await startWorld({
     permissions: { [APPROVER]: 'write' },
     prepare: (dir) => (environments = keepReleaseStacksOnly(dir)),
   });
+  let done = false;
+  // Ctrl-C during the cycle stops both and removes their directories instead of leaving them behind
+  void ctrlC().then(async () => {
+    if (args.keep && done) return;
+    out('interrupted: stopping the controller and the sandbox…');
+    await world.close();
+    process.exit(130);
+  });
   const statusPage = new URL('/', world.server.webhookUrl).href;
   out(`  GitHub (sandbox)  ${world.sandbox.apiUrl}  repository acme/infra, a bare repository of this checkout's`);
   out(`                    infrastructure, each environment (${environments.join(', ')}) reduced to its release-<env> stack`);
   out(`  controller        ${world.server.webhookUrl}  (signed webhooks), work directory ${world.workDir}`);
-  out(`  ready in ${seconds(performance.now() - started)}`);
+  out(`  ready in ${took(started, startedCpu)}`);
 
   const steps = releaseCycle();
   let failed: string | undefined;
@@ -73,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
     out(`[${i + 1}/${steps.length}] ${step.title}`);
     const before = mark(world.sandbox);
     const t0 = performance.now();
+    const cpu0 = cpuSeconds();
     try {
       await step.run(world);
     } catch (e) {
@@ -83,19 +94,16 @@ async function main(argv: readonly string[]): Promise<number> {
       out(`  ✗ ${failed}`);
       break;
     }
-    out(`  ✓ done in ${seconds(performance.now() - t0)}`);
+    out(`  ✓ done in ${took(t0, cpu0)}`);
   }
 
   out();
   for (const line of finalTable(world, environments)) out(`  ${line}`);
   out();
   out(`status page: ${statusPage}`);
-  out(
-    failed
-      ? `demo FAILED after ${seconds(performance.now() - started)}: ${failed}`
-      : `demo passed in ${seconds(performance.now() - started)}`,
-  );
+  out(failed ? `demo FAILED after ${took(started, startedCpu)}: ${failed}` : `demo passed in ${took(started, startedCpu)}`);
 
+  done = true;
   if (args.keep) {
     out();
     out('--keep: the sandbox GitHub and the controller keep running; Ctrl-C stops them.');
@@ -103,7 +111,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const token = world.sandbox.issueToken({ user: 'developer' });
     out(`  pull requests  curl -H 'Authorization: token ${token}' ${world.sandbox.apiUrl}/repos/acme/infra/pulls?state=all`);
     out(`  repository     git clone http://x-access-token:${token}@${world.sandbox.gheHost}/acme/infra.git`);
-    await waitForCtrlC();
+    await ctrlC();
+    out('stopping the controller and the sandbox…');
   }
   await world.close();
   return failed ? 1 : 0;

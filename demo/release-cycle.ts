@@ -2,10 +2,8 @@
 // done: feature → dev (plan, merge, dev applied), release → uat (plan, merge, uat applied),
 // release → main (blocked until approved, approved, merged, prod applied), then back-sync of uat and dev.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { World } from './world.js';
-import { checkRuns } from './world.js';
+import { checkRuns, deployedCommit } from './world.js';
 
 /** A step that did not do what it should: the message says what was expected and what happened. */
 export class StepFailed extends Error {}
@@ -23,13 +21,6 @@ export const FEATURE = 'feature/demo';
 export const RELEASE = 'release/demo';
 export const APPROVER = 'wanda';
 const FILE = 'environments/README.md';
-
-/** The commit `release-<env>`'s Terraform state records, read from the controller's local state. */
-export function deployedCommit(workDir: string, env: string): string | undefined {
-  const path = join(workDir, 'terraform', 'state', `release-${env}.tfstate`);
-  if (!existsSync(path)) return undefined;
-  return /"commit_sha":\s*"([0-9a-f]{40})"/.exec(readFileSync(path, 'utf8'))?.[1];
-}
 
 function isAncestor(bareRepoDir: string, ancestor: string, of: string): boolean {
   try {

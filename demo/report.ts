@@ -1,5 +1,6 @@
 // What the demo prints: what the bot posted during a step (check runs, the sticky comment's first
 // lines, deployments), and the closing table of environments and deployed commits.
+import { readFileSync } from 'node:fs';
 import type { Sandbox } from '../test/sandbox/sandbox.js';
 
 const short = (sha: string | undefined) => (sha ? sha.slice(0, 7) : '-');
@@ -72,3 +73,24 @@ export function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 export { short };
+
+/**
+ * CPU seconds used so far by this process and the child processes it has waited for (which include
+ * theirs): Linux's /proc/self/stat, or this process alone elsewhere. On a machine other work keeps
+ * busy, this says what the demo itself cost where its wall time cannot.
+ */
+export function cpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // pid (comm) state … utime stime cutime cstime are fields 14 to 17; comm may hold spaces, so count after the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  }
+}
+
+/** Linux reports /proc times in USER_HZ, which is 100 on every architecture Node runs on. */
+const CLOCK_TICKS = 100;

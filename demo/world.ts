@@ -2,7 +2,7 @@
 // git repository holding this project's sources, signed webhooks) and the controller as a real HTTP
 // server (`gitops serve`'s serveController) on an ephemeral port, reaching the sandbox exactly like
 // GitHub Enterprise (GHE_HOST, GHE_PROTOCOL=http). `npm run demo` and the scenario suite both run in it.
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,4 +130,16 @@ export function checkRuns(sandbox: Sandbox, name: string, headSha?: string) {
 
 export function botComments(sandbox: Sandbox, pr: number) {
   return sandbox.state.comments.filter((c) => c.issueNumber === pr && c.user === sandbox.botLogin);
+}
+
+/** Where the controller keeps `release-<env>`'s Terraform state (the local backend of the shipped environments). */
+export function releaseStatePath(workDir: string, env: string): string {
+  return join(workDir, 'terraform', 'state', `release-${env}.tfstate`);
+}
+
+/** The commit `release-<env>`'s Terraform state records (its terraform_data input), if it was applied. */
+export function deployedCommit(workDir: string, env: string): string | undefined {
+  const path = releaseStatePath(workDir, env);
+  if (!existsSync(path)) return undefined;
+  return /"commit_sha":\s*"([0-9a-f]{40})"/.exec(readFileSync(path, 'utf8'))?.[1];
 }

@@ -28,13 +28,19 @@ describe('npm run demo', () => {
     expect(stdout).toBe('');
   });
 
+  test('GIVEN --help WHEN the demo starts THEN it prints its usage and exits 0, having started nothing', async () => {
+    const { code, stdout, stderr } = await runDemo(['--help']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^usage: npm run demo \[-- --keep\]\n {2}--keep {2}leave the sandbox GitHub and the controller running/);
+  });
+
   test('GIVEN a fresh sandbox GitHub and controller WHEN the demo walks the release cycle THEN every step passes and the table shows each environment at its merge', async () => {
     const { code, stdout, stderr } = await runDemo([]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
     const steps = [...stdout.matchAll(/^\[(\d)\/8\] (.*)$/gm)].map((m) => Number(m[1]));
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(stdout.match(/^ {2}✓ done in \d+\.\d s$/gm)).toHaveLength(8);
+    expect(stdout.match(/^ {2}✓ done in \d+\.\d s \(CPU \d+\.\d s\)$/gm)).toHaveLength(8);
     expect(stdout).not.toMatch(/^ {2}✗/m);
     // what the bot posted is shown: the plan checks, the blocked and then ready promotion, the applies
     expect(stdout).toMatch(/check {2}gitops\/plan\/dev on [0-9a-f]{7}: success/);
@@ -55,6 +61,6 @@ describe('npm run demo', () => {
     expect([rows.dev[2], rows.uat[2], rows.prod[2]]).toEqual(['feature/demo → dev', 'release/demo → uat', 'release/demo → main']);
     expect(new Set(Object.values(rows).map(([c]) => c)).size).toBe(3); // three merges, three commits
     expect(stdout).toMatch(/^status page: http:\/\/127\.0\.0\.1:\d+\/$/m);
-    expect(stdout).toMatch(/^demo passed in \d+\.\d s$/m);
+    expect(stdout).toMatch(/^demo passed in \d+\.\d s \(CPU \d+\.\d s\)$/m);
   });
 });

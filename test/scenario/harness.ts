@@ -5,6 +5,8 @@ export {
   PROJECT_ROOT,
   botComments,
   checkRuns,
+  deployedCommit,
+  releaseStatePath,
   startGitHub,
   startWorld,
   type GitHubWorld,
