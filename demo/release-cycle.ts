@@ -68,10 +68,13 @@ interface Pulls {
 
 export function releaseCycle(): Step[] {
   const pulls: Pulls = {};
-  const open = async (world: World, head: string, base: string) => {
+  /** Opens head → base; the controller must have allowed the pair and planned `env`. */
+  const open = async (world: World, head: string, base: string, env: string) => {
     const pr = await world.sandbox.openPullRequest({ head, base, title: `${head} → ${base}` });
     await world.settle();
     expectCheck(world, 'gitops/branch-policy', pr.headSha, 'success');
+    expectCheck(world, `gitops/plan/${env}`, pr.headSha, 'success');
+    expectNoViolations(world);
     return pr;
   };
   const merge = async (world: World, pr: number, env: string) => {
@@ -86,10 +89,7 @@ export function releaseCycle(): Step[] {
       title: `${FEATURE} → dev: a developer opens a pull request; the controller plans dev`,
       async run(world) {
         await world.sandbox.commit(FEATURE, { [FILE]: 'A change the demo takes to production.\n' }, 'Demo: a feature');
-        const pr = await open(world, FEATURE, 'dev');
-        pulls.intoDev = pr.number;
-        expectCheck(world, 'gitops/plan/dev', pr.headSha, 'success');
-        expectNoViolations(world);
+        pulls.intoDev = (await open(world, FEATURE, 'dev', 'dev')).number;
       },
     },
     {
@@ -100,10 +100,7 @@ export function releaseCycle(): Step[] {
       title: `${RELEASE} (cut from main with the feature) → uat: the controller plans uat`,
       async run(world) {
         await world.sandbox.createBranch(RELEASE, FEATURE);
-        const pr = await open(world, RELEASE, 'uat');
-        pulls.intoUat = pr.number;
-        expectCheck(world, 'gitops/plan/uat', pr.headSha, 'success');
-        expectNoViolations(world);
+        pulls.intoUat = (await open(world, RELEASE, 'uat', 'uat')).number;
       },
     },
     {
@@ -113,9 +110,8 @@ export function releaseCycle(): Step[] {
     {
       title: `${RELEASE} → main: the promotion is blocked until someone approves it`,
       async run(world) {
-        const pr = await open(world, RELEASE, 'main');
+        const pr = await open(world, RELEASE, 'main', 'prod');
         pulls.intoMain = pr;
-        expectCheck(world, 'gitops/plan/prod', pr.headSha, 'success');
         const gates = expectCheck(world, 'gitops/approvals/prod', pr.headSha, 'failure');
         expectThat(
           gates.output.title === 'Blocked (prod): ✓ deployed to uat · ✗ approvals · ✓ plan current',

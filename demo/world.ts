@@ -4,27 +4,15 @@
 // GitHub Enterprise (GHE_HOST, GHE_PROTOCOL=http). `npm run demo` and the scenario suite both run in it.
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { readServeConfig } from '../controller/webhooks/config.js';
 import { serveController, type ServedController } from '../controller/compose.js';
 import { adoptProjectDependencies } from '../test/fixtures/project-dependencies.js';
 import { startSandbox, type Permission, type Sandbox } from '../test/sandbox/sandbox.js';
+import { PROJECT_PATHS, PROJECT_ROOT } from './project.js';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-/** What the repository holds: enough to synthesize every environment with the project's own CLI. */
-export const PROJECT_PATHS = [
-  'environments',
-  'modules',
-  'controller',
-  'bin',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-  'cdktf.json',
-];
+export { PROJECT_PATHS, PROJECT_ROOT };
 
 export interface WorldOptions {
   /** Collaborator roles beside `developer` (write). */
