@@ -6,6 +6,7 @@ import { TerraformRunner } from '../runner/runner.js';
 import { PlanService } from './service.js';
 import { SynthError } from './synth.js';
 import { WorkTrees } from './worktrees.js';
+import { PROJECT_PATHS } from '../../demo/project.js';
 import { adoptProjectDependencies } from '../../test/fixtures/project-dependencies.js';
 import { planCases } from '../../test/fixtures/plan-cases.js';
 import { fakeInstallerScript, fixtureProject, git, type TestRemote } from '../../test/fixtures/test-repo.js';
@@ -315,25 +316,9 @@ describe('PlanService.planPullRequest with the stand-in project', () => {
 describe('PlanService.planPullRequest with this repository', () => {
   test('GIVEN a copy of this project whose head changes environments/dev.yaml WHEN planned THEN release-dev is affected and terraform plans it for the head SHA', async () => {
     const { remote, workDir, dir, countFile } = setup();
-    const files = execFileSync(
-      'git',
-      [
-        '-C',
-        REPO_ROOT,
-        'archive',
-        '--format=tar',
-        'HEAD',
-        'environments',
-        'modules',
-        'controller',
-        'bin',
-        'package.json',
-        'package-lock.json',
-        'tsconfig.json',
-        'cdktf.json',
-      ],
-      { maxBuffer: 512 * 1024 * 1024 },
-    );
+    const files = execFileSync('git', ['-C', REPO_ROOT, 'archive', '--format=tar', 'HEAD', ...PROJECT_PATHS], {
+      maxBuffer: 512 * 1024 * 1024,
+    });
     const src = join(dir, 'origin', 'src');
     execFileSync('tar', ['-x', '-C', src], { input: files });
     const baseSha = remote.commit({}, 'copy of cdktf-gitops');

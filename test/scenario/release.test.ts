@@ -4,10 +4,10 @@
 // deployment. Redeliveries apply nothing twice; two merges apply one after the other; a plan that
 // differs from the reviewed one applies nothing.
 import { jest } from '@jest/globals';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import { botComments, checkRuns, startWorld, type World } from './harness.js';
+import { botComments, checkRuns, deployedCommit as deployedCommitIn, releaseStatePath, startWorld, type World } from './harness.js';
 
 jest.setTimeout(600_000);
 
@@ -17,12 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => world?.close());
 
-const statePath = (env: string) => join(world.workDir, 'terraform', 'state', `release-${env}.tfstate`);
-/** The commit the release stack's state records (terraform_data input). */
-function deployedCommit(env: string): string | undefined {
-  if (!existsSync(statePath(env))) return undefined;
-  return /"commit_sha":\s*"([0-9a-f]{40})"/.exec(readFileSync(statePath(env), 'utf8'))?.[1];
-}
+const statePath = (env: string) => releaseStatePath(world.workDir, env);
+const deployedCommit = (env: string) => deployedCommitIn(world.workDir, env);
 const deploymentsOf = (sandbox: Sandbox, env: string, sha?: string) =>
   sandbox.state.deployments.filter((d) => d.environment === env && (sha === undefined || d.sha === sha));
 const states = (d: { statuses: { state: string }[] }) => d.statuses.map((s) => s.state);
