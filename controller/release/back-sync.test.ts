@@ -169,7 +169,7 @@ describe('backSync', () => {
     const first = h.commit('dev', { 'b.txt': 'dev b\n' });
     h.commit('main', { 'a.txt': 'main a\n' });
     h.push('main', 'dev');
-    const recorded: { branch: string; before: string; after: string; remoteTip: string }[] = [];
+    const recorded: { branch: string; before: string; after: string; trunkSha: string; remoteTip: string }[] = [];
     let late = '';
 
     const [dev] = (
@@ -192,6 +192,7 @@ describe('backSync', () => {
     // each record is made while the remote still holds the tip the push leases: before the push
     expect(recorded.map((r) => r.remoteTip)).toEqual([late, late]);
     expect(recorded[1].after).toBe(h.remoteTip('dev'));
+    expect(recorded.map((r) => r.trunkSha)).toEqual([h.remoteTip('main'), h.remoteTip('main')]);
   });
 
   test('GIVEN a push that cannot be recorded WHEN synced THEN nothing is pushed to that branch, which is an error naming why, and the next branch syncs', async () => {

@@ -51,11 +51,12 @@ export interface BackSyncOptions {
   readonly recordPush?: (push: PlannedPush) => Promise<void>;
 }
 
-/** A push back-sync is about to make: `branch` from `before` (the lease) to `after` (the rebased tip). */
+/** A push back-sync is about to make: `branch` from `before` (the lease) to `after`, its rebase onto the trunk at `trunkSha`. */
 export interface PlannedPush {
   readonly branch: string;
   readonly before: string;
   readonly after: string;
+  readonly trunkSha: string;
 }
 
 /** Runs a back-sync; throws only when nothing could be done (bad names, the remote or trunk unreadable). */
