@@ -3,7 +3,9 @@
 // first served), a re-plan of the commit whose saved plans are kept, the comparison with the plan that
 // was reviewed, and, when they are equal, exactly those saved plans applied stack by stack in order,
 // each stack a run in the store. When they differ nothing is applied: the deployment fails and the pull
-// request is told the difference. The saved plans (they hold secrets) are deleted when the job ends,
+// request is told the difference. Back-sync's own push (the branch rebased onto the trunk, whose changes
+// were reviewed and applied there) has no reviewed plan: its re-plan is applied as it is. The saved plans
+// (they hold secrets) are deleted when the job ends,
 // whatever happened. The store records the apply, its check, deployment and lock ticket as soon as each
 // exists, so a restarted controller can finish them (core/apply-recovery.ts).
 import type { Environment } from '../../environments/schema.js';
@@ -18,7 +20,17 @@ import type { PlanReport } from './ports/plan-report.js';
 import type { Planner, PlanToApply } from './ports/planner.js';
 import type { TerraformCredentials } from './ports/terraform.js';
 import { shortSha, type RepoSession } from './ports/session.js';
-import type { AbandonedPlans, ApplyRecords, ApplyStatus, Locks, PlanRecord, PlanRecords, RunRecords } from './ports/store.js';
+import type {
+  AbandonedPlans,
+  ApplyRecords,
+  ApplyStatus,
+  Locks,
+  PlanRecord,
+  PlanRecords,
+  RunRecords,
+  SyncPush,
+  SyncPushes,
+} from './ports/store.js';
 
 export const applyCheckName = (environment: string): string => `gitops/apply/${environment}`;
 
@@ -26,7 +38,12 @@ export const applyCheckName = (environment: string): string => `gitops/apply/${e
 export type AfterApply = (session: RepoSession, environment: Environment, sha: string, cloneUrl: string) => Promise<void>;
 
 export interface ApplyDeps {
-  readonly store: Pick<PlanRecords, 'savePlan'> & Pick<AbandonedPlans, 'plansOfHead'> & RunRecords & Locks & ApplyRecords;
+  readonly store: Pick<PlanRecords, 'savePlan'> &
+    Pick<AbandonedPlans, 'plansOfHead'> &
+    RunRecords &
+    Locks &
+    ApplyRecords &
+    Pick<SyncPushes, 'takeSyncPush'>;
   readonly planner: Planner;
   /**
    * The order stacks apply in. @default the waves of the merged commit's synth output (the systems' declared
@@ -64,6 +81,11 @@ export interface ApplyRequest {
   readonly pr?: number;
   /** The plan this commit's plan must equal; none means nothing is applied (the deployment fails saying why). */
   readonly reviewed?: PlanRecord;
+  /**
+   * The back-sync push this commit is (the controller's own: the branch rebased onto the trunk, whose changes
+   * were reviewed and applied there): its re-plan is applied as it is, with no reviewed plan to equal. @default none
+   */
+  readonly backSync?: SyncPush;
   /** Why there is no reviewed plan, for the deployment and the comment. */
   readonly noReviewReason?: string;
 }
@@ -167,11 +189,18 @@ class ApplyJob {
     this.deploymentId = await this.session.deployments.createDeployment({
       sha: this.req.sha,
       environment: this.env,
-      description: `${this.env} at ${shortSha(this.req.sha)}${this.req.pr ? ` (#${this.req.pr})` : ''}`,
+      description: `${this.env} at ${shortSha(this.req.sha)}${this.origin()}`,
       production: this.req.environment.tier === 'production',
     });
     await this.deps.store.linkApply(this.applyId, { deploymentId: this.deploymentId });
     await this.status('queued', `Waiting for the ${this.env} lock`);
+  }
+
+  /** Where the commit came from, for the deployment: the merged pull request, or back-sync. */
+  private origin(): string {
+    const { pr, backSync } = this.req;
+    if (pr) return ` (#${pr})`;
+    return backSync ? ` (back-sync onto ${backSync.trunk} ${shortSha(backSync.trunkSha)})` : '';
   }
 
   private async status(state: 'queued' | 'in_progress' | 'success' | 'failure', description: string): Promise<void> {
@@ -220,6 +249,13 @@ class ApplyJob {
       ...(this.deps.envDir !== undefined ? { envDir: this.deps.envDir } : {}),
     });
     const report = this.planned.report;
+    if (this.req.backSync) {
+      this.session.log.info(
+        { environment: this.env, sha: this.req.sha, trunk: this.req.backSync.trunk, trunkSha: this.req.backSync.trunkSha },
+        'back-sync push: its re-plan is applied as it is',
+      );
+      return await this.applyStacks(report, signal);
+    }
     const reviewed = this.req.reviewed?.summaryJson ? (JSON.parse(this.req.reviewed.summaryJson) as PlanReport) : undefined;
     if (!reviewed) return await this.differs(report, [], this.req.noReviewReason ?? 'no reviewed plan of this commit was found');
     const comparison = comparePlans(reviewed, report);
