@@ -14,6 +14,7 @@ import { repositoryWebUrl } from '../comment/escape.js';
 import { errorLine, fitText, fitTitle } from '../comment/limits.js';
 import { COMMENT_MARKER } from '../comment/templates.js';
 import { comparePlans, type StackDifference } from './apply-compare.js';
+import { originOf, unappliedBeforeBackSync } from './apply-back-sync.js';
 import { holdLock, type HeldLock } from './apply-lock.js';
 import { listedOrder, runInOrder, wavesOrder, type ApplyOrder, type StepResult } from './apply-order.js';
 import type { PlanReport } from './ports/plan-report.js';
@@ -22,6 +23,7 @@ import type { TerraformCredentials } from './ports/terraform.js';
 import { shortSha, type RepoSession } from './ports/session.js';
 import type {
   AbandonedPlans,
+  ApplyRecord,
   ApplyRecords,
   ApplyStatus,
   Locks,
@@ -157,8 +159,11 @@ class ApplyJob {
       await this.deps.store.updateApply(this.applyId, { status: 'running' });
       await this.status('in_progress', `Applying ${shortSha(this.req.sha)} to ${this.env}`);
       await this.show('applying');
-      const later = await this.laterDeployment();
+      const [last] = await this.deps.store.succeededApplies(this.repoName, this.env, 1);
+      const later = await this.laterDeployment(last);
       if (later) return await this.finish('skipped', new Map(), [], later);
+      const unapplied = unappliedBeforeBackSync(this.req, last);
+      if (unapplied) return await this.finish('differs', new Map(), [], unapplied);
       return await this.planAndApply(signal);
     } catch (e) {
       const reason = signal.aborted ? `stopped: ${errorLine(signal.reason)}` : reasonOf(e);
@@ -189,18 +194,11 @@ class ApplyJob {
     this.deploymentId = await this.session.deployments.createDeployment({
       sha: this.req.sha,
       environment: this.env,
-      description: `${this.env} at ${shortSha(this.req.sha)}${this.origin()}`,
+      description: `${this.env} at ${shortSha(this.req.sha)}${originOf(this.req)}`,
       production: this.req.environment.tier === 'production',
     });
     await this.deps.store.linkApply(this.applyId, { deploymentId: this.deploymentId });
     await this.status('queued', `Waiting for the ${this.env} lock`);
-  }
-
-  /** Where the commit came from, for the deployment: the merged pull request, or back-sync. */
-  private origin(): string {
-    const { pr, backSync } = this.req;
-    if (pr) return ` (#${pr})`;
-    return backSync ? ` (back-sync onto ${backSync.trunk} ${shortSha(backSync.trunkSha)})` : '';
   }
 
   private async status(state: 'queued' | 'in_progress' | 'success' | 'failure', description: string): Promise<void> {
@@ -226,8 +224,7 @@ class ApplyJob {
   }
 
   /** A commit after this one is deployed already (pushes can arrive late or twice): nothing to do. */
-  private async laterDeployment(): Promise<string | undefined> {
-    const [last] = await this.deps.store.succeededApplies(this.repoName, this.env, 1);
+  private async laterDeployment(last: ApplyRecord | undefined): Promise<string | undefined> {
     if (!last) return undefined;
     if (last.sha === this.req.sha) return `${shortSha(this.req.sha)} is deployed to ${this.env} already`;
     const compared = await this.session.github.compareCommits(this.req.sha, last.sha);
@@ -235,6 +232,9 @@ class ApplyJob {
   }
 
   private async planAndApply(signal: AbortSignal): Promise<ApplyOutcome> {
+    // a push with no pull request and no plan to equal (not back-sync's) gets nothing run: not even a plan
+    if (!this.req.backSync && !this.req.reviewed?.summaryJson && this.req.pr === undefined)
+      return await this.finish('differs', new Map(), [], this.req.noReviewReason ?? 'no reviewed plan of this commit was found');
     if (!this.deps.planner.planToApply) throw new Error('this controller has no planner that can apply');
     const authToken = await this.session.authToken();
     this.planned = await this.deps.planner.planToApply({
