@@ -25,7 +25,7 @@ import { OctokitGitHubClient } from './github/client.js';
 import { OctokitDeployments } from './github/deployments.js';
 import { OctokitSyncRequests } from './github/sync-requests.js';
 import { backSync } from './release/back-sync.js';
-import { backSyncAfterApply } from './core/after-apply.js';
+import { afterApplySteps } from './core/after-apply.js';
 import { maskingGitHub } from './github/masking.js';
 import { HeldSecrets } from './secrets/held.js';
 import { PlanService } from './plan/service.js';
@@ -81,7 +81,7 @@ export interface ControllerOptions extends RuntimeConfig {
    * GitHub and the store is masked with them. @default none known at start (tokens are still learnt)
    */
   readonly secrets?: HeldSecrets;
-  /** Runs after an environment was applied successfully (promotion and back-sync). @default none */
+  /** Runs after an environment was applied successfully. @default afterApplySteps: the promotion gates, then back-sync */
   readonly afterApply?: AfterApply;
   /** The order an environment's stacks apply in. @default listedOrder (core/apply-order.ts) */
   readonly applyOrder?: ApplyOrder;
@@ -231,8 +231,9 @@ export function composeController(opts: ControllerOptions): Controller {
       planner: timedPlanner(planner, metrics),
       replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
-      // after main is applied, uat and dev are rebased onto it in a fresh clone under the work directory
-      afterApply: opts.afterApply ?? backSyncAfterApply(countedBackSync((o) => backSync({ ...o, workDir: opts.workDir }), metrics)),
+      // after uat is applied the promotions into main are checked again; after main, uat and dev are
+      // rebased onto it in a fresh clone under the work directory, their pushes recorded in the store
+      afterApply: opts.afterApply ?? afterApplySteps({ backSync: countedBackSync((o) => backSync({ ...o, workDir: opts.workDir }), metrics), store }),
       ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
       // the block is read from the environment file at the branch's tip before the merge; values become held secrets
       credentialsOf: (environment) =>

@@ -1,6 +1,7 @@
-import { FakeGitHub, sessionOf } from '../../test/doubles/fake-github.js';
+import { FakeGitHub, pullRequest, sessionOf } from '../../test/doubles/fake-github.js';
 import { FakeSyncRequests } from '../../test/doubles/fake-sync-requests.js';
-import { backSyncAfterApply } from './after-apply.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { afterApplySteps, backSyncAfterApply } from './after-apply.js';
 import { loadEnvironmentsAt } from './config-at-base.js';
 import type { BackSync, BackSyncOptions, BackSyncReport } from './ports/back-sync.js';
 
@@ -61,5 +62,51 @@ describe('backSyncAfterApply', () => {
     await backSyncAfterApply(backSync)({ ...session, syncRequests: undefined }, env('prod'), MAIN, CLONE);
     expect(calls).toEqual([]);
     expect(session.logs.some((l) => l.startsWith('warn back-sync skipped'))).toBe(true);
+  });
+});
+
+describe('afterApplySteps', () => {
+  test('GIVEN prod (main) applied WHEN the steps run THEN back-sync gets a recordPush that records each push in the store as the controller’s own', async () => {
+    const { calls, backSync, session, env } = await world(synced);
+    const store = new SqliteStore(':memory:');
+    await afterApplySteps({ backSync, store })(session, env('prod'), MAIN, CLONE);
+    expect(calls).toHaveLength(1);
+    const push = { branch: 'uat', before: 'b'.repeat(40), after: 'd'.repeat(40) };
+    await calls[0].recordPush?.({ ...push, trunkSha: MAIN });
+    expect(await store.takeSyncPush({ repo: 'acme/infra', ...push })).toEqual({
+      repo: 'acme/infra',
+      ...push,
+      trunk: 'main',
+      trunkSha: MAIN,
+    });
+    store.close();
+  });
+
+  test('GIVEN uat applied and release/r1 → main open WHEN the steps run THEN its gitops/approvals/prod check is written again and nothing is rebased', async () => {
+    const { github, calls, backSync, session, env } = await world(synced);
+    github.withProjectEnvironments(pullRequest().baseSha);
+    github.open(pullRequest({ headRef: 'release/r1', baseRef: 'main' }));
+    const store = new SqliteStore(':memory:');
+    await afterApplySteps({ backSync, store })(session, env('uat'), MAIN, CLONE);
+    expect(github.writes).toEqual(['createCheckRun gitops/approvals/prod completed failure']);
+    expect(calls).toEqual([]);
+    expect(session.logs.some((l) => l.startsWith('info promotion gates refreshed') && l.includes('"pullRequests":[7]'))).toBe(true);
+    store.close();
+  });
+
+  test('GIVEN GitHub cannot list pull requests WHEN prod’s steps run THEN the failure is logged and back-sync still runs', async () => {
+    const { github, calls, backSync, session, env } = await world(synced);
+    github.listOpenPullRequests = async () => {
+      throw new Error('GitHub 502');
+    };
+    const store = new SqliteStore(':memory:');
+    // nothing requires prod: make uat's file require it, so that the listing is asked for
+    github.withProjectEnvironments(MAIN, (file, text) =>
+      file === 'uat.yaml' ? text.replace('release:', 'release:\n  requires: prod') : text,
+    );
+    await afterApplySteps({ backSync, store })(session, env('prod'), MAIN, CLONE);
+    expect(session.logs.some((l) => l.startsWith('error promotion gates not refreshed') && l.includes('GitHub 502'))).toBe(true);
+    expect(calls).toHaveLength(1);
+    store.close();
   });
 });

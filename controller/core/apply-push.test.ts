@@ -75,9 +75,83 @@ describe('applyPush', () => {
     expect(outcome).toMatchObject({
       action: 'applied',
       status: 'differs',
-      reason: expect.stringContaining('is not the merge commit of a pull request into dev'),
+      reason: expect.stringContaining('is neither the merge commit of a pull request into dev nor a push back-sync made'),
     });
-    expect(planner.applyLog).toEqual(['discard']);
+    // an unreviewed push runs nothing, not even a plan
+    expect(planner.requests).toEqual([]);
+  });
+
+  const SYNCED = sha('5');
+  const TRUNK = sha('9');
+  const recorded = { repo: 'acme/infra', branch: 'dev', before: BASE, after: SYNCED, trunk: 'main', trunkSha: TRUNK };
+
+  /** dev's last successful apply was of `commit`, which the pushed commit is not behind. */
+  async function deployed(gh: FakeGitHub, store: SqliteStore, commit: string) {
+    const id = await store.saveApply({ repo: 'acme/infra', environment: 'dev', sha: commit, baseSha: sha('0') });
+    await store.updateApply(id, { status: 'succeeded' });
+    gh.compareCommits = async () => ({ status: 'behind', aheadBy: 0, behindBy: 1, mergeBaseSha: commit, commits: [], files: [] });
+  }
+
+  test('GIVEN dev deployed at BASE and back-sync’s recorded push of dev from BASE to SYNCED WHEN that push arrives THEN its re-plan is applied as it is, the deployment succeeds naming back-sync, and the record is taken', async () => {
+    const { gh, planner, session, deps, store } = setup();
+    await deployed(gh, store, BASE);
+    await store.recordSyncPush(recorded);
+
+    const outcome = await applyPush(session, push({ after: SYNCED }), live(), deps);
+
+    expect(outcome).toMatchObject({ action: 'applied', status: 'succeeded', differences: [] });
+    expect(planner.requests[0]).toMatchObject({ environment: 'dev', headSha: SYNCED, baseSha: BASE });
+    expect(planner.applyLog).toEqual(['apply release-dev', 'discard']);
+    const [deployment] = session.deployments.deployments;
+    expect(deployment).toMatchObject({ environment: 'dev', sha: SYNCED, description: 'dev at 5555555 (back-sync onto main 9999999)' });
+    expect(deployment.statuses.at(-1)?.state).toBe('success');
+    expect(await store.takeSyncPush(recorded)).toBeUndefined();
+  });
+
+  test('GIVEN back-sync’s recorded push from BASE, which dev never deployed (a direct push sat there) WHEN it arrives THEN nothing is applied and the deployment says why', async () => {
+    const { gh, planner, session, deps, store } = setup();
+    await deployed(gh, store, sha('4'));
+    await store.recordSyncPush(recorded);
+
+    const outcome = await applyPush(session, push({ after: SYNCED }), live(), deps);
+
+    const reason =
+      'back-sync rebased dev from bbbbbbb, which is not the commit last deployed to dev (4444444): its rebase would apply commits never applied there, so nothing is applied';
+    expect(outcome).toMatchObject({ action: 'applied', status: 'differs', reason });
+    expect(planner.requests).toEqual([]);
+    expect(session.deployments.deployments[0].statuses.at(-1)).toMatchObject({ state: 'failure', description: `Failed: ${reason}` });
+  });
+
+  test.each([
+    ['from another tip (someone reset dev first)', { before: sha('6'), after: SYNCED }],
+    ['of another commit', { before: BASE, after: sha('7') }],
+  ])(
+    'GIVEN back-sync recorded its push of dev WHEN a person’s push %s arrives THEN nothing is applied, the reason is given, and the record stays',
+    async (_what, over) => {
+      const { gh, planner, session, deps, store } = setup();
+      gh.withProjectEnvironments(over.before);
+      await store.recordSyncPush(recorded);
+
+      const outcome = await applyPush(session, push(over), live(), deps);
+
+      expect(outcome).toMatchObject({
+        action: 'applied',
+        status: 'differs',
+        reason: `${over.after.slice(0, 7)} is neither the merge commit of a pull request into dev nor a push back-sync made: only reviewed changes are applied`,
+      });
+      expect(planner.requests).toEqual([]);
+      expect(session.deployments.deployments[0].statuses.at(-1)?.state).toBe('failure');
+      expect(await store.takeSyncPush(recorded)).toEqual(recorded);
+    },
+  );
+
+  test('GIVEN a record of back-sync’s push WHEN a merge commit with the same before and after arrives THEN it is applied as the merge it is and the record is not taken', async () => {
+    const { session, deps, store } = setup();
+    await store.recordSyncPush({ ...recorded, after: MERGE });
+    const outcome = await applyPush(session, push(), live(), deps);
+    expect(outcome).toMatchObject({ action: 'applied', status: 'succeeded' });
+    expect(session.deployments.deployments[0].description).toBe(`dev at ${MERGE.slice(0, 7)} (#7)`);
+    expect(await store.takeSyncPush({ ...recorded, after: MERGE })).toBeDefined();
   });
 });
 

@@ -2,8 +2,11 @@
 // (the merged pull request's base, as everywhere else in the controller): a pull request cannot decide
 // which environment its own merge deploys to. The pushed commit's pull request is the merged one whose
 // merge commit it is (GitHub's "pull requests of a commit"); the plan it must equal is that pull
-// request's last completed plan of its head for the environment. A push that creates or deletes a branch,
-// or goes to a branch no environment deploys from, applies nothing.
+// request's last completed plan of its head for the environment. A push that is no merge commit is
+// applied only when it is back-sync's own (the store holds the record back-sync made before pushing
+// exactly this before → after; a person's push of the same shape has none): the branch rebased onto the
+// trunk, whose changes were reviewed and applied there, so its re-plan is applied as it is. A push that
+// creates or deletes a branch, or goes to a branch no environment deploys from, applies nothing.
 import type { Environment } from '../../environments/schema.js';
 import { applyReplies } from '../comment/apply.js';
 import { isApprover } from './apply-approver.js';
@@ -67,6 +70,9 @@ export async function applyPush(session: RepoSession, push: PushRef, signal: Abo
     (p: PullRequestInfo) => p.merged && p.mergeCommitSha === push.after && p.baseRef === push.branch,
   );
   const reviewed = merged ? await reviewedPlan(deps, repo, merged.number, environment.name, merged.headSha) : undefined;
+  const backSync = merged
+    ? undefined
+    : await deps.store.takeSyncPush({ repo, branch: push.branch, before: push.before, after: push.after });
   const request: ApplyRequest = {
     owner: push.owner,
     repo: push.repo,
@@ -76,9 +82,10 @@ export async function applyPush(session: RepoSession, push: PushRef, signal: Abo
     baseSha: push.before,
     ...(merged ? { pr: merged.number } : {}),
     ...(reviewed ? { reviewed } : {}),
+    ...(backSync ? { backSync } : {}),
     noReviewReason: merged
       ? `pull request #${merged.number} has no completed plan of its head ${shortSha(merged.headSha)} for ${environment.name}`
-      : `${shortSha(push.after)} is not the merge commit of a pull request into ${push.branch}: only reviewed changes are applied`,
+      : `${shortSha(push.after)} is neither the merge commit of a pull request into ${push.branch} nor a push back-sync made: only reviewed changes are applied`,
   };
   return { action: 'applied', ...(await runApply(session, request, signal, deps)) };
 }

@@ -3,7 +3,9 @@
 // first served), a re-plan of the commit whose saved plans are kept, the comparison with the plan that
 // was reviewed, and, when they are equal, exactly those saved plans applied stack by stack in order,
 // each stack a run in the store. When they differ nothing is applied: the deployment fails and the pull
-// request is told the difference. The saved plans (they hold secrets) are deleted when the job ends,
+// request is told the difference. Back-sync's own push (the branch rebased onto the trunk, whose changes
+// were reviewed and applied there) has no reviewed plan: its re-plan is applied as it is. The saved plans
+// (they hold secrets) are deleted when the job ends,
 // whatever happened. The store records the apply, its check, deployment and lock ticket as soon as each
 // exists, so a restarted controller can finish them (core/apply-recovery.ts).
 import type { Environment } from '../../environments/schema.js';
@@ -12,13 +14,25 @@ import { repositoryWebUrl } from '../comment/escape.js';
 import { errorLine, fitText, fitTitle } from '../comment/limits.js';
 import { COMMENT_MARKER } from '../comment/templates.js';
 import { comparePlans, type StackDifference } from './apply-compare.js';
+import { originOf, unappliedBeforeBackSync } from './apply-back-sync.js';
 import { holdLock, type HeldLock } from './apply-lock.js';
 import { listedOrder, runInOrder, wavesOrder, type ApplyOrder, type StepResult } from './apply-order.js';
 import type { PlanReport } from './ports/plan-report.js';
 import type { Planner, PlanToApply } from './ports/planner.js';
 import type { TerraformCredentials } from './ports/terraform.js';
 import { shortSha, type RepoSession } from './ports/session.js';
-import type { AbandonedPlans, ApplyRecords, ApplyStatus, Locks, PlanRecord, PlanRecords, RunRecords } from './ports/store.js';
+import type {
+  AbandonedPlans,
+  ApplyRecord,
+  ApplyRecords,
+  ApplyStatus,
+  Locks,
+  PlanRecord,
+  PlanRecords,
+  RunRecords,
+  SyncPush,
+  SyncPushes,
+} from './ports/store.js';
 
 export const applyCheckName = (environment: string): string => `gitops/apply/${environment}`;
 
@@ -26,7 +40,12 @@ export const applyCheckName = (environment: string): string => `gitops/apply/${e
 export type AfterApply = (session: RepoSession, environment: Environment, sha: string, cloneUrl: string) => Promise<void>;
 
 export interface ApplyDeps {
-  readonly store: Pick<PlanRecords, 'savePlan'> & Pick<AbandonedPlans, 'plansOfHead'> & RunRecords & Locks & ApplyRecords;
+  readonly store: Pick<PlanRecords, 'savePlan'> &
+    Pick<AbandonedPlans, 'plansOfHead'> &
+    RunRecords &
+    Locks &
+    ApplyRecords &
+    Pick<SyncPushes, 'takeSyncPush'>;
   readonly planner: Planner;
   /**
    * The order stacks apply in. @default the waves of the merged commit's synth output (the systems' declared
@@ -64,6 +83,11 @@ export interface ApplyRequest {
   readonly pr?: number;
   /** The plan this commit's plan must equal; none means nothing is applied (the deployment fails saying why). */
   readonly reviewed?: PlanRecord;
+  /**
+   * The back-sync push this commit is (the controller's own: the branch rebased onto the trunk, whose changes
+   * were reviewed and applied there): its re-plan is applied as it is, with no reviewed plan to equal. @default none
+   */
+  readonly backSync?: SyncPush;
   /** Why there is no reviewed plan, for the deployment and the comment. */
   readonly noReviewReason?: string;
 }
@@ -135,8 +159,11 @@ class ApplyJob {
       await this.deps.store.updateApply(this.applyId, { status: 'running' });
       await this.status('in_progress', `Applying ${shortSha(this.req.sha)} to ${this.env}`);
       await this.show('applying');
-      const later = await this.laterDeployment();
+      const [last] = await this.deps.store.succeededApplies(this.repoName, this.env, 1);
+      const later = await this.laterDeployment(last);
       if (later) return await this.finish('skipped', new Map(), [], later);
+      const unapplied = unappliedBeforeBackSync(this.req, last);
+      if (unapplied) return await this.finish('differs', new Map(), [], unapplied);
       return await this.planAndApply(signal);
     } catch (e) {
       const reason = signal.aborted ? `stopped: ${errorLine(signal.reason)}` : reasonOf(e);
@@ -167,7 +194,7 @@ class ApplyJob {
     this.deploymentId = await this.session.deployments.createDeployment({
       sha: this.req.sha,
       environment: this.env,
-      description: `${this.env} at ${shortSha(this.req.sha)}${this.req.pr ? ` (#${this.req.pr})` : ''}`,
+      description: `${this.env} at ${shortSha(this.req.sha)}${originOf(this.req)}`,
       production: this.req.environment.tier === 'production',
     });
     await this.deps.store.linkApply(this.applyId, { deploymentId: this.deploymentId });
@@ -197,8 +224,7 @@ class ApplyJob {
   }
 
   /** A commit after this one is deployed already (pushes can arrive late or twice): nothing to do. */
-  private async laterDeployment(): Promise<string | undefined> {
-    const [last] = await this.deps.store.succeededApplies(this.repoName, this.env, 1);
+  private async laterDeployment(last: ApplyRecord | undefined): Promise<string | undefined> {
     if (!last) return undefined;
     if (last.sha === this.req.sha) return `${shortSha(this.req.sha)} is deployed to ${this.env} already`;
     const compared = await this.session.github.compareCommits(this.req.sha, last.sha);
@@ -206,6 +232,9 @@ class ApplyJob {
   }
 
   private async planAndApply(signal: AbortSignal): Promise<ApplyOutcome> {
+    // a push with no pull request and no plan to equal (not back-sync's) gets nothing run: not even a plan
+    if (!this.req.backSync && !this.req.reviewed?.summaryJson && this.req.pr === undefined)
+      return await this.finish('differs', new Map(), [], this.req.noReviewReason ?? 'no reviewed plan of this commit was found');
     if (!this.deps.planner.planToApply) throw new Error('this controller has no planner that can apply');
     const authToken = await this.session.authToken();
     this.planned = await this.deps.planner.planToApply({
@@ -221,6 +250,13 @@ class ApplyJob {
       ...(this.deps.envDir !== undefined ? { envDir: this.deps.envDir } : {}),
     });
     const report = this.planned.report;
+    if (this.req.backSync) {
+      this.session.log.info(
+        { environment: this.env, sha: this.req.sha, trunk: this.req.backSync.trunk, trunkSha: this.req.backSync.trunkSha },
+        'back-sync push: its re-plan is applied as it is',
+      );
+      return await this.applyStacks(report, signal);
+    }
     const reviewed = this.req.reviewed?.summaryJson ? (JSON.parse(this.req.reviewed.summaryJson) as PlanReport) : undefined;
     if (!reviewed) return await this.differs(report, [], this.req.noReviewReason ?? 'no reviewed plan of this commit was found');
     const comparison = comparePlans(reviewed, report);

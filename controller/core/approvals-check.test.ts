@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnvironmentFile } from '../../environments/config.js';
 import type { Environment } from '../../environments/schema.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { checkApprovals, DEPLOYMENTS_READ, refreshPromotionGates } from './approvals-check.js';
+import { checkApprovals, DEPLOYMENTS_READ, refreshPromotionGates, refreshPromotionsFrom } from './approvals-check.js';
 import { FakeGitHub, pullRequest, sessionOf, sha } from '../../test/doubles/fake-github.js';
 
 const env = (name: string): Environment => {
@@ -190,5 +190,65 @@ describe('refreshPromotionGates', () => {
     );
     expect(outcome?.gates).toHaveLength(3);
     expect(gh.writes).toEqual(['createCheckRun gitops/approvals/prod completed failure']);
+  });
+});
+
+describe('refreshPromotionsFrom', () => {
+  const APPLIED = sha('c');
+  const BASE = pullRequest().baseSha;
+  const TREE = sha('7');
+  const CLONE = 'https://github.example/acme/infra.git';
+
+  /** Environment files at the applied uat commit and at main's base; open: release/r1 → main (#7), hotfix/h1 → main (#8), release/r2 → uat (#9). */
+  function world() {
+    const gh = new FakeGitHub().withProjectEnvironments(APPLIED).withProjectEnvironments(BASE);
+    gh.open(pullRequest({ number: 7, headRef: 'release/r1', baseRef: 'main' }));
+    gh.open(pullRequest({ number: 8, headRef: 'hotfix/h1', headSha: sha('8'), baseRef: 'main' }));
+    gh.open(pullRequest({ number: 9, headRef: 'release/r2', headSha: sha('9'), baseRef: 'uat' }));
+    gh.trees.set(HEAD, TREE).set(APPLIED, TREE);
+    const listed: string[] = [];
+    const list = gh.listOpenPullRequests.bind(gh);
+    gh.listOpenPullRequests = async (base) => (listed.push(base), list(base));
+    return { gh, session: sessionOf(gh), listed };
+  }
+
+  test('GIVEN uat deployed the tree of release/r1 WHEN uat’s apply refreshes the promotions THEN only release/r1 → main gets its gitops/approvals/prod check again, now deployed to uat', async () => {
+    const { gh, session, listed } = world();
+    const id = await session.deployments.createDeployment({ sha: APPLIED, environment: 'uat', description: 'uat', production: false });
+    await session.deployments.setDeploymentStatus(id, { state: 'success', description: 'applied' });
+
+    const refreshed = await refreshPromotionsFrom(session, env('uat'), { sha: APPLIED, cloneUrl: CLONE }, noPlans);
+
+    expect(refreshed).toEqual([7]);
+    expect(listed).toEqual(['main']);
+    expect(gh.writes).toEqual(['createCheckRun gitops/approvals/prod completed failure']);
+    expect(gh.check('gitops/approvals/prod', HEAD)?.title).toBe('Blocked (prod): ✓ deployed to uat · ✗ approvals · ✗ plan current');
+  });
+
+  test('GIVEN prod applied (no environment requires prod) WHEN refreshed THEN no pull request is even listed', async () => {
+    const { gh, session, listed } = world();
+    expect(await refreshPromotionsFrom(session, env('prod'), { sha: APPLIED, cloneUrl: CLONE }, noPlans)).toEqual([]);
+    expect(listed).toEqual([]);
+    expect(gh.writes).toEqual([]);
+  });
+
+  test('GIVEN two promotions and GitHub failing for the first WHEN refreshed THEN the second is still refreshed and the failure logged', async () => {
+    const { gh, session } = world();
+    gh.open(pullRequest({ number: 10, headRef: 'release/r3', headSha: sha('d'), baseRef: 'main' }));
+    const tree = gh.getCommitTree.bind(gh);
+    gh.getCommitTree = async (commit) => {
+      if (commit === HEAD) throw new Error('GitHub 502');
+      return tree(commit);
+    };
+    expect(await refreshPromotionsFrom(session, env('uat'), { sha: APPLIED, cloneUrl: CLONE }, noPlans)).toEqual([10]);
+    expect(session.logs.some((l) => l.startsWith('error promotion gates not refreshed') && l.includes('"pr":7'))).toBe(true);
+  });
+
+  test('GIVEN environment files that are not valid at the applied commit WHEN refreshed THEN nothing is written and the reason logged', async () => {
+    const { gh, session } = world();
+    gh.setFile(APPLIED, 'environments/prod.yaml', 'name: [');
+    expect(await refreshPromotionsFrom(session, env('uat'), { sha: APPLIED, cloneUrl: CLONE }, noPlans)).toEqual([]);
+    expect(gh.writes).toEqual([]);
+    expect(session.logs.some((l) => l.startsWith('error promotion gates not refreshed: environment files invalid'))).toBe(true);
   });
 });

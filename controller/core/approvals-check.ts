@@ -5,11 +5,11 @@
 // environment, these approvals, and a plan current for head and base; it passes only when all hold.
 import { evaluateApprovals, latestReviews, ownerRequirements, type ApprovalsResult } from '../rules/approvals.js';
 import { evaluatePromotion, promotionSource, type DeploymentEvidence, type PromotionVerdict } from '../rules/promotion-gates.js';
-import { loadCodeownersAt } from './config-at-base.js';
+import { loadCodeownersAt, loadEnvironmentsAt } from './config-at-base.js';
 import type { Environment } from '../../environments/schema.js';
 import { approvalsCheckName } from './check-names.js';
 import { renderPromotionCheck } from '../comment/gates.js';
-import { fitText, fitTitle } from '../comment/limits.js';
+import { errorLine, fitText, fitTitle } from '../comment/limits.js';
 import type { CheckRunOutput } from '../comment/render.js';
 import type { Deployment, Permission } from './ports/github.js';
 import { fullName, type PullRequestRef, type RepoSession } from './ports/session.js';
@@ -100,6 +100,62 @@ export async function refreshPromotionGates(
 ): Promise<ApprovalsOutcome | undefined> {
   if (promotionSource(environment, pr) === undefined) return undefined;
   return checkApprovals(session, pr, environment, plans);
+}
+
+/**
+ * After `deployed` was applied successfully at `sha`: the promotion gates of every open pull request that
+ * promotes from it (release/* → main after uat) are evaluated again, since one of them is the deployment.
+ * The environments promoting from it are read at `sha`; each pull request's rules at its own base, as
+ * everywhere. Returns the pull requests whose check was written; one that fails is logged, never thrown.
+ */
+export async function refreshPromotionsFrom(
+  session: RepoSession,
+  deployed: Pick<Environment, 'name'>,
+  applied: { readonly sha: string; readonly cloneUrl: string },
+  plans: LatestPlan,
+  envDir?: string,
+): Promise<number[]> {
+  const { github } = session;
+  const atApplied = await loadEnvironmentsAt(github, applied.sha, envDir);
+  if (!atApplied.ok) {
+    session.log.error({ environment: deployed.name, sha: applied.sha }, 'promotion gates not refreshed: environment files invalid');
+    return [];
+  }
+  const bases = [...new Set(atApplied.environments.filter((e) => e.release.requires === deployed.name).map((e) => e.branch))];
+  const atBase = new Map<string, Promise<Environment | undefined>>();
+  const environmentAt = (baseRef: string, baseSha: string) => {
+    if (!atBase.has(baseSha))
+      atBase.set(
+        baseSha,
+        loadEnvironmentsAt(github, baseSha, envDir).then((l) => (l.ok ? l.environments.find((e) => e.branch === baseRef) : undefined)),
+      );
+    return atBase.get(baseSha)!;
+  };
+  const refreshed: number[] = [];
+  for (const base of bases) {
+    for (const info of await github.listOpenPullRequests(base)) {
+      const pr: PullRequestRef = {
+        owner: github.owner,
+        repo: github.repo,
+        number: info.number,
+        headRef: info.headRef,
+        headSha: info.headSha,
+        baseRef: info.baseRef,
+        baseSha: info.baseSha,
+        cloneUrl: applied.cloneUrl,
+        author: info.author,
+      };
+      try {
+        const environment = await environmentAt(info.baseRef, info.baseSha);
+        if (!environment || promotionSource(environment, pr) !== deployed.name) continue;
+        await checkApprovals(session, pr, environment, plans);
+        refreshed.push(info.number);
+      } catch (e) {
+        session.log.error({ pr: info.number, err: errorLine(e) }, 'promotion gates not refreshed');
+      }
+    }
+  }
+  return refreshed;
 }
 
 /**

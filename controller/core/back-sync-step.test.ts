@@ -7,6 +7,7 @@ import { FakeGitHub } from '../../test/doubles/fake-github.js';
 import { FakeSyncRequests } from '../../test/doubles/fake-sync-requests.js';
 import { GitHistory } from '../../test/fixtures/git-history.js';
 import { backSync as gitBackSync } from '../release/back-sync.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { reviewersOf, SYNC_CONFLICT_LABEL, SYNC_MARKER, syncAfterTrunkMoved, type BackSyncStepDeps } from './back-sync-step.js';
 import type { BackSync, BackSyncOptions, BackSyncReport, BranchSync } from './ports/back-sync.js';
 
@@ -124,6 +125,7 @@ describe('syncAfterTrunkMoved', () => {
     const result = await syncAfterTrunkMoved(d, moved);
     expect(result).toEqual({
       pullRequests: [],
+      closed: [],
       failures: [{ branch: '*', error: 'back-sync: cannot fetch main from https://github.example/acme/infra.git: 403' }],
     });
     expect(requests.pulls).toEqual([]);
@@ -148,8 +150,67 @@ describe('syncAfterTrunkMoved', () => {
 
   test('GIVEN dev moved (it rebases nothing) WHEN run THEN back-sync does not run', async () => {
     const { d, calls } = deps({ trunk: 'main', trunkSha: MAIN, dryRun: false, branches: [] });
-    expect(await syncAfterTrunkMoved(d, { ...moved, branch: 'dev' })).toEqual({ pullRequests: [], failures: [] });
+    expect(await syncAfterTrunkMoved(d, { ...moved, branch: 'dev' })).toEqual({ pullRequests: [], closed: [], failures: [] });
     expect(calls).toEqual([]);
+  });
+
+  test('GIVEN open sync pull requests of uat (the controller’s) and dev WHEN uat is synced and dev is up to date THEN both are closed with a comment saying why, their branches kept', async () => {
+    const requests = new FakeSyncRequests();
+    requests.branches.set('sync/uat', MAIN).set('sync/dev', MAIN);
+    await requests.createPullRequest({ head: 'sync/uat', base: 'uat', title: 'Sync main into uat', body: `${SYNC_MARKER}\nold` });
+    await requests.createPullRequest({ head: 'sync/dev', base: 'dev', title: 'Sync main into dev', body: `${SYNC_MARKER}\nold` });
+    const { d, logged } = deps(
+      { trunk: 'main', trunkSha: MAIN, dryRun: false, branches: [branch('uat', 'synced', UAT), branch('dev', 'up-to-date', DEV)] },
+      requests,
+    );
+
+    const result = await syncAfterTrunkMoved(d, moved);
+
+    expect(result.closed).toEqual([
+      { branch: 'uat', number: 1 },
+      { branch: 'dev', number: 2 },
+    ]);
+    expect(result.pullRequests).toEqual([]);
+    expect(requests.pulls.map((p) => p.state)).toEqual(['closed', 'closed']);
+    expect(requests.pulls[0].comments).toEqual([
+      'back-sync rebased `uat` onto `main` (aaaaaaa) and pushed it, so this pull request is no longer needed: closed. `sync/uat` is kept.',
+    ]);
+    expect(requests.pulls[1].comments).toEqual([
+      '`dev` already contains `main` (aaaaaaa), so this pull request is no longer needed: closed. `sync/dev` is kept.',
+    ]);
+    expect(requests.branches.get('sync/uat')).toBe(MAIN);
+    expect(logged.filter((l) => l.msg?.startsWith('sync pull request closed')).map((l) => l.obj)).toEqual([
+      { branch: 'uat', pullRequest: 1 },
+      { branch: 'dev', pullRequest: 2 },
+    ]);
+  });
+
+  test('GIVEN a person’s own sync/dev pull request (no marker), or a dry run WHEN dev is synced THEN nothing is closed', async () => {
+    const requests = new FakeSyncRequests();
+    requests.branches.set('sync/dev', MAIN);
+    await requests.createPullRequest({ head: 'sync/dev', base: 'dev', title: 'mine', body: 'my own merge of main' });
+    const report = { trunk: 'main', trunkSha: MAIN, dryRun: false, branches: [branch('dev', 'synced', DEV)] };
+    expect((await syncAfterTrunkMoved(deps(report, requests).d, moved)).closed).toEqual([]);
+    await requests.updatePullRequest(1, { title: 'Sync main into dev', body: SYNC_MARKER });
+    expect((await syncAfterTrunkMoved(deps({ ...report, dryRun: true }, requests).d, moved)).closed).toEqual([]);
+    expect(requests.pulls[0]).toMatchObject({ state: 'open', comments: [] });
+  });
+
+  test('GIVEN GitHub refuses to close WHEN dev is synced THEN the failure is returned and logged, and uat still gets its pull request', async () => {
+    const requests = new FakeSyncRequests();
+    requests.branches.set('sync/dev', MAIN);
+    await requests.createPullRequest({ head: 'sync/dev', base: 'dev', title: 'Sync', body: SYNC_MARKER });
+    requests.closePullRequest = async () => {
+      throw new Error('GitHub 403');
+    };
+    const { d, logged } = deps(
+      { trunk: 'main', trunkSha: MAIN, dryRun: false, branches: [branch('dev', 'synced', DEV), branch('uat', 'conflict', UAT, ['a'])] },
+      requests,
+    );
+    const result = await syncAfterTrunkMoved(d, moved);
+    expect(result.failures).toEqual([{ branch: 'dev', error: 'GitHub 403' }]);
+    expect(result.pullRequests.map((p) => p.branch)).toEqual(['uat']);
+    expect(logged.some((l) => l.level === 'error' && l.msg === 'could not close the sync pull request')).toBe(true);
   });
 
   test('GIVEN owners of every kind WHEN turned into review requests THEN users and team slugs, e-mails left out', () => {
@@ -169,9 +230,20 @@ describe('syncAfterTrunkMoved', () => {
       const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
       const backSync: BackSync = (opts) => gitBackSync({ ...opts, workDir: join(root, 'work') });
 
-      const result = await syncAfterTrunkMoved({ backSync, requests, github, log }, { repo: h.url, branch: 'main', environments });
+      const store = new SqliteStore(':memory:');
+      const uatTip = h.remoteTip('uat');
+
+      const result = await syncAfterTrunkMoved(
+        { backSync, requests, github, log, pushes: store },
+        { repo: h.url, branch: 'main', environments },
+      );
 
       expect(result.report?.branches.map((b) => b.outcome)).toEqual(['synced', 'conflict']);
+      // uat's push was recorded as back-sync's own, with the tip it replaced; dev, untouched, has no record
+      const pushed = { repo: 'acme/infra', branch: 'uat', before: uatTip, after: h.remoteTip('uat') };
+      expect(await store.takeSyncPush(pushed)).toEqual({ ...pushed, trunk: 'main', trunkSha: main });
+      expect(await store.takeSyncPush({ ...pushed, branch: 'dev', before: devTip })).toBeUndefined();
+      store.close();
       expect(h.remoteTip('dev')).toBe(devTip);
       expect(requests.branches.get('sync/dev')).toBe(main);
       expect(requests.pulls[0].body).toContain('Conflicting files:\n- `modules/a.ts`');

@@ -3,14 +3,18 @@
 // that kept coming) open or update ONE pull request that brings the trunk in by merge: head
 // `sync/<branch>` (pointed at the trunk, moved forward only, so a person's resolution there is
 // never overwritten), labelled `sync-conflict`, the CODEOWNERS owners of the conflicting files asked
-// to review. Nothing here throws: what failed is logged and returned.
+// to review. A branch that holds the trunk again (synced, or up to date) has its open sync pull
+// request closed with a comment saying so. Every push is recorded before it is made (SyncPushes), so
+// the push webhook it causes is applied as the controller's own. Nothing here throws: what failed is
+// logged and returned.
 import { escapeText } from '../comment/escape.js';
 import { ownerRequirements } from '../rules/approvals.js';
 import { rebaseTargets, syncBranchOf, type BranchRulesEnvironment } from '../rules/branch-rules.js';
 import { loadCodeownersAt } from './config-at-base.js';
-import { UNTOUCHED_OUTCOMES, type BackSync, type BackSyncReport, type BranchSync } from './ports/back-sync.js';
+import { UNTOUCHED_OUTCOMES, type BackSync, type BackSyncReport, type BranchSync, type PlannedPush } from './ports/back-sync.js';
 import type { RepoGitHub } from './ports/github.js';
-import { shortSha, type CoreLog } from './ports/session.js';
+import { fullName, shortSha, type CoreLog } from './ports/session.js';
+import type { SyncPushes } from './ports/store.js';
 import type { SyncBranchUpdate, SyncRequests } from './ports/sync-requests.js';
 
 export const SYNC_CONFLICT_LABEL = 'sync-conflict';
@@ -20,8 +24,10 @@ export const SYNC_MARKER = '<!-- gitops:sync-pull-request -->';
 export interface BackSyncStepDeps {
   readonly backSync: BackSync;
   readonly requests: SyncRequests;
-  /** Reads CODEOWNERS at the trunk commit. */
-  readonly github: Pick<RepoGitHub, 'getFileText'>;
+  /** Reads CODEOWNERS at the trunk commit; names the repository the pushes are recorded for. */
+  readonly github: Pick<RepoGitHub, 'getFileText' | 'owner' | 'repo'>;
+  /** Where each push is recorded before it is made. @default none: back-sync's pushes apply nothing */
+  readonly pushes?: Pick<SyncPushes, 'recordSyncPush'>;
   readonly log: CoreLog;
 }
 
@@ -50,6 +56,8 @@ export interface BackSyncStepResult {
   /** Absent when back-sync could not run at all (see `error`) or the branch rebases nothing. */
   readonly report?: BackSyncReport;
   readonly pullRequests: SyncPullRequestResult[];
+  /** The sync pull requests closed because their branch holds the trunk again. */
+  readonly closed: { readonly branch: string; readonly number: number }[];
   /** Per branch (or `*` for the whole run), what could not be done. */
   readonly failures: { readonly branch: string; readonly error: string }[];
 }
@@ -59,15 +67,25 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).spl
 /** Runs back-sync after `moved.branch` moved, then opens or updates the sync pull request of each branch left untouched. */
 export async function syncAfterTrunkMoved(deps: BackSyncStepDeps, moved: TrunkMoved): Promise<BackSyncStepResult> {
   const branches = rebaseTargets(moved.environments, moved.branch);
-  if (branches.length === 0) return { pullRequests: [], failures: [] };
+  if (branches.length === 0) return { pullRequests: [], closed: [], failures: [] };
+  const pushes = deps.pushes;
+  const recordPush =
+    pushes && ((push: PlannedPush) => pushes.recordSyncPush({ repo: fullName(deps.github), ...push, trunk: moved.branch }));
   let report: BackSyncReport;
   try {
-    report = await deps.backSync({ repo: moved.repo, authToken: moved.authToken, trunk: moved.branch, branches });
+    report = await deps.backSync({
+      repo: moved.repo,
+      authToken: moved.authToken,
+      trunk: moved.branch,
+      branches,
+      ...(recordPush ? { recordPush } : {}),
+    });
   } catch (e) {
     deps.log.error({ trunk: moved.branch, branches, err: message(e) }, 'back-sync failed');
-    return { pullRequests: [], failures: [{ branch: '*', error: message(e) }] };
+    return { pullRequests: [], closed: [], failures: [{ branch: '*', error: message(e) }] };
   }
   const pullRequests: SyncPullRequestResult[] = [];
+  const closed: { branch: string; number: number }[] = [];
   const failures: { branch: string; error: string }[] = [];
   for (const result of report.branches) {
     const fields = {
@@ -85,6 +103,14 @@ export async function syncAfterTrunkMoved(deps: BackSyncStepDeps, moved: TrunkMo
     }
     if (!UNTOUCHED_OUTCOMES.includes(result.outcome)) {
       deps.log.info(fields, result.message);
+      if (report.dryRun) continue;
+      try {
+        const number = await closeSyncPullRequest(deps, report, result);
+        if (number !== undefined) closed.push({ branch: result.branch, number });
+      } catch (e) {
+        deps.log.error({ ...fields, err: message(e) }, 'could not close the sync pull request');
+        failures.push({ branch: result.branch, error: message(e) });
+      }
       continue;
     }
     deps.log.warn({ ...fields, conflicts: result.conflicts }, result.message);
@@ -95,7 +121,22 @@ export async function syncAfterTrunkMoved(deps: BackSyncStepDeps, moved: TrunkMo
       failures.push({ branch: result.branch, error: message(e) });
     }
   }
-  return { report, pullRequests, failures };
+  return { report, pullRequests, closed, failures };
+}
+
+/** Closes the open sync pull request (the controller's: it carries SYNC_MARKER) of a branch that holds the trunk again. */
+async function closeSyncPullRequest(deps: BackSyncStepDeps, report: BackSyncReport, result: BranchSync): Promise<number | undefined> {
+  const head = syncBranchOf(result.branch);
+  const open = await deps.requests.findOpenPullRequest(head, result.branch);
+  if (!open?.body.includes(SYNC_MARKER)) return undefined;
+  const code = (s: string) => `\`${escapeText(s)}\``;
+  const how =
+    result.outcome === 'synced'
+      ? `back-sync rebased ${code(result.branch)} onto ${code(report.trunk)} (${shortSha(report.trunkSha)}) and pushed it`
+      : `${code(result.branch)} already contains ${code(report.trunk)} (${shortSha(report.trunkSha)})`;
+  await deps.requests.closePullRequest(open.number, `${how}, so this pull request is no longer needed: closed. ${code(head)} is kept.`);
+  deps.log.info({ branch: result.branch, pullRequest: open.number }, 'sync pull request closed: the branch holds the trunk again');
+  return open.number;
 }
 
 async function openSyncPullRequest(deps: BackSyncStepDeps, report: BackSyncReport, result: BranchSync): Promise<SyncPullRequestResult> {

@@ -196,6 +196,39 @@ describe('OctokitGitHubClient pull requests', () => {
     });
   });
 
+  test('GIVEN open pull requests into main over two pages WHEN listed THEN every one is mapped, oldest first, none merged', async () => {
+    const pull = (number: number, head: string) => ({
+      number,
+      state: 'open',
+      draft: number === 9,
+      title: `Release ${head}`,
+      user: { login: 'rob' },
+      head: { ref: `release/${head}`, sha: `h${number}`, repo: { full_name: 'acme/infra' } },
+      base: { ref: 'main', sha: 'm1' },
+      merge_commit_sha: `t${number}`,
+    });
+    nock(API)
+      .get(`${REPO}/pulls`)
+      .query({ state: 'open', base: 'main', sort: 'created', direction: 'asc', per_page: 100 })
+      .reply(200, [pull(8, 'r1')], {
+        Link: `<${API}${REPO}/pulls?state=open&base=main&sort=created&direction=asc&per_page=100&page=2>; rel="next"`,
+      })
+      .get(`${REPO}/pulls`)
+      .query({ state: 'open', base: 'main', sort: 'created', direction: 'asc', per_page: 100, page: 2 })
+      .reply(200, [pull(9, 'r2')]);
+    const listed = await client().listOpenPullRequests('main');
+    expect(listed.map((p) => [p.number, p.headRef, p.baseRef, p.draft, p.merged, p.headRepo])).toEqual([
+      [8, 'release/r1', 'main', false, false, 'acme/infra'],
+      [9, 'release/r2', 'main', true, false, 'acme/infra'],
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('GIVEN GitHub fails WHEN open pull requests are listed THEN the error is thrown', async () => {
+    nock(API).get(`${REPO}/pulls`).query(true).reply(502, { message: 'Bad Gateway' });
+    await expect(client().listOpenPullRequests('main')).rejects.toMatchObject({ status: 502 });
+  });
+
   test('GIVEN files over two pages with a rename WHEN listed THEN every path, old and new, is returned once', async () => {
     nock(API)
       .get(`${REPO}/pulls/7/files`)

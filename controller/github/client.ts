@@ -149,6 +149,18 @@ export class OctokitGitHubClient implements RepoGitHub {
     return pulls.map((data) => pullRequestInfo(data, data.merged_at != null));
   }
 
+  async listOpenPullRequests(base: string): Promise<PullRequestInfo[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+      ...this.r,
+      state: 'open',
+      base,
+      sort: 'created',
+      direction: 'asc',
+      per_page: 100,
+    });
+    return pulls.map((data) => pullRequestInfo(data, false));
+  }
+
   async listPullRequestFiles(pr: number): Promise<string[]> {
     const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.r, pull_number: pr, per_page: 100 });
     return [...new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])))];

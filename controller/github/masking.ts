@@ -23,6 +23,7 @@ export function maskingGitHub(github: RepoGitHub, secrets: HeldSecrets): RepoGit
     getCommitTree: (sha) => github.getCommitTree(sha),
     getPullRequest: (pr) => github.getPullRequest(pr),
     pullRequestsOfCommit: (sha) => github.pullRequestsOfCommit(sha),
+    listOpenPullRequests: (base) => github.listOpenPullRequests(base),
     listPullRequestFiles: (pr) => github.listPullRequestFiles(pr),
     listReviews: (pr) => github.listReviews(pr),
     getPermission: (user) => github.getPermission(user),

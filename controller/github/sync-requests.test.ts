@@ -102,6 +102,23 @@ describe('OctokitSyncRequests', () => {
     expect(body).toEqual({ labels: ['sync-conflict'] });
   });
 
+  test('GIVEN an open sync pull request WHEN closed THEN the comment is written first, then the pull request closed', async () => {
+    const order: string[] = [];
+    nock(API)
+      .post(`${REPO}/issues/8/comments`, (b) => (order.push(`comment ${b.body}`), true))
+      .reply(201, { id: 1 })
+      .patch(`${REPO}/pulls/8`, (b) => (order.push(`update ${JSON.stringify(b)}`), true))
+      .reply(200, { number: 8, state: 'closed' });
+    await requests().closePullRequest(8, 'synced');
+    expect(order).toEqual(['comment synced', 'update {"state":"closed"}']);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('GIVEN GitHub refuses the comment WHEN a pull request is closed THEN the error is thrown and it is not closed', async () => {
+    nock(API).post(`${REPO}/issues/8/comments`).reply(403, { message: 'Resource not accessible by integration' });
+    await expect(requests().closePullRequest(8, 'synced')).rejects.toMatchObject({ status: 403 });
+  });
+
   test('GIVEN owners GitHub accepts WHEN reviews are requested THEN one request names users and teams and nothing is refused', async () => {
     let body: Record<string, unknown> = {};
     nock(API)

@@ -66,6 +66,11 @@ export class OctokitSyncRequests implements SyncRequests {
     await this.octokit.rest.issues.addLabels({ ...this.r, issue_number: number, labels: [...labels] });
   }
 
+  async closePullRequest(number: number, comment: string): Promise<void> {
+    await this.octokit.rest.issues.createComment({ ...this.r, issue_number: number, body: fitText(comment, COMMENT_LIMIT) });
+    await this.octokit.rest.pulls.update({ ...this.r, pull_number: number, state: 'closed' });
+  }
+
   async requestReviewers(number: number, request: ReviewRequest): Promise<string[]> {
     const ask = (users: readonly string[], teams: readonly string[]) =>
       this.octokit.rest.pulls.requestReviewers({ ...this.r, pull_number: number, reviewers: [...users], team_reviewers: [...teams] });

@@ -164,6 +164,59 @@ describe('backSync', () => {
     expect(git(h.bareDir, 'log', '--format=%s', 'main..dev').split('\n')).toEqual(['late', 'commit 1']);
   });
 
+  test('GIVEN a lease lost once WHEN synced THEN each push attempt is recorded before it is made, with the tip it leases and the commit it pushes', async () => {
+    const { h, work } = history();
+    const first = h.commit('dev', { 'b.txt': 'dev b\n' });
+    h.commit('main', { 'a.txt': 'main a\n' });
+    h.push('main', 'dev');
+    const recorded: { branch: string; before: string; after: string; trunkSha: string; remoteTip: string }[] = [];
+    let late = '';
+
+    const [dev] = (
+      await backSync({
+        repo: h.url,
+        branches: ['dev'],
+        workDir: work,
+        beforePush: (_branch, attempt) => {
+          if (attempt === 0) h.push(`${(late = h.commit('dev', { 'c.txt': 'late c\n' }, 'late'))}:refs/heads/dev`);
+        },
+        recordPush: async (push) => void recorded.push({ ...push, remoteTip: h.remoteTip('dev') }),
+      })
+    ).branches;
+
+    expect(dev).toMatchObject({ outcome: 'synced', before: late, after: h.remoteTip('dev') });
+    expect(recorded.map((r) => [r.branch, r.before])).toEqual([
+      ['dev', first],
+      ['dev', late],
+    ]);
+    // each record is made while the remote still holds the tip the push leases: before the push
+    expect(recorded.map((r) => r.remoteTip)).toEqual([late, late]);
+    expect(recorded[1].after).toBe(h.remoteTip('dev'));
+    expect(recorded.map((r) => r.trunkSha)).toEqual([h.remoteTip('main'), h.remoteTip('main')]);
+  });
+
+  test('GIVEN a push that cannot be recorded WHEN synced THEN nothing is pushed to that branch, which is an error naming why, and the next branch syncs', async () => {
+    const { h, work } = history();
+    h.commit('main', { 'a.txt': 'main a\n' });
+    h.push('main', 'uat', 'dev');
+    const devBefore = h.remoteTip('dev');
+
+    const report = await backSync({
+      repo: h.url,
+      branches: ['dev', 'uat'],
+      workDir: work,
+      recordPush: async ({ branch }) => {
+        if (branch === 'dev') throw new Error('store is read-only');
+      },
+    });
+
+    expect(report.branches.map((b) => [b.branch, b.outcome, b.message])).toEqual([
+      ['dev', 'error', 'dev: store is read-only'],
+      ['uat', 'synced', expect.stringMatching(/^pushed uat /)],
+    ]);
+    expect(h.remoteTip('dev')).toBe(devBefore);
+  });
+
   test('GIVEN someone pushes to dev before each of 4 pushes WHEN synced THEN it stops after 3 retries, reports lease-lost and leaves their commit', async () => {
     const { h, work } = history();
     h.commit('main', { 'a.txt': 'main a\n' });

@@ -175,6 +175,7 @@ class Sync {
         const what = `${branch} ${short(before)} → ${short(after)} onto ${this.trunk} ${short(trunkSha)} (${kept} commit${kept === 1 ? '' : 's'} kept)`;
         if (this.opts.dryRun) return result('synced', after, `would push ${what}`);
         await this.opts.beforePush?.(branch, attempt);
+        await this.opts.recordPush?.({ branch, before, after, trunkSha });
         const pushed = await this.push(branch, before, after);
         if (pushed === 'pushed') return result('synced', after, `pushed ${what}`);
       }

@@ -112,4 +112,18 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN apply_id INTEGER;
    ALTER TABLE runs ADD COLUMN started_by TEXT;
    CREATE INDEX runs_by_apply ON runs (apply_id) WHERE apply_id IS NOT NULL;`,
+  // 4: back-sync's pushes, recorded before each is made, so that the push webhook it causes is known
+  // as the controller's own; each is taken once, by the apply of that push.
+  `CREATE TABLE sync_pushes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     repo TEXT NOT NULL,
+     branch TEXT NOT NULL,
+     before_sha TEXT NOT NULL,
+     after_sha TEXT NOT NULL,
+     trunk TEXT NOT NULL,
+     trunk_sha TEXT NOT NULL,
+     recorded_at TEXT NOT NULL,
+     taken_at TEXT
+   );
+   CREATE INDEX sync_pushes_by_push ON sync_pushes (repo, branch, before_sha, after_sha) WHERE taken_at IS NULL;`,
 ];

@@ -51,7 +51,7 @@ describe('SqliteStore schema', () => {
       .pluck()
       .all();
     raw.close();
-    expect(tables).toEqual(['applies', 'deliveries', 'lock_queue', 'plans', 'replies', 'runs']);
+    expect(tables).toEqual(['applies', 'deliveries', 'lock_queue', 'plans', 'replies', 'runs', 'sync_pushes']);
   });
 
   test('GIVEN a file with data WHEN reopened THEN migrations do not run again and the data is still there', () => {

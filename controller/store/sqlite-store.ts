@@ -1,5 +1,5 @@
 // The controller's embedded state: webhook deliveries (claimed, then done), plans and their status per
-// pull request and environment, plan/apply runs, applies, environment lock queues (sqlite-locks.ts)
+// pull request and environment, plan/apply runs, applies, environment lock queues (sqlite-locks.ts), back-sync's pushes
 // and limited replies (the core's store ports). GitHub stays the public record; this file is what lets a restarted controller carry on.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -28,11 +28,13 @@ import {
   type RunRecord,
   type RunStatus,
   type Store,
+  type SyncPush,
 } from '../core/ports/store.js';
 import { MIGRATIONS } from './migrations.js';
 import { oneOf, optional, positiveInt, text, toPlan, toRun, type PlanRow, type RunRow } from './rows.js';
 import { SqliteApplies } from './sqlite-applies.js';
 import { SqliteLocks } from './sqlite-locks.js';
+import { SqliteSyncPushes } from './sqlite-sync-pushes.js';
 
 export interface SqliteStoreOptions {
   /** Clock for timestamps. @default () => new Date() */
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
   readonly controllerId: string;
   private readonly locks: SqliteLocks;
   private readonly applies: SqliteApplies;
+  private readonly syncPushes: SqliteSyncPushes;
 
   /** Opens (creating it and its directory if needed) the SQLite file at `path` and brings its schema up to date. */
   constructor(
@@ -79,6 +82,7 @@ export class SqliteStore implements Store {
     const stamp = (offsetMs = 0) => new Date(this.now().getTime() + offsetMs).toISOString();
     this.locks = new SqliteLocks(this.db, stamp, this.controllerId);
     this.applies = new SqliteApplies(this.db, stamp, this.controllerId, this.mask);
+    this.syncPushes = new SqliteSyncPushes(this.db, stamp);
   }
 
   enterLockQueue = (request: LockRequest): Promise<LockStanding> => this.locks.enterLockQueue(request);
@@ -101,6 +105,10 @@ export class SqliteStore implements Store {
   deployedApplies = (): Promise<ApplyRecord[]> => this.applies.deployedApplies();
   recentApplies = (limit: number): Promise<ApplyRecord[]> => this.applies.recentApplies(limit);
   runsOfApply = (applyId: number): Promise<RunRecord[]> => this.applies.runsOfApply(applyId);
+
+  recordSyncPush = (push: SyncPush): Promise<void> => this.syncPushes.recordSyncPush(push);
+  takeSyncPush = (push: Pick<SyncPush, 'repo' | 'branch' | 'before' | 'after'>): Promise<SyncPush | undefined> =>
+    this.syncPushes.takeSyncPush(push);
 
   /** The schema version of the open file. */
   get schemaVersion(): number {

@@ -105,6 +105,10 @@ export class FakeGitHub implements RepoGitHub {
     return [...this.pulls.values()].filter((p) => p.mergeCommitSha === sha || p.headSha === sha);
   }
 
+  async listOpenPullRequests(base: string): Promise<PullRequestInfo[]> {
+    return [...this.pulls.values()].filter((p) => p.state === 'open' && p.baseRef === base).sort((a, b) => a.number - b.number);
+  }
+
   async listPullRequestFiles(pr: number): Promise<string[]> {
     return this.changedFiles.get(pr) ?? [];
   }

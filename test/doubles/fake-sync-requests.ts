@@ -1,5 +1,5 @@
-// An in-memory SyncRequests for the core's tests: branches, pull requests with labels and review
-// requests. `withCommitsOnTop` marks a branch someone added commits to (it can no longer be moved forward).
+// An in-memory SyncRequests for the core's tests: branches, pull requests with labels, review
+// requests and the comments they were closed with. `withCommitsOnTop` marks a branch someone added commits to (it can no longer be moved forward).
 import type {
   NewSyncPullRequest,
   ReviewRequest,
@@ -14,6 +14,7 @@ export interface FakeSyncPullRequest extends SyncPullRequest {
   body: string;
   readonly labels: string[];
   readonly reviewers: string[];
+  readonly comments: string[];
 }
 
 export class FakeSyncRequests implements SyncRequests {
@@ -46,7 +47,7 @@ export class FakeSyncRequests implements SyncRequests {
     if (!this.branches.has(pr.head)) throw new Error(`no branch ${pr.head}`);
     if (await this.findOpenPullRequest(pr.head, pr.base)) throw new Error(`a pull request ${pr.head} → ${pr.base} already exists`);
     const number = this.pulls.length + 1;
-    this.pulls.push({ ...pr, number, state: 'open', labels: [], reviewers: [] });
+    this.pulls.push({ ...pr, number, state: 'open', labels: [], reviewers: [], comments: [] });
     return number;
   }
 
@@ -59,6 +60,13 @@ export class FakeSyncRequests implements SyncRequests {
   async addLabels(number: number, labels: readonly string[]): Promise<void> {
     const pr = this.pull(number);
     for (const l of labels) if (!pr.labels.includes(l)) pr.labels.push(l);
+  }
+
+  async closePullRequest(number: number, comment: string): Promise<void> {
+    const pr = this.pull(number);
+    if (pr.state !== 'open') throw new Error(`pull request #${number} is closed already`);
+    pr.comments.push(comment);
+    pr.state = 'closed';
   }
 
   async requestReviewers(number: number, request: ReviewRequest): Promise<string[]> {

@@ -43,6 +43,20 @@ export interface BackSyncOptions {
   readonly authToken?: string;
   /** Pushes retried after a lease failure, each from a fresh fetch. @default 3 */
   readonly maxLeaseRetries?: number;
+  /**
+   * Called with each push just before it is made (every attempt); a rejection stops that push and the
+   * branch's outcome is `error`. The controller records the push here, so that the push webhook it causes
+   * is known as its own. @default none
+   */
+  readonly recordPush?: (push: PlannedPush) => Promise<void>;
+}
+
+/** A push back-sync is about to make: `branch` from `before` (the lease) to `after`, its rebase onto the trunk at `trunkSha`. */
+export interface PlannedPush {
+  readonly branch: string;
+  readonly before: string;
+  readonly after: string;
+  readonly trunkSha: string;
 }
 
 /** Runs a back-sync; throws only when nothing could be done (bad names, the remote or trunk unreadable). */

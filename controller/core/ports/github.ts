@@ -97,6 +97,8 @@ export interface RepoGitHub {
   getPullRequest(pr: number): Promise<PullRequestInfo>;
   /** The pull requests `sha` belongs to (merged with it as their merge commit, or with it on their head). */
   pullRequestsOfCommit(sha: string): Promise<PullRequestInfo[]>;
+  /** The open pull requests into `base` (all pages), oldest first. */
+  listOpenPullRequests(base: string): Promise<PullRequestInfo[]>;
   /** Every changed path of a pull request, including the old path of a renamed file. */
   listPullRequestFiles(pr: number): Promise<string[]>;
   listReviews(pr: number): Promise<Review[]>;

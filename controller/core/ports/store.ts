@@ -311,8 +311,32 @@ export interface StatusReads {
   recentPlans(limit: number): Promise<PlanRecord[]>;
 }
 
+/** A push back-sync makes: `branch` moved from `before` to `after`, its rebase onto `trunk` at `trunkSha`. */
+export interface SyncPush {
+  readonly repo: string;
+  readonly branch: string;
+  readonly before: string;
+  readonly after: string;
+  readonly trunk: string;
+  readonly trunkSha: string;
+}
+
+/**
+ * The pushes back-sync made, so that the push webhook each one causes is known as the controller's own
+ * (and applied: its content was reviewed and applied on the trunk) and a person's push is not.
+ */
+export interface SyncPushes {
+  /** Records a push before back-sync makes it: its webhook can arrive before the push returns. */
+  recordSyncPush(push: SyncPush): Promise<void>;
+  /**
+   * Takes the record of the push of `branch` from exactly `before` to `after`, once: the record when
+   * back-sync recorded that push and nobody took it yet, else undefined. Atomic: two takers get one record.
+   */
+  takeSyncPush(push: Pick<SyncPush, 'repo' | 'branch' | 'before' | 'after'>): Promise<SyncPush | undefined>;
+}
+
 /** The whole store, as the composition root opens it. */
-export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits, StatusReads {
+export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits, StatusReads, SyncPushes {
   /** Forgets deliveries received before `before`; returns how many. */
   pruneDeliveries(before: Date): number;
   /** Forgets limited replies taken before `before`; returns how many. */

@@ -40,6 +40,8 @@ export interface SyncRequests {
   updatePullRequest(number: number, change: { readonly title: string; readonly body: string }): Promise<void>;
   /** Adds labels (GitHub creates a label that does not exist yet). */
   addLabels(number: number, labels: readonly string[]): Promise<void>;
+  /** Comments `comment` on the pull request, then closes it (its branch is kept). */
+  closePullRequest(number: number, comment: string): Promise<void>;
   /** Requests reviews; returns the owners GitHub refused (not collaborators, unknown teams), as `@login` / `@org/team`. */
   requestReviewers(number: number, request: ReviewRequest): Promise<string[]>;
 }
