@@ -17,7 +17,8 @@ export function labelJson(site: Site, label: LabelRecord): Record<string, unknow
     node_id: nodeId('Label', label.id),
     url: `${repoApi(site)}/labels/${encodeURIComponent(label.name)}`,
     name: label.name,
-    description: null,
+    // GitHub's description of a pull request's labels (pull-request-simple) has no null description: an empty one is ''
+    description: '',
     color: label.color,
     default: false,
   };
