@@ -233,7 +233,8 @@ export function composeController(opts: ControllerOptions): Controller {
       queueApply: (session, request) => void queueApply({ core, queue }, session, request),
       // after uat is applied the promotions into main are checked again; after main, uat and dev are
       // rebased onto it in a fresh clone under the work directory, their pushes recorded in the store
-      afterApply: opts.afterApply ?? afterApplySteps({ backSync: countedBackSync((o) => backSync({ ...o, workDir: opts.workDir }), metrics), store }),
+      afterApply:
+        opts.afterApply ?? afterApplySteps({ backSync: countedBackSync((o) => backSync({ ...o, workDir: opts.workDir }), metrics), store }),
       ...(opts.applyOrder ? { order: opts.applyOrder } : {}),
       // the block is read from the environment file at the branch's tip before the merge; values become held secrets
       credentialsOf: (environment) =>

@@ -336,7 +336,8 @@ export interface SyncPushes {
 }
 
 /** The whole store, as the composition root opens it. */
-export interface Store extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits, StatusReads, SyncPushes {
+export interface Store
+  extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits, StatusReads, SyncPushes {
   /** Forgets deliveries received before `before`; returns how many. */
   pruneDeliveries(before: Date): number;
   /** Forgets limited replies taken before `before`; returns how many. */
