@@ -108,9 +108,9 @@ describe('StorageAccount', () => {
     }
   });
 
-  test('GIVEN the defaults WHEN the policy gate runs THEN CKV_AZURE_3, 44 and 190 check the account and pass', () => {
+  test('GIVEN the defaults in a stack whose provider uses Entra ID for storage WHEN the policy gate runs THEN CKV_AZURE_3, 44, 190 and GITOPS_AZURE_STORAGE_ENTRA check the account and pass', () => {
     const s = build();
     expect(policyFailures(s)).toEqual([]);
-    expect(rulesChecked(s)).toEqual(['CKV_AZURE_190', 'CKV_AZURE_3', 'CKV_AZURE_44']);
+    expect(rulesChecked(s)).toEqual(['CKV_AZURE_190', 'CKV_AZURE_3', 'CKV_AZURE_44', 'GITOPS_AZURE_STORAGE_ENTRA']);
   });
 });
