@@ -24,10 +24,10 @@ describe('maskedLogger', () => {
 });
 
 describe('the store masks what it keeps', () => {
-  test('GIVEN a plan summary and a failure reason holding a secret WHEN saved THEN the store keeps them masked', () => {
+  test('GIVEN a plan summary and a failure reason holding a secret WHEN saved THEN the store keeps them masked', async () => {
     const secrets = new HeldSecrets([SECRET]);
     const store = new SqliteStore(':memory:', { mask: (t) => secrets.mask(t) });
-    const id = store.savePlan({
+    const id = await store.savePlan({
       repo: 'acme/infra',
       pr: 7,
       environment: 'dev',
@@ -35,14 +35,14 @@ describe('the store masks what it keeps', () => {
       baseSha: 'b'.repeat(40),
       status: 'running',
     });
-    store.updatePlan(id, {
+    await store.updatePlan(id, {
       status: 'failed',
       summaryJson: JSON.stringify({ warnings: [`saw ${SECRET}`] }),
       reason: `failed with ${SECRET}`,
     });
-    const plan = store.getPlan(id);
+    const plan = await store.getPlan(id);
     expect(plan?.summaryJson).toBe('{"warnings":["saw ***"]}');
     expect(JSON.stringify(plan)).not.toContain(SECRET);
-    store.close();
+    await store.close();
   });
 });

@@ -175,8 +175,10 @@ export function composeController(opts: ControllerOptions): Controller {
   const secrets = opts.secrets ?? new HeldSecrets();
   const store = new SqliteStore(opts.dbPath, { controllerId: randomUUID(), mask: (text) => secrets.mask(text) });
   const now = Date.now();
-  store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS));
-  store.pruneReplies(new Date(now - REPLY_RETENTION_MS));
+  void Promise.all([
+    store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS)),
+    store.pruneReplies(new Date(now - REPLY_RETENTION_MS)),
+  ]).catch((e: unknown) => opts.log.error({ err: errorLine(e) }, 'old deliveries and replies could not be pruned'));
   void store.releaseAbandonedDeliveries().then(
     (released) => released > 0 && opts.log.info({ released }, 'delivery claims of a stopped controller released: their redelivery runs'),
     (e: unknown) => opts.log.error({ err: errorLine(e) }, 'abandoned delivery claims could not be released'),
@@ -253,7 +255,7 @@ export function composeController(opts: ControllerOptions): Controller {
       await recovery;
       await applyRecovery;
       await queue.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -14,6 +14,6 @@ export async function withStore<T>(read: (store: SqliteStore) => Promise<T>, env
   try {
     return await read(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }

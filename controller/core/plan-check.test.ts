@@ -38,8 +38,8 @@ describe('runPlan', () => {
     expect(gh.comments[0].body).toContain('release-dev');
     const check = gh.check('gitops/plan/dev');
     expect(check?.summary).toContain('release-dev');
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'planned', headSha: pr.headSha });
-    expect(JSON.parse(store.latestPlan('acme/infra', 7, 'dev')?.summaryJson ?? '{}').environment).toBe('dev');
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'planned', headSha: pr.headSha });
+    expect(JSON.parse((await store.latestPlan('acme/infra', 7, 'dev'))?.summaryJson ?? '{}').environment).toBe('dev');
   });
 
   test('GIVEN a planned pull request WHEN a new head is planned THEN the same comment is edited (stale first), and the old record is superseded', async () => {
@@ -56,8 +56,8 @@ describe('runPlan', () => {
     ]);
     expect(gh.comments[0].body).toContain('cccccc');
     expect(gh.comments[0].body).not.toContain('out of date');
-    expect(first.status === 'planned' && store.getPlan(first.planId)?.status).toBe('superseded');
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('planned');
+    expect(first.status === 'planned' && (await store.getPlan(first.planId))?.status).toBe('superseded');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('planned');
   });
 
   test('GIVEN a plan running for an old head WHEN the stale banner is written THEN it names the new head', async () => {
@@ -98,7 +98,7 @@ describe('runPlan', () => {
       title: 'Plan failed: terraform init exited with 1: provider not found',
     });
     expect(gh.comments).toHaveLength(0);
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('failed');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('failed');
     expect(session.logs.join('\n')).toContain('plan failed');
   });
 
@@ -116,7 +116,7 @@ describe('runPlan', () => {
       title: 'Stopped: superseded by the plan of ccccccc',
     });
     expect(gh.comments).toHaveLength(0);
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('superseded');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('superseded');
   });
 
   test('GIVEN a session of installation 42 WHEN a plan with a policy check is running THEN its record already holds what a restarted controller needs', async () => {
@@ -127,7 +127,7 @@ describe('runPlan', () => {
       policy: { level: 'error', waivers: [] },
     });
     await new Promise((r) => setImmediate(r));
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
       status: 'running',
       installationId: 42,
       headRef: 'feature/x',
@@ -139,14 +139,17 @@ describe('runPlan', () => {
     });
     controller.abort(new SupersededError('plan of ccccccc'));
     await running;
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'superseded', reason: 'superseded by the plan of ccccccc' });
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+      status: 'superseded',
+      reason: 'superseded by the plan of ccccccc',
+    });
   });
 
   test('GIVEN the planner fails WHEN planned THEN the record keeps the reason', async () => {
     const { store, session, deps, planner } = setup();
     planner.failWith = Object.assign(new Error('x'), { reason: 'synth exited with 1' });
     await runPlan(session, pullRequest(), 'dev', live(), deps);
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
       status: 'failed',
       reason: 'synth exited with 1',
       installationId: null,
@@ -161,6 +164,6 @@ describe('runPlan', () => {
     expect(planner.requests).toHaveLength(0);
     expect(gh.writes).toEqual(['createCheckRun gitops/plan/dev completed cancelled']);
     expect(gh.check('gitops/plan/dev', sha('a'))?.summary).toBe('The plan of aaaaaaa was not run: superseded by the plan of ccccccc.');
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('superseded');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('superseded');
   });
 });
