@@ -18,6 +18,8 @@ export type Queryable = Pick<pg.ClientBase, 'query'>;
 
 export class PgDb {
   readonly pool: pg.Pool;
+  /** What every query waits for first: the schema brought up to date (see PostgresStore.connect). */
+  private gate: Promise<void> = Promise.resolve();
 
   constructor(url: string, poolSize: number) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 10_000 });
@@ -25,16 +27,23 @@ export class PgDb {
     this.pool.on('error', () => undefined);
   }
 
+  /** Queries wait for `ready` first, and fail with its error when it fails. */
+  waitFor(ready: Promise<void>): void {
+    this.gate = ready;
+  }
+
   async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    await this.gate;
     return this.pool.query<R>(sql, params);
   }
 
   async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query<R>(sql, params)).rows;
+    return (await this.query<R>(sql, params)).rows;
   }
 
   /** Runs `work` in one transaction (committed when it resolves, rolled back when it throws). */
   async tx<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    await this.gate;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');

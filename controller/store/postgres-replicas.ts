@@ -33,7 +33,8 @@ export class ReplicaLease {
   }
 
   private async renew(): Promise<void> {
-    await this.db.query(
+    // the pool itself: queries through PgDb wait for the start this is part of
+    await this.db.pool.query(
       `INSERT INTO replicas (id, started_at, lease_expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (id) DO UPDATE SET lease_expires_at = excluded.lease_expires_at`,
       [this.id, this.stamp(), this.stamp(this.leaseMs)],
@@ -43,6 +44,6 @@ export class ReplicaLease {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.db.query('DELETE FROM replicas WHERE id = $1', [this.id]);
+    await this.db.pool.query('DELETE FROM replicas WHERE id = $1', [this.id]);
   }
 }

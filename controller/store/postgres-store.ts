@@ -48,18 +48,23 @@ export interface PostgresStoreOptions {
    * Another replica takes over its unfinished work only after this. @default 30000
    */
   readonly replicaLeaseMs?: number;
+  /** Whether this store is a replica (renewing a lease, its work taken over when it stops); false for the read-only CLI. @default true */
+  readonly replica?: boolean;
 }
 
 export class PostgresStore implements Store {
   readonly controllerId: string;
-  /** The schema version the database is at. */
+  /** The schema version the database is at (0 until ready). */
   schemaVersion = 0;
+  /** Resolves once the schema is up to date and the replica registered; rejects with why not (every call fails the same way). */
+  readonly ready: Promise<void>;
   private readonly db: PgDb;
   private readonly now: () => Date;
   private readonly mask: (text: string) => string;
   private readonly lease: ReplicaLease;
   private readonly locks: PostgresLocks;
   private readonly applies: PostgresApplies;
+  private closed = false;
 
   private constructor(
     /** The database URL with its password left out (what logs and errors show). */
@@ -70,21 +75,38 @@ export class PostgresStore implements Store {
     this.now = opts.now ?? (() => new Date());
     this.mask = opts.mask ?? ((t) => t);
     this.controllerId = opts.controllerId === undefined ? randomUUID() : text('controllerId', opts.controllerId);
-    this.db = new PgDb(url, opts.poolSize ?? 10);
+    const db = new PgDb(url, opts.poolSize ?? 10);
     const stamp = (offsetMs = 0) => new Date(this.now().getTime() + offsetMs).toISOString();
-    this.lease = new ReplicaLease(this.db, stamp, this.controllerId, opts.replicaLeaseMs ?? 30_000);
-    this.locks = new PostgresLocks(this.db, stamp, this.controllerId);
-    this.applies = new PostgresApplies(this.db, stamp, this.controllerId, this.mask);
+    const lease = new ReplicaLease(db, stamp, this.controllerId, opts.replicaLeaseMs ?? 30_000);
+    this.db = db;
+    this.lease = lease;
+    this.locks = new PostgresLocks(db, stamp, this.controllerId);
+    this.applies = new PostgresApplies(db, stamp, this.controllerId, this.mask);
+    const replica = opts.replica ?? true;
+    this.ready = (async () => {
+      this.schemaVersion = await migrate(db.pool, where);
+      if (replica) await lease.start();
+    })();
+    db.waitFor(this.ready);
+    // whoever calls next sees the failure; nobody calling is not an unhandled rejection
+    this.ready.catch(() => undefined);
   }
 
-  /** Connects to `url`, brings the schema up to date (once, whichever replica comes first) and registers this replica. */
+  /**
+   * The store at `url`, at once: the schema is brought up to date (once, whichever replica comes first) and this
+   * replica registered in the background, and every call waits for that (`ready`).
+   */
+  static connect(url: string, opts: PostgresStoreOptions = {}): PostgresStore {
+    return new PostgresStore(redactUrl(url), url, opts);
+  }
+
+  /** Connects as connect() does and waits until ready; closes the pool and throws when the database cannot be used. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const store = new PostgresStore(redactUrl(url), url, opts);
+    const store = PostgresStore.connect(url, opts);
     try {
-      store.schemaVersion = await migrate(store.db.pool, store.where);
-      await store.lease.start();
+      await store.ready;
     } catch (e) {
-      await store.db.end().catch(() => undefined);
+      await store.close().catch(() => undefined);
       throw e;
     }
     return store;
@@ -316,7 +338,9 @@ export class PostgresStore implements Store {
 
   /** Stops renewing, leaves the replicas (what this replica left unfinished is taken over at once) and closes the pool. */
   async close(): Promise<void> {
-    if (this.lease.stopped) return;
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready.catch(() => undefined);
     await this.lease.stop().catch(() => undefined);
     await this.db.end();
   }

@@ -54,6 +54,8 @@ export class SqliteStore implements Store {
   private readonly mask: (text: string) => string;
   /** Who this store speaks for (SqliteStoreOptions.controllerId). */
   readonly controllerId: string;
+  /** The file is open and migrated when the constructor returns (the PostgreSQL store's is a promise). */
+  readonly ready: Promise<void> = Promise.resolve();
   private readonly locks: SqliteLocks;
   private readonly applies: SqliteApplies;
 
@@ -306,6 +308,11 @@ export class SqliteStore implements Store {
 
   async pruneReplies(before: Date): Promise<number> {
     return this.db.prepare('DELETE FROM replies WHERE replied_at < ?').run(before.toISOString()).changes;
+  }
+
+  /** Whether the file can be read (GET /healthz). */
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {

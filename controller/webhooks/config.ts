@@ -15,6 +15,10 @@ export interface RuntimeConfig {
   readonly dbPath: string;
   /** Jobs running at once (GITOPS_CONCURRENCY). */
   readonly concurrency: number;
+  /** GITOPS_DATABASE_URL: a PostgreSQL database that replicas share, used instead of the SQLite file. @default unset */
+  readonly databaseUrl?: string;
+  /** GITOPS_REPLICA_LEASE_MS: how long a replica counts as alive without renewing its lease (PostgreSQL only). @default 30000 */
+  readonly replicaLeaseMs?: number;
 }
 
 export interface ServeConfig extends RuntimeConfig {
@@ -101,7 +105,24 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env, cwd: str
     workDir,
     dbPath: env.GITOPS_DB_PATH?.trim() ? resolve(cwd, env.GITOPS_DB_PATH.trim()) : join(workDir, 'gitops.sqlite'),
     concurrency: wholeNumber(env, 'GITOPS_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 64),
+    ...readDatabase(env),
   };
+}
+
+/** GITOPS_DATABASE_URL (checked for its scheme only; the URL is never echoed: it may hold a password) and the replica lease. */
+function readDatabase(env: NodeJS.ProcessEnv): Pick<RuntimeConfig, 'databaseUrl' | 'replicaLeaseMs'> {
+  const url = env.GITOPS_DATABASE_URL?.trim();
+  const lease = env.GITOPS_REPLICA_LEASE_MS?.trim()
+    ? { replicaLeaseMs: wholeNumber(env, 'GITOPS_REPLICA_LEASE_MS', 30_000, 1000, 3_600_000) }
+    : {};
+  if (!url) return lease;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    throw new ServeConfigError(
+      `GITOPS_DATABASE_URL must be a postgres:// or postgresql:// URL (got ${scheme ? `a ${scheme}:// URL` : 'something that is not a URL'}); unset it to use the SQLite file`,
+    );
+  }
+  return { databaseUrl: url, ...lease };
 }
 
 export function readServeConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServeConfig {

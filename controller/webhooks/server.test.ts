@@ -147,7 +147,7 @@ describe('serveController', () => {
 
   test('GIVEN the probes WHEN requested THEN /ping answers PONG, /healthz the job count, anything else 404', async () => {
     expect(await (await fetch(`${server.url}/ping`)).text()).toBe('PONG');
-    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, jobs: 0 });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, jobs: 0, store: 'sqlite' });
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
     expect((await fetch(server.webhookUrl)).status).toBe(404);
   });
