@@ -32,6 +32,7 @@ import { resolveCredentials } from './runner/credentials.js';
 import { DEFAULT_ENV_DIR } from '../environments/load.js';
 import { checkLocalStateLocks } from './runner/state-lock.js';
 import { openStore, type ControllerStore } from './store/open-store.js';
+import { DEFAULT_REPLICA_LEASE_MS } from './store/postgres-replicas.js';
 import { repeatEvery, type Repeating } from './store/repeat.js';
 import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
 import { queueApply, queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
@@ -40,8 +41,6 @@ import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
-/** How long a replica on PostgreSQL counts as alive without renewing its lease, unless GITOPS_REPLICA_LEASE_MS says. */
-export const DEFAULT_REPLICA_LEASE_MS = 30_000;
 /** Limited replies older than this are forgotten at start (the longest limit window is an hour). */
 export const REPLY_RETENTION_MS = 24 * 3600 * 1000;
 /** The terraform runner's root under the work directory. */

@@ -3,6 +3,9 @@
 // lease has run out its unfinished work counts as abandoned. A replica closing cleanly leaves at once.
 import type { PgDb } from './postgres-db.js';
 
+/** How long a replica counts as alive without renewing its lease, unless GITOPS_REPLICA_LEASE_MS says. */
+export const DEFAULT_REPLICA_LEASE_MS = 30_000;
+
 /**
  * SQL that is true when `column` names this replica ($1 by default) or one whose lease has not run
  * out at the time given as $2 by default.

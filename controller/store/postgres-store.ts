@@ -31,7 +31,7 @@ import { PgDb } from './postgres-db.js';
 import { PostgresApplies } from './postgres-applies.js';
 import { PostgresLocks } from './postgres-locks.js';
 import { migrate } from './postgres-migrations.js';
-import { liveOwner, ReplicaLease } from './postgres-replicas.js';
+import { DEFAULT_REPLICA_LEASE_MS, liveOwner, ReplicaLease } from './postgres-replicas.js';
 import { oneOf, optional, positiveInt, text, toPlan, toRun, type PlanRow, type RunRow } from './rows.js';
 
 export interface PostgresStoreOptions {
@@ -77,7 +77,7 @@ export class PostgresStore implements Store {
     this.controllerId = opts.controllerId === undefined ? randomUUID() : text('controllerId', opts.controllerId);
     const db = new PgDb(url, opts.poolSize ?? 10);
     const stamp = (offsetMs = 0) => new Date(this.now().getTime() + offsetMs).toISOString();
-    const lease = new ReplicaLease(db, stamp, this.controllerId, opts.replicaLeaseMs ?? 30_000);
+    const lease = new ReplicaLease(db, stamp, this.controllerId, opts.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS);
     this.db = db;
     this.lease = lease;
     this.locks = new PostgresLocks(db, stamp, this.controllerId);

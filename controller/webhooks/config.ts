@@ -113,7 +113,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env, cwd: str
 function readDatabase(env: NodeJS.ProcessEnv): Pick<RuntimeConfig, 'databaseUrl' | 'replicaLeaseMs'> {
   const url = env.GITOPS_DATABASE_URL?.trim();
   const lease = env.GITOPS_REPLICA_LEASE_MS?.trim()
-    ? { replicaLeaseMs: wholeNumber(env, 'GITOPS_REPLICA_LEASE_MS', 30_000, 1000, 3_600_000) }
+    ? { replicaLeaseMs: wholeNumber(env, 'GITOPS_REPLICA_LEASE_MS', 0, 1000, 3_600_000) }
     : {};
   if (!url) return lease;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
