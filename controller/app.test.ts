@@ -36,8 +36,8 @@ describe('gitopsApp (the default export, for probot run)', () => {
       const human = { ...payload, comment: { id: 2, body: '/plan', user: { login: 'carol', type: 'User' } } };
       await probot.receive({ id: 'd-3', name: 'issue_comment', payload: human } as never);
       const store = new SqliteStore(join(dir, 'state.db'));
-      expect(['d-1', 'd-2', 'd-3'].map((id) => store.claimDelivery(id, 'probe'))).toEqual([true, true, false]);
-      store.close();
+      expect(await Promise.all(['d-1', 'd-2', 'd-3'].map((id) => store.claimDelivery(id, 'probe')))).toEqual([true, true, false]);
+      await store.close();
     } finally {
       process.env = saved;
     }

@@ -34,7 +34,9 @@ import { TerraformRunner } from './runner/runner.js';
 import { resolveCredentials } from './runner/credentials.js';
 import { DEFAULT_ENV_DIR } from '../environments/load.js';
 import { checkLocalStateLocks } from './runner/state-lock.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore, type ControllerStore } from './store/open-store.js';
+import { DEFAULT_REPLICA_LEASE_MS } from './store/postgres-replicas.js';
+import { repeatEvery, type Repeating } from './store/repeat.js';
 import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
 import { queueApply, queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
 import { JobQueue } from './webhooks/job-queue.js';
@@ -90,7 +92,9 @@ export interface ControllerOptions extends RuntimeConfig {
 }
 
 export interface Controller {
-  readonly store: SqliteStore;
+  readonly store: ControllerStore;
+  /** Which store it is: the SQLite file, or PostgreSQL shared by replicas. */
+  readonly storeKind: 'sqlite' | 'postgresql';
   readonly queue: JobQueue;
   readonly core: ControllerCore;
   /** This controller's metrics (its own registry). */
@@ -186,10 +190,16 @@ export function installationSessionsOf(
 export function composeController(opts: ControllerOptions): Controller {
   mkdirSync(opts.workDir, { recursive: true });
   const secrets = opts.secrets ?? new HeldSecrets();
-  const store = new SqliteStore(opts.dbPath, { controllerId: randomUUID(), mask: (text) => secrets.mask(text) });
+  const { store, kind: storeKind, where } = openStore(opts, { controllerId: randomUUID(), mask: (text) => secrets.mask(text) });
+  opts.log.info(
+    { store: storeKind, where, replica: store.controllerId },
+    `state kept in ${storeKind === 'sqlite' ? 'the SQLite file' : 'PostgreSQL at'} ${where}`,
+  );
   const now = Date.now();
-  store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS));
-  store.pruneReplies(new Date(now - REPLY_RETENTION_MS));
+  void Promise.all([
+    store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS)),
+    store.pruneReplies(new Date(now - REPLY_RETENTION_MS)),
+  ]).catch((e: unknown) => opts.log.error({ err: errorLine(e) }, 'old deliveries and replies could not be pruned'));
   void store.releaseAbandonedDeliveries().then(
     (released) => released > 0 && opts.log.info({ released }, 'delivery claims of a stopped controller released: their redelivery runs'),
     (e: unknown) => opts.log.error({ err: errorLine(e) }, 'abandoned delivery claims could not be released'),
@@ -242,8 +252,10 @@ export function composeController(opts: ControllerOptions): Controller {
     });
   let recovery: Promise<RecoveredPlan[]> | undefined;
   let applyRecovery: Promise<RecoveredApplies | undefined> | undefined;
+  let sweep: Repeating | undefined;
   return {
     store,
+    storeKind,
     queue,
     core,
     metrics,
@@ -259,30 +271,46 @@ export function composeController(opts: ControllerOptions): Controller {
         workflowRuns,
       });
       const sessionFor = installationSessionsOf(app, botLogin, secrets);
-      applyRecovery = recoverApplies({
-        store,
-        sessionFor,
-        stateLocks: opts.stateLocks ?? localStateLockCheck(stateDirOf(opts.workDir)),
-        log: opts.log,
-      }).catch((e: unknown) => {
-        opts.log.error({ err: errorLine(e) }, 'abandoned applies could not be recovered');
-        return undefined;
-      });
-      recovery = recoverPlans({
-        store,
-        sessionFor,
-        replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
-        log: opts.log,
-      }).catch((e: unknown) => {
-        opts.log.error({ err: errorLine(e) }, 'abandoned plans could not be recovered');
-        return [];
-      });
+      const recover = () => {
+        applyRecovery = recoverApplies({
+          store,
+          sessionFor,
+          stateLocks: opts.stateLocks ?? localStateLockCheck(stateDirOf(opts.workDir)),
+          log: opts.log,
+        }).catch((e: unknown) => {
+          opts.log.error({ err: errorLine(e) }, 'abandoned applies could not be recovered');
+          return undefined;
+        });
+        recovery = recoverPlans({
+          store,
+          sessionFor,
+          replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
+          log: opts.log,
+        }).catch((e: unknown) => {
+          opts.log.error({ err: errorLine(e) }, 'abandoned plans could not be recovered');
+          return [];
+        });
+        return Promise.all([applyRecovery, recovery]);
+      };
+      void recover();
+      // replicas on a shared store: what a replica that stops leaves is taken over once its lease has run out
+      if (storeKind === 'postgresql') {
+        sweep = repeatEvery(
+          opts.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS,
+          async () => {
+            await store.releaseAbandonedDeliveries();
+            await recover();
+          },
+          (e) => opts.log.error({ err: errorLine(e) }, 'work of stopped replicas could not be taken over'),
+        );
+      }
     },
     async close() {
+      await sweep?.stop();
       await recovery;
       await applyRecovery;
       await queue.close();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -323,6 +351,17 @@ export interface ServedController extends WebhookServer {
   readonly runtime: Controller;
 }
 
+/** GET /healthz's fields: the jobs accepted and not finished, and the store; not ok when the store does not answer. */
+async function storeHealth(runtime: Controller): Promise<Record<string, unknown>> {
+  const fields = { jobs: runtime.queue.size, store: runtime.storeKind };
+  try {
+    await runtime.store.ping();
+    return fields;
+  } catch (e) {
+    return { ok: false, ...fields, error: `store unreachable: ${errorLine(e)}` };
+  }
+}
+
 /** `gitops serve`: the controller composed and listening; close() stops listening, then drains and closes it. */
 export async function serveController(opts: ServeOptions): Promise<ServedController> {
   const { config } = opts;
@@ -331,11 +370,13 @@ export async function serveController(opts: ServeOptions): Promise<ServedControl
   const runtime = composeController({ ...config, log, core: opts.core, planner: opts.planner, secrets });
   let server: WebhookServer;
   try {
+    // a database that cannot be reached (or a schema too new) stops the start, before any webhook is accepted
+    await runtime.store.ready;
     server = await startWebhookServer({
       config,
       log,
       app: runtime.app,
-      health: () => ({ jobs: runtime.queue.size }),
+      health: () => storeHealth(runtime),
       Octokit: opts.Octokit,
       statusPage: statusPage(runtime.store),
       metrics: runtime.metrics,

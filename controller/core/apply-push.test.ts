@@ -9,12 +9,12 @@ const BASE = sha('b');
 const MERGE = sha('c');
 const live = () => new AbortController().signal;
 
-function setup() {
+async function setup() {
   const gh = new FakeGitHub().withProjectEnvironments(BASE);
   gh.open(pullRequest());
   gh.pulls.set(7, { ...gh.pulls.get(7)!, state: 'closed', merged: true, mergeCommitSha: MERGE });
   const store = new SqliteStore(':memory:');
-  store.savePlan({
+  await store.savePlan({
     repo: 'acme/infra',
     pr: 7,
     environment: 'dev',
@@ -38,7 +38,7 @@ const push = (over: Partial<PushRef> = {}): PushRef => ({
 
 describe('applyPush', () => {
   test('GIVEN the merge commit of #7 pushed to dev WHEN handled THEN dev (read at the push’s before) is applied against #7’s reviewed plan', async () => {
-    const { planner, session, deps } = setup();
+    const { planner, session, deps } = await setup();
     const outcome = await applyPush(session, push(), live(), deps);
     expect(outcome).toMatchObject({ action: 'applied', status: 'succeeded' });
     expect(planner.requests[0]).toMatchObject({ environment: 'dev', headSha: MERGE, baseSha: BASE });
@@ -54,13 +54,13 @@ describe('applyPush', () => {
     [{ after: '0'.repeat(40) }, 'the push created or deleted the branch'],
     [{ branch: 'feature/x' }, 'no environment deploys from feature/x'],
   ])('GIVEN a push %j WHEN handled THEN nothing is applied', async (over, reason) => {
-    const { planner, session, deps } = setup();
+    const { planner, session, deps } = await setup();
     expect(await applyPush(session, push(over), live(), deps)).toEqual({ action: 'ignored', reason });
     expect(planner.requests).toEqual([]);
   });
 
   test('GIVEN environment files that are not valid at the push’s before WHEN handled THEN nothing is applied and the reason is logged', async () => {
-    const { gh, session, deps } = setup();
+    const { gh, session, deps } = await setup();
     gh.setFile(BASE, 'environments/dev.yaml', 'name: [');
     const outcome = await applyPush(session, push(), live(), deps);
     expect(outcome).toMatchObject({
@@ -70,7 +70,7 @@ describe('applyPush', () => {
   });
 
   test('GIVEN a direct push (no pull request merged it) WHEN handled THEN the deployment fails: only reviewed changes are applied', async () => {
-    const { planner, session, deps } = setup();
+    const { planner, session, deps } = await setup();
     const outcome = await applyPush(session, push({ after: sha('e') }), live(), deps);
     expect(outcome).toMatchObject({
       action: 'applied',
@@ -93,7 +93,7 @@ describe('applyPush', () => {
   }
 
   test('GIVEN dev deployed at BASE and back-sync’s recorded push of dev from BASE to SYNCED WHEN that push arrives THEN its re-plan is applied as it is, the deployment succeeds naming back-sync, and the record is taken', async () => {
-    const { gh, planner, session, deps, store } = setup();
+    const { gh, planner, session, deps, store } = await setup();
     await deployed(gh, store, BASE);
     await store.recordSyncPush(recorded);
 
@@ -109,7 +109,7 @@ describe('applyPush', () => {
   });
 
   test('GIVEN back-sync’s recorded push from BASE, which dev never deployed (a direct push sat there) WHEN it arrives THEN nothing is applied and the deployment says why', async () => {
-    const { gh, planner, session, deps, store } = setup();
+    const { gh, planner, session, deps, store } = await setup();
     await deployed(gh, store, sha('4'));
     await store.recordSyncPush(recorded);
 
@@ -128,7 +128,7 @@ describe('applyPush', () => {
   ])(
     'GIVEN back-sync recorded its push of dev WHEN a person’s push %s arrives THEN nothing is applied, the reason is given, and the record stays',
     async (_what, over) => {
-      const { gh, planner, session, deps, store } = setup();
+      const { gh, planner, session, deps, store } = await setup();
       gh.withProjectEnvironments(over.before);
       await store.recordSyncPush(recorded);
 
@@ -146,7 +146,7 @@ describe('applyPush', () => {
   );
 
   test('GIVEN a record of back-sync’s push WHEN a merge commit with the same before and after arrives THEN it is applied as the merge it is and the record is not taken', async () => {
-    const { session, deps, store } = setup();
+    const { session, deps, store } = await setup();
     await store.recordSyncPush({ ...recorded, after: MERGE });
     const outcome = await applyPush(session, push(), live(), deps);
     expect(outcome).toMatchObject({ action: 'applied', status: 'succeeded' });
@@ -159,7 +159,7 @@ describe('applyCommand', () => {
   const input = (sender = 'carol') => ({ owner: 'acme', repo: 'infra', cloneUrl: 'https://github.example/acme/infra.git', pr: 7, sender });
 
   test('GIVEN a merged pull request whose merge commit is dev’s tip WHEN an approver comments /apply THEN the apply of the merge commit is queued against the reviewed plan', async () => {
-    const { gh, session, deps } = setup();
+    const { gh, session, deps } = await setup();
     gh.permissions.set('carol', 'write');
     gh.compares.set(`${MERGE}...dev`, []);
     const queued: ApplyRequest[] = [];
@@ -174,7 +174,7 @@ describe('applyCommand', () => {
   });
 
   test('GIVEN an open pull request, a non-approver, or a branch that moved on WHEN /apply THEN nothing is queued and the reply says why', async () => {
-    const { gh, session, deps } = setup();
+    const { gh, session, deps } = await setup();
     const queue = () => {
       throw new Error('must not queue');
     };

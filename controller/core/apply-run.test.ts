@@ -16,12 +16,12 @@ const withStacks = (report: PlanReport, names: string[]): PlanReport => ({
   stacks: names.map((name) => ({ ...report.stacks[0], name, summary: { ...report.stacks[0].summary!, stack: name } })),
 });
 
-function setup(reviewedReport: PlanReport = reportFor({ environment: 'dev', headSha: HEAD, baseSha: BASE })) {
+async function setup(reviewedReport: PlanReport = reportFor({ environment: 'dev', headSha: HEAD, baseSha: BASE })) {
   const gh = new FakeGitHub();
   const store = new SqliteStore(':memory:', { controllerId: 'ctl' });
   const planner = new FakePlanner();
   const session = sessionOf(gh);
-  const planId = store.savePlan({
+  const planId = await store.savePlan({
     repo: 'acme/infra',
     pr: 7,
     environment: 'dev',
@@ -38,7 +38,7 @@ function setup(reviewedReport: PlanReport = reportFor({ environment: 'dev', head
     sha: MERGE,
     baseSha: BASE,
     pr: 7,
-    reviewed: store.getPlan(planId),
+    reviewed: await store.getPlan(planId),
   };
   const deps: ApplyDeps = { store, planner, pollMs: 5 };
   return { gh, store, planner, session, request, deps };
@@ -46,7 +46,7 @@ function setup(reviewedReport: PlanReport = reportFor({ environment: 'dev', head
 
 describe('runApply', () => {
   test('GIVEN a re-plan equal to the reviewed plan WHEN applied THEN the check, the deployment (queued → in_progress → success with the check as log) and a run per stack are recorded, the plans discarded and the lock released', async () => {
-    const { gh, store, planner, session, request, deps } = setup();
+    const { gh, store, planner, session, request, deps } = await setup();
     const after: string[] = [];
     const outcome = await runApply(session, request, live(), {
       ...deps,
@@ -68,7 +68,7 @@ describe('runApply', () => {
   });
 
   test('GIVEN the environment’s credentials WHEN applied THEN the re-plan of the merged commit carries them; a missing variable fails the apply naming it, with nothing applied', async () => {
-    const { planner, session, request, deps, store } = setup();
+    const { planner, session, request, deps, store } = await setup();
     const credentials = { plan: { AWS_PROFILE: 'dev-reader' }, apply: { AWS_PROFILE: 'dev-deployer' } };
     const ok = await runApply(session, request, live(), {
       ...deps,
@@ -77,7 +77,7 @@ describe('runApply', () => {
     expect(ok.status).toBe('succeeded');
     expect(planner.requests[0].credentials).toEqual(credentials);
 
-    const missing = setup();
+    const missing = await setup();
     const failed = await runApply(missing.session, missing.request, live(), {
       ...missing.deps,
       credentialsOf: () => {
@@ -93,7 +93,7 @@ describe('runApply', () => {
   test('GIVEN three stacks in the listed order WHEN the second fails THEN the third is skipped, the deployment fails and the check lists each result', async () => {
     const three = (h: string) =>
       withStacks(reportFor({ environment: 'dev', headSha: h, baseSha: BASE }), ['account-dev', 'ingest-dev', 'release-dev']);
-    const { gh, store, planner, session, request, deps } = setup(three(HEAD));
+    const { gh, store, planner, session, request, deps } = await setup(three(HEAD));
     planner.applyReport = (req) => three(req.headSha);
     planner.failingApplies.add('ingest-dev');
     const outcome = await runApply(session, request, live(), deps);
@@ -113,7 +113,7 @@ describe('runApply', () => {
   });
 
   test('GIVEN a re-plan that differs from the reviewed plan WHEN run THEN nothing is applied, the deployment fails, the pull request gets the difference and the re-plan is kept for /apply', async () => {
-    const { gh, store, planner, session, request, deps } = setup();
+    const { gh, store, planner, session, request, deps } = await setup();
     planner.applyReport = (req) => {
       const r = reportFor(req);
       const summary = {
@@ -131,7 +131,7 @@ describe('runApply', () => {
   });
 
   test('GIVEN no reviewed plan WHEN run THEN nothing is applied and the reason is given', async () => {
-    const { planner, session, request, deps } = setup();
+    const { planner, session, request, deps } = await setup();
     const outcome = await runApply(
       session,
       { ...request, reviewed: undefined, noReviewReason: 'pull request #7 has no completed plan' },
@@ -143,7 +143,7 @@ describe('runApply', () => {
   });
 
   test('GIVEN the lock held by another apply WHEN run THEN it waits (deployment queued) and applies once the holder releases', async () => {
-    const { store, session, request, deps } = setup();
+    const { store, session, request, deps } = await setup();
     const other = await store.enterLockQueue({ repo: 'acme/infra', environment: 'dev', holder: 'acme/infra#6', pr: 6, leaseMs: 60_000 });
     const running = runApply(session, request, live(), deps);
     await new Promise((r) => setTimeout(r, 50));
@@ -157,7 +157,7 @@ describe('runApply', () => {
   });
 
   test('GIVEN a later commit deployed already WHEN an older push applies THEN it is skipped without planning', async () => {
-    const { gh, store, planner, session, request, deps } = setup();
+    const { gh, store, planner, session, request, deps } = await setup();
     const later = await store.saveApply({ repo: 'acme/infra', environment: 'dev', sha: sha('d'), baseSha: MERGE });
     await store.updateApply(later, { status: 'succeeded' });
     gh.compares.set(`${MERGE}...${sha('d')}`, [{ sha: sha('d'), parents: [MERGE] }]);
@@ -168,7 +168,7 @@ describe('runApply', () => {
   });
 
   test('GIVEN a planner that cannot plan WHEN run THEN the apply fails with its reason and the lock is released', async () => {
-    const { store, planner, session, request, deps } = setup();
+    const { store, planner, session, request, deps } = await setup();
     planner.failWith = Object.assign(new Error('x'), { reason: 'synth failed' });
     expect(await runApply(session, request, live(), deps)).toMatchObject({ status: 'failed', reason: 'synth failed' });
     expect(await store.listLocks()).toEqual([]);

@@ -268,7 +268,7 @@ class ApplyJob {
   private async differs(report: PlanReport, differences: readonly StackDifference[], reason?: string): Promise<ApplyOutcome> {
     const pr = this.req.pr;
     if (pr !== undefined) {
-      this.deps.store.savePlan({
+      await this.deps.store.savePlan({
         repo: this.repoName,
         pr,
         environment: this.env,

@@ -83,9 +83,9 @@ describe('checkApprovals of a promotion (release/r1 → main, prod requires uat)
     const id = await session.deployments.createDeployment({ sha: commit, environment: 'uat', description: 'apply uat', production: false });
     if (state) await session.deployments.setDeploymentStatus(id, { state, description: state });
   }
-  function planned(store: SqliteStore, baseSha = BASE) {
-    const id = store.savePlan({ repo: 'acme/infra', pr: 7, environment: 'prod', headSha: HEAD, baseSha, status: 'running' });
-    store.updatePlan(id, { status: 'planned', summaryJson: '{}' });
+  async function planned(store: SqliteStore, baseSha = BASE) {
+    const id = await store.savePlan({ repo: 'acme/infra', pr: 7, environment: 'prod', headSha: HEAD, baseSha, status: 'running' });
+    await store.updatePlan(id, { status: 'planned', summaryJson: '{}' });
   }
 
   test('GIVEN nothing done yet WHEN checked THEN the check fails with one ✗ line per gate saying what is missing', async () => {
@@ -108,7 +108,7 @@ describe('checkApprovals of a promotion (release/r1 → main, prod requires uat)
     gh.trees.set(UAT_MERGE, TREE);
     await deployUat(session, UAT_MERGE, 'success');
     gh.reviews.set(7, [approve('carol')]);
-    planned(store);
+    await planned(store);
     const outcome = await checkApprovals(session, prodPr, env('prod'), store);
     expect(outcome).toMatchObject({ satisfied: true, approvedBy: ['carol'] });
     expect(outcome.gates?.map((g) => g.ok)).toEqual([true, true, true]);
@@ -156,7 +156,7 @@ describe('checkApprovals of a promotion (release/r1 → main, prod requires uat)
 
   test('GIVEN a plan of the head made against an older base WHEN checked THEN the plan gate fails naming both bases', async () => {
     const { gh, session, store } = world();
-    planned(store, sha('9'));
+    await planned(store, sha('9'));
     await checkApprovals(session, prodPr, env('prod'), store);
     expect(gh.check('gitops/approvals/prod')?.summary).toContain(
       `- ✗ **plan current**: the latest plan was made against base [<code>9999999</code>](${WEB}/${sha('9')}), not the current base [<code>bbbbbbb</code>](${WEB}/${BASE}) (<code>main</code>); comment /plan to plan again`,

@@ -74,7 +74,7 @@ async function evaluateGates(
     headTree,
     deployments: await withTrees(session, listed, pr.headSha, headTree),
     approvals,
-    plan: plans.latestPlan(fullName(pr), pr.number, environment.name),
+    plan: await plans.latestPlan(fullName(pr), pr.number, environment.name),
   });
   const output = renderPromotionCheck(verdict, {
     environment: environment.name,

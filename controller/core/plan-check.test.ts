@@ -38,8 +38,8 @@ describe('runPlan', () => {
     expect(gh.comments[0].body).toContain('release-dev');
     const check = gh.check('gitops/plan/dev');
     expect(check?.summary).toContain('release-dev');
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'planned', headSha: pr.headSha });
-    expect(JSON.parse(store.latestPlan('acme/infra', 7, 'dev')?.summaryJson ?? '{}').environment).toBe('dev');
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'planned', headSha: pr.headSha });
+    expect(JSON.parse((await store.latestPlan('acme/infra', 7, 'dev'))?.summaryJson ?? '{}').environment).toBe('dev');
   });
 
   test('GIVEN a plan that succeeds WHEN its check is completed THEN the record is already planned (a merge the green check allows finds the reviewed plan)', async () => {
@@ -47,7 +47,7 @@ describe('runPlan', () => {
     const seen: (string | undefined)[] = [];
     const complete = gh.updateCheckRun.bind(gh);
     gh.updateCheckRun = async (id, update) => {
-      if (update.status === 'completed') seen.push(store.latestPlan('acme/infra', 7, 'dev')?.status);
+      if (update.status === 'completed') seen.push((await store.latestPlan('acme/infra', 7, 'dev'))?.status);
       return complete(id, update);
     };
     await runPlan(session, pullRequest(), 'dev', live(), deps);
@@ -63,7 +63,7 @@ describe('runPlan', () => {
     };
     const outcome = await runPlan(session, pullRequest(), 'dev', live(), deps);
     expect(outcome).toEqual({ status: 'failed', reason: 'GitHub answered 502' });
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: 'GitHub answered 502' });
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: 'GitHub answered 502' });
     expect(gh.check('gitops/plan/dev')).toMatchObject({ status: 'completed', conclusion: 'failure' });
   });
 
@@ -81,8 +81,8 @@ describe('runPlan', () => {
     ]);
     expect(gh.comments[0].body).toContain('cccccc');
     expect(gh.comments[0].body).not.toContain('out of date');
-    expect(first.status === 'planned' && store.getPlan(first.planId)?.status).toBe('superseded');
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('planned');
+    expect(first.status === 'planned' && (await store.getPlan(first.planId))?.status).toBe('superseded');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('planned');
   });
 
   test('GIVEN a plan running for an old head WHEN the stale banner is written THEN it names the new head', async () => {
@@ -123,7 +123,7 @@ describe('runPlan', () => {
       title: 'Plan failed: terraform init exited with 1: provider not found',
     });
     expect(gh.comments).toHaveLength(0);
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('failed');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('failed');
     expect(session.logs.join('\n')).toContain('plan failed');
   });
 
@@ -141,7 +141,7 @@ describe('runPlan', () => {
       title: 'Stopped: superseded by the plan of ccccccc',
     });
     expect(gh.comments).toHaveLength(0);
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('superseded');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('superseded');
   });
 
   test('GIVEN a session of installation 42 WHEN a plan with a policy check is running THEN its record already holds what a restarted controller needs', async () => {
@@ -152,7 +152,7 @@ describe('runPlan', () => {
       policy: { level: 'error', waivers: [] },
     });
     await new Promise((r) => setImmediate(r));
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
       status: 'running',
       installationId: 42,
       headRef: 'feature/x',
@@ -164,14 +164,17 @@ describe('runPlan', () => {
     });
     controller.abort(new SupersededError('plan of ccccccc'));
     await running;
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'superseded', reason: 'superseded by the plan of ccccccc' });
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+      status: 'superseded',
+      reason: 'superseded by the plan of ccccccc',
+    });
   });
 
   test('GIVEN the planner fails WHEN planned THEN the record keeps the reason', async () => {
     const { store, session, deps, planner } = setup();
     planner.failWith = Object.assign(new Error('x'), { reason: 'synth exited with 1' });
     await runPlan(session, pullRequest(), 'dev', live(), deps);
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({
       status: 'failed',
       reason: 'synth exited with 1',
       installationId: null,
@@ -186,6 +189,6 @@ describe('runPlan', () => {
     expect(planner.requests).toHaveLength(0);
     expect(gh.writes).toEqual(['createCheckRun gitops/plan/dev completed cancelled']);
     expect(gh.check('gitops/plan/dev', sha('a'))?.summary).toBe('The plan of aaaaaaa was not run: superseded by the plan of ccccccc.');
-    expect(store.latestPlan('acme/infra', 7, 'dev')?.status).toBe('superseded');
+    expect((await store.latestPlan('acme/infra', 7, 'dev'))?.status).toBe('superseded');
   });
 });

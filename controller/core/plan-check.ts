@@ -61,7 +61,7 @@ async function findStickyComment(session: RepoSession, pr: PullRequestRef) {
  * Only a completed previous plan (one with a report) can be re-rendered.
  */
 async function markPreviousStale(session: RepoSession, pr: PullRequestRef, environment: string, store: PlanRecords): Promise<void> {
-  const previous = store.latestPlan(fullName(pr), pr.number, environment);
+  const previous = await store.latestPlan(fullName(pr), pr.number, environment);
   if (!previous?.summaryJson || (previous.headSha === pr.headSha && previous.baseSha === pr.baseSha)) return;
   const existing = await findStickyComment(session, pr);
   if (!existing) return;
@@ -135,13 +135,13 @@ export async function runPlan(
         summary: `The policy of ${shortSha(pr.headSha)} was not checked: ${by}.`,
       });
     }
-    deps.store.savePlan({ ...record, status: 'superseded', reason: by });
+    await deps.store.savePlan({ ...record, status: 'superseded', reason: by });
     return { status: 'superseded', by };
   }
 
   await markPreviousStale(session, pr, environment, deps.store);
-  const planId = deps.store.savePlan({ ...record, status: 'running' });
-  deps.store.supersedePlans(record.repo, pr.number, environment, planId);
+  const planId = await deps.store.savePlan({ ...record, status: 'running' });
+  await deps.store.supersedePlans(record.repo, pr.number, environment, planId);
   const checkId = await github.createCheckRun({
     name,
     headSha: pr.headSha,
@@ -150,9 +150,9 @@ export async function runPlan(
     title: `Planning ${environment} at ${shortSha(pr.headSha)}`,
     summary: `Synthesizing ${shortSha(pr.headSha)} and its base ${shortSha(pr.baseSha)}, then planning the affected stacks of ${environment}.`,
   });
-  deps.store.recordPlanChecks(planId, { planCheckId: checkId });
+  await deps.store.recordPlanChecks(planId, { planCheckId: checkId });
   const policyCheck = policySettings ? await PolicyCheck.start(github, pr, environment, policySettings, String(planId)) : undefined;
-  if (policyCheck) deps.store.recordPlanChecks(planId, { policyCheckId: policyCheck.id });
+  if (policyCheck) await deps.store.recordPlanChecks(planId, { policyCheckId: policyCheck.id });
   let policy: PolicyCheckOutcome | undefined;
   let policyCompleted = false;
 
@@ -186,7 +186,7 @@ export async function runPlan(
     // Recorded before the check completes: a merge the green check allows (auto-merge fires at once) finds
     // this plan as the reviewed one. Should completing the check fail, the record is failed below.
     const stored: StoredPlan = policy ? { ...report, policy: policy.line } : report;
-    deps.store.updatePlan(planId, { status: 'planned', summaryJson: JSON.stringify(stored) });
+    await deps.store.updatePlan(planId, { status: 'planned', summaryJson: JSON.stringify(stored) });
     const output = renderCheckRunOutput(report, { repoUrl: pr.cloneUrl });
     await github.updateCheckRun(checkId, {
       status: 'completed',
@@ -208,7 +208,7 @@ export async function runPlan(
   } catch (e) {
     if (signal.aborted) {
       const by = supersededBy(signal);
-      deps.store.updatePlan(planId, { status: 'superseded', reason: by });
+      await deps.store.updatePlan(planId, { status: 'superseded', reason: by });
       if (policyCheck && !policyCompleted) await logFailure(log, 'policy check could not be cancelled', () => policyCheck.cancel(by));
       await github.updateCheckRun(checkId, {
         status: 'completed',
@@ -221,7 +221,7 @@ export async function runPlan(
     // Runner and install errors carry a clean one-line `reason`; anything else gives its first line.
     const reason = (e as { reason?: string }).reason ?? errorLine(e);
     log.error({ pr: pr.number, environment, head: pr.headSha, err: errorLine(e) }, 'plan failed');
-    deps.store.updatePlan(planId, { status: 'failed', reason });
+    await deps.store.updatePlan(planId, { status: 'failed', reason });
     if (policyCheck && !policyCompleted) {
       // evaluated before a later write failed: the policy result stands; otherwise there was no synth output
       const evaluated = policy;

@@ -66,7 +66,9 @@ describe('the gitops/policy/<env> check in runPlan', () => {
       /❌ policy: 2 stacks, \d+ checks: \d+ passed, 3 failed \(3 errors, 0 warnings\), 0 waived · \*\*2 new\*\* · \[<code>gitops\/policy\/uat<\/code>\]\(https:\/\/github.example\/acme\/infra\/runs\/2\)/;
     expect(gh.comments[0].body).toMatch(line);
     expect(outcome.status === 'planned' && outcome.policy?.conclusion).toBe('failure');
-    const stored = JSON.parse(store.latestPlan('acme/infra', 7, 'uat')?.summaryJson ?? '{}') as { policy?: { newFailures: number } };
+    const stored = JSON.parse((await store.latestPlan('acme/infra', 7, 'uat'))?.summaryJson ?? '{}') as {
+      policy?: { newFailures: number };
+    };
     expect(stored.policy).toMatchObject({ environment: 'uat', conclusion: 'failure', newFailures: 2 });
   });
 

@@ -115,7 +115,7 @@ describe('recoverPlans', () => {
       summary: 'The plan of aaaaaaa for dev was stopped: the controller restarted while it ran. A new plan of the pull request is queued.',
     });
     expect(gh.check('gitops/policy/dev')?.title).toBe('Stopped: controller restarted; planning again');
-    expect(store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: RESTART_REASON });
+    expect(await store.latestPlan('acme/infra', 7, 'dev')).toMatchObject({ status: 'failed', reason: RESTART_REASON });
     expect(replans).toEqual([pullRequest({ headSha: sha('c') })]);
     expect(recovered).toEqual({ planId: 1, repo: 'acme/infra', pr: 7, environment: 'dev', checksCompleted: true, replanned: true });
     expect(await store.abandonedPlans()).toEqual([]);
@@ -153,7 +153,7 @@ describe('recoverPlans', () => {
   test('GIVEN a plan killed before its check existed WHEN recovered THEN a completed check is created on its head', async () => {
     const gh = new FakeGitHub();
     gh.pulls.set(7, openPull());
-    storeOf('stopped').savePlan(runningPlan());
+    await storeOf('stopped').savePlan(runningPlan());
     const { run, replans } = recovery(gh);
     await run();
     expect(gh.writes).toEqual(['createCheckRun gitops/plan/dev completed cancelled']);
@@ -164,11 +164,11 @@ describe('recoverPlans', () => {
   test('GIVEN a running plan saved before the upgrade (no installation recorded) WHEN recovered THEN it is marked failed, GitHub is not called and a warning says why', async () => {
     const gh = new FakeGitHub();
     const stopped = storeOf('stopped');
-    const id = stopped.savePlan(runningPlan({ installationId: undefined, cloneUrl: undefined }));
+    const id = await stopped.savePlan(runningPlan({ installationId: undefined, cloneUrl: undefined }));
     const { run, sessionsFor, logs } = recovery(gh);
     expect(await run()).toEqual([{ planId: id, repo: 'acme/infra', pr: 7, environment: 'dev', checksCompleted: false, replanned: false }]);
     expect(sessionsFor).toEqual([]);
-    expect(stopped.getPlan(id)).toMatchObject({ status: 'failed', reason: RESTART_REASON });
+    expect(await stopped.getPlan(id)).toMatchObject({ status: 'failed', reason: RESTART_REASON });
     expect(logs.join('\n')).toContain('no installation recorded');
   });
 
@@ -213,7 +213,7 @@ describe('recoverPlans', () => {
     const gh = new FakeGitHub();
     gh.pulls.set(7, openPull());
     await killedDuringPlan(gh);
-    storeOf('stopped').savePlan(runningPlan({ environment: 'uat' }));
+    await storeOf('stopped').savePlan(runningPlan({ environment: 'uat' }));
     const { run, replans } = recovery(gh);
     expect((await run()).map((r) => [r.environment, r.checksCompleted, r.replanned])).toEqual([
       ['dev', true, true],
@@ -225,9 +225,9 @@ describe('recoverPlans', () => {
   test('GIVEN a plan this controller is running WHEN recovery runs THEN it is left alone', async () => {
     const gh = new FakeGitHub();
     const { run, store, sessionsFor } = recovery(gh);
-    const mine = store.savePlan(runningPlan());
+    const mine = await store.savePlan(runningPlan());
     expect(await run()).toEqual([]);
     expect(sessionsFor).toEqual([]);
-    expect(store.getPlan(mine)?.status).toBe('running');
+    expect((await store.getPlan(mine))?.status).toBe('running');
   });
 });

@@ -108,7 +108,7 @@ async function recoverPlan(plan: PlanRecord, deps: RecoveryDeps, queued: Set<str
   } catch (e) {
     deps.log.error({ ...where, err: errorLine(e) }, 'abandoned plan could not be recovered on GitHub');
   } finally {
-    deps.store.updatePlan(plan.id, { status: 'failed', reason: RESTART_REASON });
+    await deps.store.updatePlan(plan.id, { status: 'failed', reason: RESTART_REASON });
   }
   deps.log.info({ ...where, checksCompleted, replanned }, 'abandoned plan failed: controller restarted');
   return { ...result, checksCompleted, replanned };

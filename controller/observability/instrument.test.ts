@@ -84,11 +84,11 @@ describe('countedClaims', () => {
     try {
       const metrics = new ControllerMetrics();
       const claims = countedClaims(store, metrics);
-      expect([claims.claimDelivery('d-1', 'push.'), claims.claimDelivery('d-1', 'push.'), claims.claimDelivery('d-2', 'push.')]).toEqual([
-        true,
-        false,
-        true,
-      ]);
+      expect([
+        await claims.claimDelivery('d-1', 'push.'),
+        await claims.claimDelivery('d-1', 'push.'),
+        await claims.claimDelivery('d-2', 'push.'),
+      ]).toEqual([true, false, true]);
       expect(await values(metrics.webhooksDeduplicated)).toEqual({ 'event=push.': 1 });
     } finally {
       store.close();

@@ -79,8 +79,8 @@ export function withLockWaits<S extends Locks>(store: S, metrics: ControllerMetr
 /** Delivery claims that count the redeliveries they turn away. */
 export function countedClaims(claims: DeliveryClaims, metrics: ControllerMetrics): DeliveryClaims {
   return {
-    claimDelivery: (id, event) => {
-      const first = claims.claimDelivery(id, event);
+    claimDelivery: async (id, event) => {
+      const first = await claims.claimDelivery(id, event);
       if (!first) metrics.webhooksDeduplicated.inc({ event });
       return first;
     },

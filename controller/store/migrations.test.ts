@@ -38,22 +38,22 @@ describe('store migrations', () => {
       expect(store.schemaVersion).toBe(MIGRATIONS.length);
       // a delivery handled before the upgrade counts as done: never released, its redelivery still ignored
       expect(await store.releaseAbandonedDeliveries()).toBe(0);
-      expect(store.claimDelivery('d-old', 'pull_request.opened')).toBe(false);
+      expect(await store.claimDelivery('d-old', 'pull_request.opened')).toBe(false);
       // the plan that was running is abandoned, with nothing recorded for recovery
       const [plan] = await store.abandonedPlans();
       expect(plan).toMatchObject({ repo: 'acme/infra', pr: 7, status: 'running', installationId: null, planCheckId: null, cloneUrl: null });
       expect(await store.takeReply({ repo: 'acme/infra', pr: 7, user: 'bob', kind: 'refused' }, new Date(), 3600_000)).toBe(true);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  test('GIVEN an upgraded file WHEN reopened THEN no migration runs twice', () => {
+  test('GIVEN an upgraded file WHEN reopened THEN no migration runs twice', async () => {
     const file = versionOneFile();
-    new SqliteStore(file).close();
+    await new SqliteStore(file).close();
     const again = new SqliteStore(file);
     expect(again.schemaVersion).toBe(MIGRATIONS.length);
-    again.close();
+    await again.close();
   });
 
   test('GIVEN a version 2 file with a held lock WHEN opened by this controller THEN the lock is kept as a held ticket of an earlier process', async () => {
@@ -75,7 +75,7 @@ describe('store migrations', () => {
         ['(unknown)', 'uat', '(before version 3)'],
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -56,6 +56,8 @@ export class SqliteStore implements Store {
   private readonly mask: (text: string) => string;
   /** Who this store speaks for (SqliteStoreOptions.controllerId). */
   readonly controllerId: string;
+  /** The file is open and migrated when the constructor returns (the PostgreSQL store's is a promise). */
+  readonly ready: Promise<void> = Promise.resolve();
   private readonly locks: SqliteLocks;
   private readonly applies: SqliteApplies;
   private readonly syncPushes: SqliteSyncPushes;
@@ -136,7 +138,7 @@ export class SqliteStore implements Store {
     return this.now().toISOString();
   }
 
-  claimDelivery(id: string, event: string): boolean {
+  async claimDelivery(id: string, event: string): Promise<boolean> {
     const info = this.db
       .prepare("INSERT OR IGNORE INTO deliveries (id, event, received_at, status, claimed_by) VALUES (?, ?, ?, 'claimed', ?)")
       .run(text('delivery id', id), text('event', event), this.stamp(), this.controllerId);
@@ -151,11 +153,11 @@ export class SqliteStore implements Store {
     return this.db.prepare("DELETE FROM deliveries WHERE status = 'claimed' AND claimed_by IS NOT ?").run(this.controllerId).changes;
   }
 
-  pruneDeliveries(before: Date): number {
+  async pruneDeliveries(before: Date): Promise<number> {
     return this.db.prepare('DELETE FROM deliveries WHERE received_at < ?').run(before.toISOString()).changes;
   }
 
-  savePlan(plan: NewPlan): number {
+  async savePlan(plan: NewPlan): Promise<number> {
     const at = this.stamp();
     const info = this.db
       .prepare(
@@ -184,7 +186,7 @@ export class SqliteStore implements Store {
     return Number(info.lastInsertRowid);
   }
 
-  updatePlan(id: number, change: PlanChange): void {
+  async updatePlan(id: number, change: PlanChange): Promise<void> {
     const set = ['status = ?', 'updated_at = ?'];
     const values: (string | null)[] = [oneOf('plan.status', change.status, PLAN_STATUSES), this.stamp()];
     if (change.summaryJson !== undefined) {
@@ -199,7 +201,7 @@ export class SqliteStore implements Store {
     if (info.changes !== 1) throw new Error(`updatePlan: no plan with id ${id}`);
   }
 
-  recordPlanChecks(id: number, checks: PlanChecks): void {
+  async recordPlanChecks(id: number, checks: PlanChecks): Promise<void> {
     const info = this.db
       .prepare(
         `UPDATE plans SET plan_check_id = COALESCE(?, plan_check_id), policy_check_id = COALESCE(?, policy_check_id), updated_at = ?
@@ -228,7 +230,7 @@ export class SqliteStore implements Store {
     return rows.map(toPlan);
   }
 
-  supersedePlans(repo: string, pr: number, environment: string, exceptId: number): number {
+  async supersedePlans(repo: string, pr: number, environment: string, exceptId: number): Promise<number> {
     return this.db
       .prepare(
         `UPDATE plans SET status = 'superseded', updated_at = ?
@@ -237,12 +239,12 @@ export class SqliteStore implements Store {
       .run(this.stamp(), repo, pr, environment, exceptId).changes;
   }
 
-  getPlan(id: number): PlanRecord | undefined {
+  async getPlan(id: number): Promise<PlanRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
     return row && toPlan(row);
   }
 
-  latestPlan(repo: string, pr: number, environment: string): PlanRecord | undefined {
+  async latestPlan(repo: string, pr: number, environment: string): Promise<PlanRecord | undefined> {
     const row = this.db
       .prepare('SELECT * FROM plans WHERE repo = ? AND pr = ? AND environment = ? ORDER BY id DESC LIMIT 1')
       .get(repo, pr, environment) as PlanRow | undefined;
@@ -319,11 +321,16 @@ export class SqliteStore implements Store {
     return info.changes === 1;
   }
 
-  pruneReplies(before: Date): number {
+  async pruneReplies(before: Date): Promise<number> {
     return this.db.prepare('DELETE FROM replies WHERE replied_at < ?').run(before.toISOString()).changes;
   }
 
-  close(): void {
+  /** Whether the file can be read (GET /healthz). */
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -107,4 +107,35 @@ describe('readServeConfig', () => {
     expect(message).toBe('PRIVATE_KEY is not a PEM private key (nor base64 of one); value not shown');
     expect(message).not.toContain('hunter2');
   });
+
+  test('GIVEN GITOPS_DATABASE_URL and GITOPS_REPLICA_LEASE_MS WHEN read THEN the PostgreSQL store is chosen with that lease; unset, the SQLite file is', () => {
+    const url = 'postgresql://gitops:pw@db.internal:5432/gitops';
+    expect(readServeConfig({ ...base, GITOPS_DATABASE_URL: ` ${url} `, GITOPS_REPLICA_LEASE_MS: '5000' }, cwd)).toMatchObject({
+      databaseUrl: url,
+      replicaLeaseMs: 5000,
+    });
+    const sqlite = readServeConfig({ ...base, GITOPS_DATABASE_URL: ' ' }, cwd);
+    expect('databaseUrl' in sqlite || 'replicaLeaseMs' in sqlite).toBe(false);
+  });
+
+  test.each([
+    [
+      'mysql://root:hunter2@db/gitops',
+      'GITOPS_DATABASE_URL must be a postgres:// or postgresql:// URL (got a mysql:// URL); unset it to use the SQLite file',
+    ],
+    [
+      'hunter2',
+      'GITOPS_DATABASE_URL must be a postgres:// or postgresql:// URL (got something that is not a URL); unset it to use the SQLite file',
+    ],
+  ])('GIVEN GITOPS_DATABASE_URL=%p WHEN read THEN the error names the variable and never echoes the value', (value, message) => {
+    const error = errorOf({ ...base, GITOPS_DATABASE_URL: value });
+    expect(error).toBe(message);
+    expect(error).not.toContain('hunter2');
+  });
+
+  test('GIVEN a replica lease under a second WHEN read THEN the error names the variable and the range', () => {
+    expect(errorOf({ ...base, GITOPS_REPLICA_LEASE_MS: '10' })).toBe(
+      'GITOPS_REPLICA_LEASE_MS must be a whole number from 1000 to 3600000 (got "10")',
+    );
+  });
 });

@@ -23,6 +23,10 @@ export interface RuntimeConfig {
   readonly runner?: RunnerMode;
   /** REST API root: https://api.github.com, or <GHE_PROTOCOL>://<GHE_HOST>/api/v3. @default https://api.github.com */
   readonly baseUrl?: string;
+  /** GITOPS_DATABASE_URL: a PostgreSQL database that replicas share, used instead of the SQLite file. @default unset */
+  readonly databaseUrl?: string;
+  /** GITOPS_REPLICA_LEASE_MS: how long a replica counts as alive without renewing its lease (PostgreSQL only). @default 30000 */
+  readonly replicaLeaseMs?: number;
 }
 
 export interface ServeConfig extends RuntimeConfig {
@@ -110,6 +114,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env, cwd: str
     concurrency: wholeNumber(env, 'GITOPS_CONCURRENCY', DEFAULT_CONCURRENCY, 1, 64),
     runner: readRunner(env),
     baseUrl: readBaseUrl(env),
+    ...readDatabase(env),
   };
 }
 
@@ -119,6 +124,22 @@ function readRunner(env: NodeJS.ProcessEnv): RunnerMode {
     throw new ServeConfigError(`GITOPS_RUNNER must be one of ${RUNNER_MODES.join(', ')} (got ${show(env.GITOPS_RUNNER ?? '')})`);
   }
   return raw as RunnerMode;
+}
+
+/** GITOPS_DATABASE_URL (checked for its scheme only; the URL is never echoed: it may hold a password) and the replica lease. */
+function readDatabase(env: NodeJS.ProcessEnv): Pick<RuntimeConfig, 'databaseUrl' | 'replicaLeaseMs'> {
+  const url = env.GITOPS_DATABASE_URL?.trim();
+  const lease = env.GITOPS_REPLICA_LEASE_MS?.trim()
+    ? { replicaLeaseMs: wholeNumber(env, 'GITOPS_REPLICA_LEASE_MS', 0, 1000, 3_600_000) }
+    : {};
+  if (!url) return lease;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
+    throw new ServeConfigError(
+      `GITOPS_DATABASE_URL must be a postgres:// or postgresql:// URL (got ${scheme ? `a ${scheme}:// URL` : 'something that is not a URL'}); unset it to use the SQLite file`,
+    );
+  }
+  return { databaseUrl: url, ...lease };
 }
 
 export function readServeConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServeConfig {

@@ -215,7 +215,7 @@ describe('webhook handlers', () => {
 
   test('GIVEN the same delivery id twice WHEN received THEN the second does nothing', async () => {
     const { receive, planner, store } = setup();
-    store.claimDelivery('delivery-2', 'pull_request.opened');
+    await store.claimDelivery('delivery-2', 'pull_request.opened');
     await receive('pull_request', 'delivery-2', payload('pull_request', 'opened'));
     expect(planner.requests).toHaveLength(0);
     expect(nock.pendingMocks()).toEqual([]);
@@ -250,7 +250,7 @@ describe('webhook handlers', () => {
     if (action === 'closed') (body.pull_request as { merged: boolean }).merged = true;
     await receive(event, 'delivery-4', body);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(store.claimDelivery('delivery-4', 'x')).toBe(true);
+    expect(await store.claimDelivery('delivery-4', 'x')).toBe(true);
   });
 
   test('GIVEN pull_request.edited that changed the base to main WHEN received THEN the branch rules are checked again', async () => {
@@ -314,7 +314,7 @@ describe('webhook handlers', () => {
     Object.assign(body.pull_request as object, { merged: false, state: 'closed' });
     await receive('pull_request', 'delivery-closed', body);
     expect(nock.pendingMocks()).toEqual([]);
-    expect(store.claimDelivery('delivery-closed', 'x')).toBe(false);
+    expect(await store.claimDelivery('delivery-closed', 'x')).toBe(false);
     expect((await store.listLocks()).map((t) => t.pr)).toEqual([8]);
   });
 
@@ -343,7 +343,7 @@ describe('webhook handlers', () => {
     await probot.receive({ id: 'c3', name: 'issue_comment', payload: comment('/unlock dev') } as never);
     await queue.onIdle();
     expect(commands).toEqual(['apply', 'unlock']);
-    expect(store.claimDelivery('c1', 'x')).toBe(true);
+    expect(await store.claimDelivery('c1', 'x')).toBe(true);
   });
 
   test('GIVEN pushes to a branch and a tag WHEN received THEN each branch push is claimed once and queued in arrival order, and the tag is skipped', async () => {
@@ -383,7 +383,7 @@ describe('webhook handlers', () => {
     await probot.receive({ id: 'p3', name: 'push', payload: push('refs/tags/v1', BASE, HEAD) } as never);
     await queue.onIdle();
     expect(pushed).toEqual(['dev b..a', 'dev a..c']);
-    expect(store.claimDelivery('p3', 'x')).toBe(true);
+    expect(await store.claimDelivery('p3', 'x')).toBe(true);
   });
 
   test("GIVEN a controller killed while a delivery's job ran WHEN the next one starts THEN that delivery's redelivery runs, a finished one stays ignored, and the job's session knows its installation", async () => {
@@ -504,7 +504,7 @@ describe('webhook handlers', () => {
     await receive('workflow_run', 'delivery-run-1', body);
     expect(errors).toEqual([]);
     await expect(waiting).resolves.toMatchObject({ owner: 'acme', repo: 'infra', id: body.workflow_run.id, conclusion: 'failure' });
-    expect(store.claimDelivery('delivery-run-1', 'workflow_run.completed')).toBe(true);
+    expect(await store.claimDelivery('delivery-run-1', 'workflow_run.completed')).toBe(true);
     await receive('workflow_run', 'delivery-run-2', body);
     expect(waits.size).toBe(0);
     expect(nock.pendingMocks()).toEqual([]);

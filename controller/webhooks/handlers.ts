@@ -36,9 +36,9 @@ export interface HandlerDeps {
 }
 
 /** Claims the delivery; false (and a log line) for a redelivery. */
-function claim(context: AnyContext, deps: HandlerDeps): boolean {
+async function claim(context: AnyContext, deps: HandlerDeps): Promise<boolean> {
   const event = `${context.name}.${(context.payload as { action?: string }).action ?? ''}`;
-  if (deps.deliveries.claimDelivery(context.id, event)) return true;
+  if (await deps.deliveries.claimDelivery(context.id, event)) return true;
   context.log.info({ delivery: context.id, event }, 'delivery seen before; ignored');
   return false;
 }
@@ -81,7 +81,7 @@ export function queueApply(deps: Pick<HandlerDeps, 'core' | 'queue'>, session: R
 export async function onPush(context: Context<'push'>, deps: HandlerDeps): Promise<void> {
   const push = pushRef(context.name, context.payload);
   if (!push) return;
-  if (!claim(context, deps)) return;
+  if (!(await claim(context, deps))) return;
   const session = deps.sessions(context, push.owner, push.repo);
   const job = deps.queue.enqueue({
     key: branchKey(push, push.branch),
@@ -95,7 +95,7 @@ export async function onPush(context: Context<'push'>, deps: HandlerDeps): Promi
 export async function onPullRequestClosed(context: Context<'pull_request.closed'>, deps: HandlerDeps): Promise<void> {
   const pr = pullRequestRef(context.name, context.payload);
   if (context.payload.pull_request.merged) return;
-  if (!claim(context, deps)) return;
+  if (!(await claim(context, deps))) return;
   const session = deps.sessions(context, pr.owner, pr.repo);
   const job = deps.queue.enqueue({
     key: pullRequestKey(pr, pr.number),
@@ -110,7 +110,7 @@ export async function onPullRequest(context: Context<'pull_request'>, deps: Hand
   if (payload.pull_request.state !== 'open') return;
   if (payload.action === 'edited' && !(payload.changes as { base?: unknown } | undefined)?.base) return;
   const pr = pullRequestRef(context.name, payload);
-  if (!claim(context, deps)) return;
+  if (!(await claim(context, deps))) return;
   finishWhenDone(context, deps, queuePlan(deps, deps.sessions(context, pr.owner, pr.repo), pr));
 }
 
@@ -118,7 +118,7 @@ export async function onReview(context: Context<'pull_request_review'>, deps: Ha
   const { payload } = context;
   if (payload.pull_request.state !== 'open') return;
   const pr = pullRequestRef(context.name, payload);
-  if (!claim(context, deps)) return;
+  if (!(await claim(context, deps))) return;
   const session = deps.sessions(context, pr.owner, pr.repo);
   const job = deps.queue.enqueue({
     key: pullRequestKey(pr, pr.number),
@@ -138,7 +138,7 @@ export async function onComment(context: Context<'issue_comment'>, deps: Handler
   // a closed pull request takes only the commands about what its merge left: /apply and /unlock
   if (payload.issue.state !== 'open' && command.kind !== 'apply' && command.kind !== 'unlock') return;
   const repo = repositoryOf(context.name, payload);
-  if (!claim(context, deps)) return;
+  if (!(await claim(context, deps))) return;
   const session = deps.sessions(context, repo.owner, repo.repo);
   const input = {
     owner: repo.owner,

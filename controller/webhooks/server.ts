@@ -20,8 +20,8 @@ export interface WebhookServerOptions {
   readonly log: Logger;
   /** The Probot app to serve (controller/compose.ts builds it). */
   readonly app: ApplicationFunction;
-  /** Extra fields of GET /healthz (e.g. queued jobs). @default none */
-  readonly health?: () => Record<string, unknown>;
+  /** Extra fields of GET /healthz (e.g. queued jobs); `ok: false` among them answers 503. @default none */
+  readonly health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Octokit class for Probot (tests turn retries and throttling off). @default ProbotOctokit */
   readonly Octokit?: typeof ProbotOctokit;
   /** The status page's HTML (controller/status/page.ts). @default none: GET / is 404 */
@@ -159,9 +159,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         return void res.writeHead(200, { 'content-type': contentType }).end(body);
       }
       if (req.method === 'GET' && path === '/healthz') {
-        return void res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ ok: true, ...(opts.health?.() ?? {}) }));
+        const health = { ok: true, ...((await opts.health?.()) ?? {}) };
+        return void res.writeHead(health.ok === false ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(health));
       }
       answer(res, 404, 'not found\n');
     } catch (e) {

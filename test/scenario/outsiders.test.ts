@@ -30,7 +30,7 @@ describe('scenario: a pull request by a reader', () => {
     expect(plans[0]).toMatchObject({ status: 'queued' });
     expect(plans[0].output.title).toBe(WAITING);
     expect(plans[0].output.summary).toContain('@otto has no write permission on acme/infra');
-    expect(plansOf(world, pr.number)).toBeUndefined();
+    expect(await plansOf(world, pr.number)).toBeUndefined();
     expect(sandbox.violations).toEqual([]);
   });
 
@@ -42,7 +42,7 @@ describe('scenario: a pull request by a reader', () => {
     const done = checkRuns(sandbox, 'gitops/plan/dev', pr.headSha).filter((c) => c.status === 'completed');
     expect(done).toHaveLength(1);
     expect(['success', 'neutral']).toContain(done[0].conclusion);
-    expect(plansOf(world, pr.number)).toMatchObject({ status: 'planned', headSha: pr.headSha });
+    expect(await plansOf(world, pr.number)).toMatchObject({ status: 'planned', headSha: pr.headSha });
     expect(sandbox.violations).toEqual([]);
   });
 
@@ -55,7 +55,7 @@ describe('scenario: a pull request by a reader', () => {
     expect(plans).toHaveLength(1);
     expect(plans[0]).toMatchObject({ status: 'queued' });
     expect(plans[0].output.title).toBe(WAITING);
-    expect(plansOf(world, pr.number)).toMatchObject({ headSha: pr.headSha });
+    expect(await plansOf(world, pr.number)).toMatchObject({ headSha: pr.headSha });
     pr = { ...pr, headSha: next.sha };
     expect(sandbox.violations).toEqual([]);
   });
@@ -66,7 +66,7 @@ describe('scenario: a pull request by a reader', () => {
     const before = {
       checkRuns: sandbox.state.checkRuns.length,
       comments: botComments(sandbox, pr.number).map((c) => c.body),
-      plan: plansOf(world, pr.number),
+      plan: await plansOf(world, pr.number),
     };
     const res = await fetch(server.webhookUrl, {
       method: 'POST',
@@ -83,7 +83,7 @@ describe('scenario: a pull request by a reader', () => {
     expect(res.status).toBe(200);
     expect(sandbox.state.checkRuns.length).toBe(before.checkRuns);
     expect(botComments(sandbox, pr.number).map((c) => c.body)).toEqual(before.comments);
-    expect(plansOf(world, pr.number)).toEqual(before.plan);
+    expect(await plansOf(world, pr.number)).toEqual(before.plan);
     expect(sandbox.violations).toEqual([]);
   });
 });

@@ -43,7 +43,10 @@ describe('scenario: feature/x → dev', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain(COMMENT_MARKER);
     expect(comments[0].body).toContain(pr.headSha.slice(0, 7));
-    expect(world.server.runtime.store.latestPlan('acme/infra', pr.number, 'dev')).toMatchObject({ status: 'planned', headSha: pr.headSha });
+    expect(await world.server.runtime.store.latestPlan('acme/infra', pr.number, 'dev')).toMatchObject({
+      status: 'planned',
+      headSha: pr.headSha,
+    });
     expect(sandbox.violations).toEqual([]);
   });
 
@@ -82,10 +85,10 @@ describe('scenario: feature/x → dev', () => {
     expect(comments[0].body).not.toContain('out of date');
 
     const store = server.runtime.store;
-    expect(store.latestPlan('acme/infra', pr.number, 'dev')).toMatchObject({ status: 'planned', headSha: second.sha });
+    expect(await store.latestPlan('acme/infra', pr.number, 'dev')).toMatchObject({ status: 'planned', headSha: second.sha });
     // The first plan (of the opened head) completed earlier; the check run carries its record id.
     const original = checkRuns(sandbox, 'gitops/plan/dev', pr.headSha)[0];
-    expect(store.getPlan(Number(original.externalId))).toMatchObject({ headSha: pr.headSha, status: 'superseded' });
+    expect(await store.getPlan(Number(original.externalId))).toMatchObject({ headSha: pr.headSha, status: 'superseded' });
     expect(sandbox.violations).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ describe('scenario: merges apply their environment', () => {
   test('GIVEN feature/a planned into dev WHEN merged THEN dev is applied: the deployment succeeds with the check as its log, release-dev records the merge commit, the run is kept and the lock is free', async () => {
     const { sandbox, server } = world;
     const pr = await planned('feature/a', 'dev', 'environments/README.md', 'feature a\n');
-    expect(server.runtime.store.latestPlan('acme/infra', pr.number, 'dev')).toMatchObject({ status: 'planned' });
+    expect(await server.runtime.store.latestPlan('acme/infra', pr.number, 'dev')).toMatchObject({ status: 'planned' });
 
     const { sha } = await sandbox.merge(pr.number);
     firstMerge = sha;

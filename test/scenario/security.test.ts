@@ -51,7 +51,7 @@ describe('scenario: security', () => {
     await world.settle();
     expect(forged.status).toBe(400);
     expect(footprint(world)).toEqual(before);
-    expect(world.server.runtime.store.claimDelivery(forged.id, 'check')).toBe(true);
+    expect(await world.server.runtime.store.claimDelivery(forged.id, 'check')).toBe(true);
     expect(sandbox.violations).toEqual([]);
   });
 
@@ -97,7 +97,7 @@ describe('scenario: security', () => {
       await world.settle();
       expect(res).toEqual({ status: 400, text: expect.stringContaining('x-github-delivery must be 1 to 64 letters, digits or dashes') });
       expect(footprint(world)).toEqual(before);
-      if (id !== '') expect(world.server.runtime.store.claimDelivery(id, 'check')).toBe(true);
+      if (id !== '') expect(await world.server.runtime.store.claimDelivery(id, 'check')).toBe(true);
     },
   );
 
@@ -115,7 +115,7 @@ describe('scenario: security', () => {
     await world.settle();
     expect(res).toEqual({ status: 400, text: 'pull_request payload has no pull_request.head\n' });
     expect(footprint(world)).toEqual(before);
-    expect(world.server.runtime.store.claimDelivery('no-head-1', 'check')).toBe(true);
+    expect(await world.server.runtime.store.claimDelivery('no-head-1', 'check')).toBe(true);
   });
 
   test('GIVEN a forged body of 26 MiB WHEN it arrives THEN 413 and nothing happens', async () => {

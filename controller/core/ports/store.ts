@@ -1,10 +1,9 @@
 // The controller's state, as the core needs it: role interfaces over deliveries, plans, runs, locks
-// and reply limits. The SQLite store (controller/store/sqlite-store.ts) implements all of them; a
-// store shared by several controller replicas (PostgreSQL) implements the same interfaces. The methods
-// that recovery and reply limits added return promises so that such a store implements them as they
-// are; the older synchronous ones turn async the same way when it comes. Every time is handed in or
-// stamped by the store's clock; nothing depends on the database's own clock. Locks, runs and applies are
-// async and atomic per call, with the controller process id on every row a restart takes over.
+// and reply limits. The SQLite store (controller/store/sqlite-store.ts) and the PostgreSQL store that
+// several controller replicas share (controller/store/postgres-store.ts) implement all of them. Every
+// method returns a promise and is atomic on its own. Every time is handed in or stamped by the store's
+// clock; nothing depends on the database's own clock. The controller process id is on every row a
+// restart (or, on a shared store, another replica) takes over.
 
 export const PLAN_STATUSES = ['pending', 'running', 'planned', 'unavailable', 'failed', 'superseded'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
@@ -161,7 +160,7 @@ export interface RunFilter {
  */
 export interface DeliveryClaims {
   /** Claims a webhook delivery id for this controller; true the first time, false when it was seen before (by any process). */
-  claimDelivery(id: string, event: string): boolean;
+  claimDelivery(id: string, event: string): Promise<boolean>;
   /** The delivery's job has ended (whatever its outcome). */
   finishDelivery(id: string): Promise<void>;
   /** Forgets the claims that earlier controller processes made and never finished; returns how many. */
@@ -171,14 +170,14 @@ export interface DeliveryClaims {
 /** Plans of pull requests, per environment. */
 export interface PlanRecords {
   /** Saves a plan started by this controller. */
-  savePlan(plan: NewPlan): number;
-  updatePlan(id: number, change: PlanChange): void;
+  savePlan(plan: NewPlan): Promise<number>;
+  updatePlan(id: number, change: PlanChange): Promise<void>;
   /** Records the check runs the plan opened (the ids given; the others are kept). */
-  recordPlanChecks(id: number, checks: PlanChecks): void;
+  recordPlanChecks(id: number, checks: PlanChecks): Promise<void>;
   /** Marks the pull request's other pending/running/planned plans for the environment superseded; returns how many. */
-  supersedePlans(repo: string, pr: number, environment: string, exceptId: number): number;
-  getPlan(id: number): PlanRecord | undefined;
-  latestPlan(repo: string, pr: number, environment: string): PlanRecord | undefined;
+  supersedePlans(repo: string, pr: number, environment: string, exceptId: number): Promise<number>;
+  getPlan(id: number): Promise<PlanRecord | undefined>;
+  latestPlan(repo: string, pr: number, environment: string): Promise<PlanRecord | undefined>;
 }
 
 /** What a starting controller needs to finish the plans an earlier process left running. */
@@ -339,8 +338,8 @@ export interface SyncPushes {
 export interface Store
   extends DeliveryClaims, PlanRecords, AbandonedPlans, RunRecords, Locks, ApplyRecords, ReplyLimits, StatusReads, SyncPushes {
   /** Forgets deliveries received before `before`; returns how many. */
-  pruneDeliveries(before: Date): number;
+  pruneDeliveries(before: Date): Promise<number>;
   /** Forgets limited replies taken before `before`; returns how many. */
-  pruneReplies(before: Date): number;
-  close(): void;
+  pruneReplies(before: Date): Promise<number>;
+  close(): Promise<void>;
 }
