@@ -27,7 +27,8 @@ function repository(greeting = 'hello'): { root: string; entry: string } {
   return { root, entry: join(root, 'fn', 'index.ts') };
 }
 
-const build = (entry: string, name = 'greeter') => functionPackage({ name, files: { 'index.js': { bundle: entry } }, external: ['@aws-sdk/*'] });
+const build = (entry: string, name = 'greeter') =>
+  functionPackage({ name, files: { 'index.js': { bundle: entry } }, external: ['@aws-sdk/*'] });
 
 describe('functionPackage', () => {
   test('GIVEN an entry WHEN packaged THEN the zip holds one CommonJS bundle: helpers inlined, the SDK left to the runtime', () => {
@@ -42,7 +43,9 @@ describe('functionPackage', () => {
     expect(code).not.toMatch(/from ["']\.\/greeting/);
     // What Lambda does with it: require the file, call the export.
     const module = { exports: {} as { handler: (e: { who: string }) => Promise<string> } };
-    new Function('module', 'exports', 'require', code)(module, module.exports, (id: string) => (id === '@aws-sdk/client-sqs' ? { SQSClient: class {} } : undefined));
+    new Function('module', 'exports', 'require', code)(module, module.exports, (id: string) =>
+      id === '@aws-sdk/client-sqs' ? { SQSClient: class {} } : undefined,
+    );
     return expect(module.exports.handler({ who: 'world' })).resolves.toBe('hello world');
   });
 
@@ -59,7 +62,11 @@ describe('functionPackage', () => {
   });
 
   test('GIVEN literal files besides a bundle WHEN packaged THEN both are in the zip', () => {
-    const built = functionPackage({ name: 'app', files: { 'host.json': '{"version":"2.0"}', 'fn/index.js': { bundle: repository().entry } }, external: ['@aws-sdk/*'] });
+    const built = functionPackage({
+      name: 'app',
+      files: { 'host.json': '{"version":"2.0"}', 'fn/index.js': { bundle: repository().entry } },
+      external: ['@aws-sdk/*'],
+    });
     expect(execFileSync('unzip', ['-Z1', built.path], { encoding: 'utf8' }).trim().split('\n')).toEqual(['fn/index.js', 'host.json']);
   });
 
@@ -76,6 +83,8 @@ describe('functionPackage', () => {
   });
 
   test('GIVEN a bad package name WHEN packaged THEN it is refused with the allowed characters', () => {
-    expect(() => build(repository().entry, '../x')).toThrow('function package name must be 1-64 letters, digits, ".", "_" or "-" (got "../x")');
+    expect(() => build(repository().entry, '../x')).toThrow(
+      'function package name must be 1-64 letters, digits, ".", "_" or "-" (got "../x")',
+    );
   });
 });

@@ -52,7 +52,9 @@ describe('zipSync', () => {
     ['a backslash', 'lib\\a.js'],
     ['an empty name', ''],
   ])('GIVEN %s as an entry name WHEN zipped THEN it is refused, naming it', (_, name) => {
-    expect(() => zipSync([{ name, content: 'x' }])).toThrow(`zip entry name must be a relative path with forward slashes and no "..": ${JSON.stringify(name)}`);
+    expect(() => zipSync([{ name, content: 'x' }])).toThrow(
+      `zip entry name must be a relative path with forward slashes and no "..": ${JSON.stringify(name)}`,
+    );
   });
 
   test('GIVEN a name twice WHEN zipped THEN it is refused, naming it', () => {

@@ -142,7 +142,7 @@ describe('LambdaFunction', () => {
       return { stackDir, fn: onlyResource(json, 'aws_lambda_function') };
     };
 
-    test('WHEN synthesized THEN the function deploys a zip inside its stack directory, with the zip\'s hash', () => {
+    test("WHEN synthesized THEN the function deploys a zip inside its stack directory, with the zip's hash", () => {
       const { stackDir, fn } = synthToDisk();
       expect(fn.filename).toMatch(/^assets\/fn_code_[0-9A-F]{8}\/[0-9a-f]{64}\/orders-api\.zip$/);
       const zip = join(stackDir, fn.filename as string);
