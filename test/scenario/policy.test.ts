@@ -141,8 +141,9 @@ describe('scenario: policy gate of feature/p1 → dev (level warning)', () => {
     expect(existing.length).toBeGreaterThan(0);
     expect(existing.every(([, stack]) => stack === 'payments-dev')).toBe(true);
     const [comment] = botComments(sandbox, pr.number);
+    // account-dev changes too: its trail keeps logs as long as the environment's longest logRetentionDays
     expect(comment.body).toMatch(
-      /⚠️ policy: 2 stacks, \d+ checks: \d+ passed, \d+ failed \(0 errors, \d+ warnings\), 0 waived · \[?<code>gitops\/policy\/dev<\/code>/,
+      /⚠️ policy: 3 stacks, \d+ checks: \d+ passed, \d+ failed \(0 errors, \d+ warnings\), 0 waived · \[?<code>gitops\/policy\/dev<\/code>/,
     );
     expect(sandbox.violations).toEqual([]);
   });
