@@ -137,7 +137,7 @@ export function releaseCycle(): Step[] {
       },
     },
     {
-      title: 'back-sync: uat and dev are rebased onto main',
+      title: 'back-sync: uat and dev are rebased onto main and their pushes applied',
       async run(world) {
         const main = pulls.mainMerge!;
         for (const branch of ['uat', 'dev']) {
@@ -146,6 +146,10 @@ export function releaseCycle(): Step[] {
             tip && isAncestor(world.sandbox.bareRepoDir, main, tip),
             `${branch} (${tip?.slice(0, 7)}) was not rebased onto main (${main.slice(0, 7)})`,
           );
+          const deployed = world.sandbox.state.deployments.filter(
+            (d) => d.environment === branch && d.sha === tip && d.statuses.at(-1)?.state === 'success',
+          );
+          expectThat(deployed.length > 0, `back-sync's push of ${branch} (${tip?.slice(0, 7)}) was not deployed successfully`);
         }
         const sync = world.sandbox.state.pulls.filter((p) => p.headRef.startsWith('sync/') && p.state === 'open');
         expectThat(sync.length === 0, `back-sync left ${sync.map((p) => `#${p.number} ${p.headRef}`).join(', ')} open`);

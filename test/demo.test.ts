@@ -58,8 +58,9 @@ describe('npm run demo', () => {
     );
     expect(Object.keys(rows)).toEqual(['dev', 'uat', 'prod']);
     for (const [recorded, deployed] of Object.values(rows)) expect(recorded).toBe(deployed);
-    expect([rows.dev[2], rows.uat[2], rows.prod[2]]).toEqual(['feature/demo → dev', 'release/demo → uat', 'release/demo → main']);
-    expect(new Set(Object.values(rows).map(([c]) => c)).size).toBe(3); // three merges, three commits
+    // back-sync rebased uat and dev onto main and applied its pushes: every environment is at main's merge commit
+    expect([rows.dev[2], rows.uat[2], rows.prod[2]]).toEqual(['release/demo → main', 'release/demo → main', 'release/demo → main']);
+    expect(new Set(Object.values(rows).map(([c]) => c))).toEqual(new Set([rows.prod[0]]));
     expect(stdout).toMatch(/^status page: http:\/\/127\.0\.0\.1:\d+\/$/m);
     expect(stdout).toMatch(/^demo passed in \d+\.\d s \(CPU \d+\.\d s\)$/m);
   });
