@@ -44,7 +44,7 @@ describe("every system's alarms", () => {
 
   test('GIVEN an environment naming every kind of receiver WHEN each system stack is synthesized THEN its alarm topic subscribes the e-mail and HTTPS receivers', () => {
     expect(synthesized.map((s) => s.system).sort()).toEqual(
-      ['agri', 'commerce', 'commerce', 'imaging', 'imaging', 'ingest', 'payments', 'payments'].sort(),
+      ['agri', 'commerce', 'commerce', 'controller', 'imaging', 'imaging', 'ingest', 'payments', 'payments'].sort(),
     );
     for (const { name, json } of synthesized) {
       const subscriptions = ofType(json, 'aws_sns_topic_subscription').map((s) => [s.protocol, s.endpoint]);

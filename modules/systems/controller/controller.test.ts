@@ -116,6 +116,21 @@ describe('controller in prod (SQLite on EFS)', () => {
     expect(one(stack, 'aws_lb_target_group')).toMatchObject({ port: 3000, health_check: expect.objectContaining({ path: '/healthz' }) });
   });
 
+  test('GIVEN the running service WHEN synthesized THEN an alarm fires when no task passes /healthz, missing data counting as down', () => {
+    const stack = prod();
+    const alarms = ofType(stack, 'aws_cloudwatch_metric_alarm');
+    const down = alarms.find((a) => a.metric_name === 'HealthyHostCount');
+    expect(down).toMatchObject({
+      comparison_operator: 'LessThanThreshold',
+      threshold: 1,
+      treat_missing_data: 'breaching',
+      dimensions: { TargetGroup: ref(stack, 'aws_lb_target_group', 'controller', 'arn_suffix') },
+    });
+    // The 5xx rate is metric math (no metric_name of its own); CPU is the service's.
+    expect(alarms.map((a) => a.metric_name ?? 'math').sort()).toEqual(['CPUUtilization', 'HealthyHostCount', 'math']);
+    for (const alarm of alarms) expect(alarm.alarm_actions).toContain(ref(stack, 'aws_sns_topic', 'alarm-topic', 'arn'));
+  });
+
   test("GIVEN the task role WHEN synthesized THEN it may only mount and write the store's file system through its access point", () => {
     const stack = prod();
     const taskPolicies = named(stack, 'aws_iam_role_policy', 'task-role');

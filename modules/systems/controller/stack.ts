@@ -14,10 +14,12 @@ import { EcsCluster } from '../../aws/compute/ecs-cluster.js';
 import { FargateService } from '../../aws/compute/fargate-service.js';
 import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { Vpc } from '../../aws/network/vpc.js';
+import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
 import type { SystemContext } from '../types.js';
-import { availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { ControllerAlarms } from './monitoring.js';
 import { ControllerStore, NODE_UID, WORK_DIR } from './store.js';
 
 /** The port `gitops serve` listens on in the image (Dockerfile: PORT). */
@@ -33,6 +35,8 @@ export class ControllerStack extends TerraformStack {
   public readonly loadBalancer: ApplicationLoadBalancer;
   public readonly store: ControllerStore;
   public readonly service: FargateService;
+  public readonly alarmTopic: AlarmTopic;
+  public readonly alarms: ControllerAlarms;
 
   constructor(scope: Construct, id: string, context: SystemContext<'controller'>) {
     super(scope, id);
@@ -42,9 +46,10 @@ export class ControllerStack extends TerraformStack {
     defaultProvider(this, context);
 
     const key = new KmsKey(this, 'key', {
-      description: `${prefix}: logs, secrets, the store and images`,
+      description: `${prefix}: logs, secrets, the store, images and the alarm topic`,
       alias: prefix,
-      servicePrincipals: [`logs.${region}.amazonaws.com`],
+      // CloudWatch must encrypt to publish alarms to the topic (it cannot use the AWS-managed SNS key).
+      servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
     this.vpc = new Vpc(this, 'vpc', {
       name: prefix,
@@ -140,6 +145,17 @@ export class ControllerStack extends TerraformStack {
       ingressSecurityGroups: { alb: this.loadBalancer.securityGroupId },
     });
     this.store.connect(this.service);
+
+    const receivers = alarmReceivers(context);
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...receivers.subscribers });
+    this.alarms = new ControllerAlarms(this, 'monitoring', {
+      alarmTopicArn: this.alarmTopic.arn,
+      alsoNotifyArns: receivers.alsoNotifyArns,
+      loadBalancer: this.loadBalancer,
+      targetGroup: 'controller',
+      clusterName: cluster.name,
+      serviceName: this.service.name,
+    });
 
     new TerraformOutput(this, 'webhook_url', { value: `https://${s.domain}${WEBHOOK_PATH}`, description: "The App's webhook URL" });
     new TerraformOutput(this, 'repository_url', { value: this.repository.repositoryUrl, description: 'Push the controller image here' });
