@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { pino } from 'pino';
-import { Probot } from 'probot';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Probot, Server } from 'probot';
 import gitopsApp from './app.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
@@ -42,4 +44,60 @@ describe('gitopsApp (the default export, for probot run)', () => {
       process.env = saved;
     }
   });
+
+  test('GIVEN Probot’s own server (probot run) WHEN the app is loaded THEN it serves the status page, /metrics counting a signed delivery, and /healthz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-app-'));
+    const saved = { ...process.env };
+    Object.assign(process.env, { GITOPS_WORK_DIR: join(dir, 'work'), GITOPS_DB_PATH: join(dir, 'state.db') });
+    const port = await freePort();
+    const server = new Server({
+      Probot: Probot.defaults({ appId: 1, privateKey, secret: 'webhook-secret', log: pino({ level: 'silent' }) }),
+      port,
+      host: '127.0.0.1',
+      log: pino({ level: 'silent' }),
+    });
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      await server.load(gitopsApp);
+      await server.start();
+      const base = `http://127.0.0.1:${port}`;
+      const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+      const delivery = await fetch(`${base}/api/github/webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'ping',
+          'x-github-delivery': 'd-ping',
+          'x-hub-signature-256': `sha256=${createHmac('sha256', 'webhook-secret').update(body).digest('hex')}`,
+        },
+        body,
+      });
+      expect(delivery.status).toBe(200);
+
+      const page = await fetch(`${base}/`);
+      expect([page.status, page.headers.get('content-security-policy')]).toEqual([200, expect.stringContaining("default-src 'none'")]);
+      expect(await page.text()).toContain('<html');
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/^gitops_webhooks_received_total\{event="ping"\} 1$/m);
+      const health = await fetch(`${base}/healthz`);
+      expect([health.status, await health.json()]).toEqual([200, expect.objectContaining({ ok: true, store: 'sqlite' })]);
+      expect((await fetch(`${base}/nothing-here`)).status).toBe(404);
+    } finally {
+      await server.stop();
+      nock.disableNetConnect();
+      process.env = saved;
+    }
+  });
 });
+
+/** A port nothing listens on (Probot's Server turns 0 into 3000). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

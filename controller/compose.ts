@@ -352,7 +352,7 @@ export interface ServedController extends WebhookServer {
 }
 
 /** GET /healthz's fields: the jobs accepted and not finished, and the store; not ok when the store does not answer. */
-async function storeHealth(runtime: Controller): Promise<Record<string, unknown>> {
+export async function storeHealth(runtime: Controller): Promise<Record<string, unknown>> {
   const fields = { jobs: runtime.queue.size, store: runtime.storeKind };
   try {
     await runtime.store.ping();

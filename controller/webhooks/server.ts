@@ -9,34 +9,21 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Probot, type ApplicationFunction, type ProbotOctokit } from 'probot';
 import { singleNameLog } from '../observability/log.js';
-import type { ControllerMetrics } from '../observability/metrics.js';
 import type { ServeConfig } from './config.js';
+import { operatorRoutes, type OperatorRoutesOptions } from './operator-routes.js';
 import { checkHeaders, IntakeRefusal, readBody, verifiedEvent, type WebhookHeaders } from './intake.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
 
-export interface WebhookServerOptions {
+/** The status page, metrics and health fields are served by operatorRoutes. */
+export interface WebhookServerOptions extends OperatorRoutesOptions {
   readonly config: Pick<ServeConfig, 'appId' | 'privateKey' | 'webhookSecret' | 'baseUrl' | 'port' | 'host' | 'workDir'>;
   readonly log: Logger;
   /** The Probot app to serve (controller/compose.ts builds it). */
   readonly app: ApplicationFunction;
-  /** Extra fields of GET /healthz (e.g. queued jobs); `ok: false` among them answers 503. @default none */
-  readonly health?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Octokit class for Probot (tests turn retries and throttling off). @default ProbotOctokit */
   readonly Octokit?: typeof ProbotOctokit;
-  /** The status page's HTML (controller/status/page.ts). @default none: GET / is 404 */
-  readonly statusPage?: () => Promise<string>;
-  /** Counts webhooks received and refused, and is served at GET /metrics. @default none: GET /metrics is 404 */
-  readonly metrics?: ControllerMetrics;
 }
-
-/** The status page has no script; its one style sheet is inline. */
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-};
 
 export interface WebhookServer {
   /** http://host:port */
@@ -147,21 +134,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     }
   };
 
+  const operatorGets = operatorRoutes(opts);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'POST' && path === WEBHOOK_PATH) return await receive(req, res);
       if (req.method === 'GET' && path === '/ping') return answer(res, 200, 'PONG');
-      if (req.method === 'GET' && path === '/' && opts.statusPage)
-        return void res.writeHead(200, PAGE_HEADERS).end(await opts.statusPage());
-      if (req.method === 'GET' && path === '/metrics' && opts.metrics) {
-        const { contentType, body } = await opts.metrics.scrape();
-        return void res.writeHead(200, { 'content-type': contentType }).end(body);
-      }
-      if (req.method === 'GET' && path === '/healthz') {
-        const health = { ok: true, ...((await opts.health?.()) ?? {}) };
-        return void res.writeHead(health.ok === false ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(health));
-      }
+      if (await operatorGets(req, res)) return;
       answer(res, 404, 'not found\n');
     } catch (e) {
       log.error({ err: errorWithoutEvent(e) }, 'request failed');
