@@ -49,6 +49,15 @@ describe('applyPush', () => {
     });
   });
 
+  test('GIVEN the push’s sender WHEN the merge is applied THEN the apply records who merged; a push without one records nobody', async () => {
+    const { session, deps, store } = await setup();
+    const merged = await applyPush(session, push({ sender: 'priya' }), live(), deps);
+    expect(merged.action === 'applied' && (await store.getApply(merged.applyId))).toMatchObject({ actor: 'priya', pr: 7 });
+    const anonymous = await setup();
+    const unknown = await applyPush(anonymous.session, push(), live(), anonymous.deps);
+    expect(unknown.action === 'applied' && (await anonymous.store.getApply(unknown.applyId))).toMatchObject({ actor: null });
+  });
+
   test.each([
     [{ before: '0'.repeat(40) }, 'the push created or deleted the branch'],
     [{ after: '0'.repeat(40) }, 'the push created or deleted the branch'],
@@ -170,7 +179,14 @@ describe('applyCommand', () => {
       queued: true,
       reply: '@carol queued the apply of <code>ccccccc</code> to <code>dev</code>; the deployment says how it went.',
     });
-    expect(queued[0]).toMatchObject({ sha: MERGE, baseSha: BASE, pr: 7, environment: { name: 'dev' }, reviewed: { headSha: HEAD } });
+    expect(queued[0]).toMatchObject({
+      sha: MERGE,
+      baseSha: BASE,
+      pr: 7,
+      environment: { name: 'dev' },
+      reviewed: { headSha: HEAD },
+      actor: 'carol',
+    });
   });
 
   test('GIVEN an open pull request, a non-approver, or a branch that moved on WHEN /apply THEN nothing is queued and the reply says why', async () => {

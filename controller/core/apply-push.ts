@@ -25,6 +25,8 @@ export interface PushRef {
   readonly branch: string;
   readonly before: string;
   readonly after: string;
+  /** Who pushed (for a merged pull request, who merged it). @default unknown */
+  readonly sender?: string;
 }
 
 const ZERO_SHA = /^0+$/;
@@ -83,6 +85,7 @@ export async function applyPush(session: RepoSession, push: PushRef, signal: Abo
     ...(merged ? { pr: merged.number } : {}),
     ...(reviewed ? { reviewed } : {}),
     ...(backSync ? { backSync } : {}),
+    ...(push.sender ? { actor: push.sender } : {}),
     noReviewReason: merged
       ? `pull request #${merged.number} has no completed plan of its head ${shortSha(merged.headSha)} for ${environment.name}`
       : `${shortSha(push.after)} is neither the merge commit of a pull request into ${push.branch} nor a push back-sync made: only reviewed changes are applied`,
@@ -144,6 +147,7 @@ export async function applyCommand(
     baseSha: shown.headSha === pr.mergeCommitSha ? shown.baseSha : pr.baseSha,
     pr: pr.number,
     reviewed: shown,
+    actor: input.sender,
   });
   return { queued: true, reply: applyReplies.queued({ sender: input.sender, environment: environment.name, sha: pr.mergeCommitSha }) };
 }

@@ -90,6 +90,8 @@ export interface ApplyRequest {
   readonly backSync?: SyncPush;
   /** Why there is no reviewed plan, for the deployment and the comment. */
   readonly noReviewReason?: string;
+  /** Who caused the apply: the push's sender (who merged), or the approver of `/apply`. @default unknown */
+  readonly actor?: string;
 }
 
 export interface ApplyOutcome {
@@ -385,6 +387,7 @@ export async function runApply(session: RepoSession, req: ApplyRequest, signal: 
     baseSha: req.baseSha,
     cloneUrl: req.cloneUrl,
     ...(req.pr ? { pr: req.pr } : {}),
+    ...(req.actor ? { actor: req.actor } : {}),
     ...(session.installationId !== undefined ? { installationId: session.installationId } : {}),
   });
   return new ApplyJob(session, req, deps, applyId).run(signal);

@@ -61,9 +61,9 @@ describe('the status page in Chromium', () => {
       expect(await page.title()).toBe('gitops release controller');
       // in the order of the environment files in environments/
       expect(await cells(page, 'environments')).toEqual([
-        ['dev', 'dev', 'bbbbbbb', expect.stringMatching(/UTC$/), '#11', 'alice', 'gitops/apply/dev'],
-        ['prod', 'main', 'eeeeeee', expect.stringMatching(/UTC$/), '#13', 'bob', 'gitops/apply/prod'],
-        ['uat', 'uat', '1111111', expect.stringMatching(/UTC$/), '#14', 'carol', 'gitops/apply/uat'],
+        ['dev', 'dev', 'bbbbbbb', expect.stringMatching(/UTC$/), '#11', 'alice', 'dana', 'gitops/apply/dev'],
+        ['prod', 'main', 'eeeeeee', expect.stringMatching(/UTC$/), '#13', 'bob', 'priya', 'gitops/apply/prod'],
+        ['uat', 'uat', '1111111', expect.stringMatching(/UTC$/), '#14', 'carol', 'ursula', 'gitops/apply/uat'],
       ]);
       expect(await page.locator('#environments a', { hasText: '#13' }).getAttribute('href')).toBe(`${web}/pull/13`);
       expect(await page.locator('#environments a', { hasText: 'gitops/apply/prod' }).getAttribute('href')).toBe(`${web}/runs/1310`);

@@ -47,7 +47,9 @@ describe('renderStatusPage', () => {
     const evil = `"><script>alert('x')</script>`;
     const page = renderStatusPage({
       ...empty,
-      environments: [{ repo: evil, environment: evil, branch: evil, commit: { text: evil, href: 'javascript:alert(1)' }, author: evil }],
+      environments: [
+        { repo: evil, environment: evil, branch: evil, commit: { text: evil, href: 'javascript:alert(1)' }, author: evil, mergedBy: evil },
+      ],
       locks: [
         {
           repo: evil,

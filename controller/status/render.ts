@@ -64,7 +64,7 @@ export function renderStatusPage(view: StatusView): string {
   const repoCell = (repo: string | null) => (multiRepo ? [repo ?? '—'] : []);
   const repoColumn = multiRepo ? ['repository'] : [];
   const environments = table(
-    [...repoColumn, 'environment', 'branch', 'deployed commit', 'at', 'pull request', 'author', 'check'],
+    [...repoColumn, 'environment', 'branch', 'deployed commit', 'at', 'pull request', 'author', 'merged by', 'check'],
     view.environments.map((e) => [
       ...repoCell(e.repo),
       e.environment,
@@ -73,6 +73,7 @@ export function renderStatusPage(view: StatusView): string {
       e.at ?? '—',
       linked(e.pr),
       e.author ?? '—',
+      e.mergedBy ?? '—',
       linked(e.check),
     ]),
     'No environment known yet.',

@@ -18,12 +18,14 @@ const read = (over: Partial<StatusSources> = {}) =>
 const web = CLONE_URL.replace(/\.git$/, '');
 
 describe('readStatus', () => {
-  test('GIVEN a release cycle in the store WHEN read THEN each environment shows its deployed commit, time, pull request, author and check', async () => {
+  test('GIVEN a release cycle in the store WHEN read THEN each environment shows its deployed commit, time, pull request, author, who merged and check', async () => {
     const view = await read();
-    expect(view.environments.map((e) => [e.environment, e.branch, e.commit?.text, e.pr?.text, e.author, e.check?.href])).toEqual([
-      ['dev', 'dev', 'bbbbbbb', '#11', 'alice', `${web}/runs/1110`],
-      ['uat', 'uat', '1111111', '#14', 'carol', `${web}/runs/1410`],
-      ['prod', 'main', 'eeeeeee', '#13', 'bob', `${web}/runs/1310`],
+    expect(
+      view.environments.map((e) => [e.environment, e.branch, e.commit?.text, e.pr?.text, e.author, e.mergedBy, e.check?.href]),
+    ).toEqual([
+      ['dev', 'dev', 'bbbbbbb', '#11', 'alice', 'dana', `${web}/runs/1110`],
+      ['uat', 'uat', '1111111', '#14', 'carol', 'ursula', `${web}/runs/1410`],
+      ['prod', 'main', 'eeeeeee', '#13', 'bob', 'priya', `${web}/runs/1310`],
     ]);
     expect(view.environments[2]).toMatchObject({
       commit: { href: `${web}/commit/${sha('e')}` },

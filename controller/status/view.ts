@@ -44,6 +44,8 @@ export interface DeployedRow {
   readonly pr?: Link;
   /** Who opened the merged pull request (from its plan record). */
   readonly author?: string;
+  /** Who merged it (the push's sender), or the approver whose `/apply` deployed it. */
+  readonly mergedBy?: string;
   readonly check?: Link;
 }
 
@@ -193,6 +195,7 @@ export async function readStatus(sources: StatusSources): Promise<StatusView> {
       at: formatTime(a.updatedAt),
       pr: links.pr(a.repo, a.pr),
       ...(plan?.author ? { author: plan.author } : {}),
+      ...(a.actor ? { mergedBy: a.actor } : {}),
       check: links.check(a.repo, a.checkRunId, `gitops/apply/${environment}`),
     };
   };

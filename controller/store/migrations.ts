@@ -126,4 +126,6 @@ export const MIGRATIONS: readonly string[] = [
      taken_at TEXT
    );
    CREATE INDEX sync_pushes_by_push ON sync_pushes (repo, branch, before_sha, after_sha) WHERE taken_at IS NULL;`,
+  // 5: who caused each apply (the push's sender, or the approver of `/apply`), for the status page.
+  `ALTER TABLE applies ADD COLUMN actor TEXT;`,
 ];

@@ -16,8 +16,8 @@ export class PostgresApplies {
   async saveApply(apply: NewApply): Promise<number> {
     const at = this.stamp();
     const [row] = await this.db.rows<{ id: number }>(
-      `INSERT INTO applies (repo, environment, sha, base_sha, pr, status, installation_id, clone_url, started_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10) RETURNING id`,
+      `INSERT INTO applies (repo, environment, sha, base_sha, pr, status, installation_id, clone_url, actor, started_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11) RETURNING id`,
       [
         text('apply.repo', apply.repo),
         text('apply.environment', apply.environment),
@@ -26,6 +26,7 @@ export class PostgresApplies {
         optional('apply.pr', apply.pr, positiveInt),
         optional('apply.installationId', apply.installationId, positiveInt),
         optional('apply.cloneUrl', apply.cloneUrl, text),
+        optional('apply.actor', apply.actor, text),
         this.controllerId,
         at,
         at,

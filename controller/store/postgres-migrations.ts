@@ -121,6 +121,8 @@ export const PG_MIGRATIONS: readonly string[] = [
      taken_at timestamptz
    );
    CREATE INDEX sync_pushes_open ON sync_pushes (repo, branch, before_sha, after_sha) WHERE taken_at IS NULL;`,
+  // 3: who caused each apply (the push's sender, or the approver of `/apply`), for the status page.
+  `ALTER TABLE applies ADD COLUMN actor text;`,
 ];
 
 /** Brings the database's schema up to date; returns the version it is at. Refuses a database a newer controller migrated. */

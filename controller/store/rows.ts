@@ -94,6 +94,7 @@ export interface ApplyRow {
   status: ApplyStatus;
   installation_id: number | null;
   clone_url: string | null;
+  actor: string | null;
   check_run_id: number | null;
   deployment_id: number | null;
   lock_id: number | null;
@@ -162,6 +163,7 @@ export const toApply = (r: ApplyRow): ApplyRecord => ({
   status: r.status,
   installationId: r.installation_id,
   cloneUrl: r.clone_url,
+  actor: r.actor,
   checkRunId: r.check_run_id,
   deploymentId: r.deployment_id,
   lockId: r.lock_id,

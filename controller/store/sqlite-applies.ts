@@ -16,8 +16,8 @@ export class SqliteApplies {
     const at = this.stamp();
     const info = this.db
       .prepare(
-        `INSERT INTO applies (repo, environment, sha, base_sha, pr, status, installation_id, clone_url, started_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+        `INSERT INTO applies (repo, environment, sha, base_sha, pr, status, installation_id, clone_url, actor, started_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         text('apply.repo', apply.repo),
@@ -27,6 +27,7 @@ export class SqliteApplies {
         optional('apply.pr', apply.pr, positiveInt),
         optional('apply.installationId', apply.installationId, positiveInt),
         optional('apply.cloneUrl', apply.cloneUrl, text),
+        optional('apply.actor', apply.actor, text),
         this.controllerId,
         at,
         at,

@@ -134,6 +134,7 @@ export function describeLockContract(name: string, world: ContractWorld): void {
         pr: 4,
         installationId: 1,
         cloneUrl: 'http://x/a.git',
+        actor: 'priya',
       });
       await s.linkApply(id, { checkRunId: 40_123_456_789 });
       await s.linkApply(id, { deploymentId: 12, lockId: 13 });
@@ -144,6 +145,7 @@ export function describeLockContract(name: string, world: ContractWorld): void {
         deploymentId: 12,
         lockId: 13,
         pr: 4,
+        actor: 'priya',
         reason: null,
       });
       expect(await s.abandonedApplies()).toEqual([]);

@@ -187,6 +187,13 @@ describe('payload', () => {
     expect(messageOf(() => checkPayload('push', payload()))).toBe(message);
   });
 
+  test('GIVEN a push with a sender WHEN read THEN the sender (who merged) is kept; a sender without a login is refused naming it', () => {
+    expect(pushRef('push', { ...push(), sender: { login: 'priya' } })).toMatchObject({ branch: 'dev', sender: 'priya' });
+    expect(messageOf(() => checkPayload('push', { ...push(), sender: { login: 7 } }))).toBe(
+      'push payload: sender.login is invalid (expected string, received number)',
+    );
+  });
+
   test('GIVEN pushes to a branch and to a tag WHEN read THEN the branch push names its branch and the tag push is none', () => {
     expect(pushRef('push', push())).toEqual({
       owner: 'acme',

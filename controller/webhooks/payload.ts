@@ -34,6 +34,8 @@ const pushEventSchema = z.object({
   ref: name,
   before: sha,
   after: sha,
+  // who pushed: for a merged pull request, who merged it
+  sender: z.object({ login: z.string() }).nullish(),
   installation: z.object({ id }),
   repository: repositorySchema,
 });
@@ -145,7 +147,7 @@ export const pullRequestKey = (r: { owner: string; repo: string }, n: number): s
 export function pushRef(
   event: string,
   payload: unknown,
-): { owner: string; repo: string; cloneUrl: string; branch: string; before: string; after: string } | undefined {
+): { owner: string; repo: string; cloneUrl: string; branch: string; before: string; after: string; sender?: string } | undefined {
   const push = parse(pushEventSchema, event, payload);
   if (!push.ref.startsWith('refs/heads/')) return undefined;
   return {
@@ -153,5 +155,6 @@ export function pushRef(
     branch: push.ref.slice('refs/heads/'.length),
     before: push.before,
     after: push.after,
+    ...(push.sender?.login ? { sender: push.sender.login } : {}),
   };
 }

@@ -258,6 +258,8 @@ export interface NewApply {
   readonly installationId?: number;
   /** @default null */
   readonly cloneUrl?: string;
+  /** Who caused the apply: the push's sender (who merged), or the approver who commented `/apply`. @default null */
+  readonly actor?: string;
 }
 
 export interface ApplyRecord {
@@ -270,6 +272,7 @@ export interface ApplyRecord {
   readonly status: ApplyStatus;
   readonly installationId: number | null;
   readonly cloneUrl: string | null;
+  readonly actor: string | null;
   readonly checkRunId: number | null;
   readonly deploymentId: number | null;
   readonly lockId: number | null;
