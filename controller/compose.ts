@@ -44,7 +44,14 @@ import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { statusPage } from './status/page.js';
 import { ControllerMetrics } from './observability/metrics.js';
 import { withoutBound } from './observability/log.js';
-import { countedBackSync, countedClaims, timedPlanner, withLockWaits } from './observability/instrument.js';
+import {
+  countAppliesTakenOver,
+  countedBackSync,
+  countedClaims,
+  countPlansTakenOver,
+  timedPlanner,
+  withLockWaits,
+} from './observability/instrument.js';
 
 /** Deliveries older than this are forgotten at start (GitHub redelivers for a few days at most). */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -195,20 +202,24 @@ export function composeController(opts: ControllerOptions): Controller {
     { store: storeKind, where, replica: store.controllerId },
     `state kept in ${storeKind === 'sqlite' ? 'the SQLite file' : 'PostgreSQL at'} ${where}`,
   );
+  const queue = new JobQueue({
+    concurrency: opts.concurrency,
+    onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
+  });
+  const metrics = new ControllerMetrics({
+    queueDepth: () => queue.size,
+    ...(storeKind === 'postgresql' ? { replica: store.controllerId, leaseRenewals: () => store.leaseRenewals } : {}),
+  });
+  const deliveries = countedClaims(store, metrics);
   const now = Date.now();
   void Promise.all([
     store.pruneDeliveries(new Date(now - DELIVERY_RETENTION_MS)),
     store.pruneReplies(new Date(now - REPLY_RETENTION_MS)),
   ]).catch((e: unknown) => opts.log.error({ err: errorLine(e) }, 'old deliveries and replies could not be pruned'));
-  void store.releaseAbandonedDeliveries().then(
+  void deliveries.releaseAbandonedDeliveries().then(
     (released) => released > 0 && opts.log.info({ released }, 'delivery claims of a stopped controller released: their redelivery runs'),
     (e: unknown) => opts.log.error({ err: errorLine(e) }, 'abandoned delivery claims could not be released'),
   );
-  const queue = new JobQueue({
-    concurrency: opts.concurrency,
-    onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
-  });
-  const metrics = new ControllerMetrics({ queueDepth: () => queue.size });
   const workflowRuns = new WorkflowRunWaits();
   let planner = opts.planner;
   if (!planner) {
@@ -266,7 +277,7 @@ export function composeController(opts: ControllerOptions): Controller {
       registerHandlers(app, {
         core,
         queue,
-        deliveries: countedClaims(store, metrics),
+        deliveries,
         sessions: sessionsOf(app, botLogin, secrets),
         workflowRuns,
       });
@@ -277,19 +288,23 @@ export function composeController(opts: ControllerOptions): Controller {
           sessionFor,
           stateLocks: opts.stateLocks ?? localStateLockCheck(stateDirOf(opts.workDir)),
           log: opts.log,
-        }).catch((e: unknown) => {
-          opts.log.error({ err: errorLine(e) }, 'abandoned applies could not be recovered');
-          return undefined;
-        });
+        })
+          .then((recovered) => countAppliesTakenOver(metrics, recovered))
+          .catch((e: unknown) => {
+            opts.log.error({ err: errorLine(e) }, 'abandoned applies could not be recovered');
+            return undefined;
+          });
         recovery = recoverPlans({
           store,
           sessionFor,
           replan: (session, pr, trigger) => void queuePlan({ core, queue }, session, pr, trigger),
           log: opts.log,
-        }).catch((e: unknown) => {
-          opts.log.error({ err: errorLine(e) }, 'abandoned plans could not be recovered');
-          return [];
-        });
+        })
+          .then((recovered) => countPlansTakenOver(metrics, recovered))
+          .catch((e: unknown) => {
+            opts.log.error({ err: errorLine(e) }, 'abandoned plans could not be recovered');
+            return [];
+          });
         return Promise.all([applyRecovery, recovery]);
       };
       void recover();
@@ -298,7 +313,7 @@ export function composeController(opts: ControllerOptions): Controller {
         sweep = repeatEvery(
           opts.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS,
           async () => {
-            await store.releaseAbandonedDeliveries();
+            await deliveries.releaseAbandonedDeliveries();
             await recover();
           },
           (e) => opts.log.error({ err: errorLine(e) }, 'work of stopped replicas could not be taken over'),

@@ -1,7 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakePlanner } from '../../test/doubles/fake-planner.js';
 import type { BackSyncReport } from '../core/ports/back-sync.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { countedBackSync, countedClaims, timedPlanner, withLockWaits } from './instrument.js';
+import { countAppliesTakenOver, countedBackSync, countedClaims, countPlansTakenOver, timedPlanner, withLockWaits } from './instrument.js';
 import { ControllerMetrics } from './metrics.js';
 
 /** Each labelled value of a metric, as `label=value,…` → value (histograms: their _count). */
@@ -90,9 +93,59 @@ describe('countedClaims', () => {
         await claims.claimDelivery('d-2', 'push.'),
       ]).toEqual([true, false, true]);
       expect(await values(metrics.webhooksDeduplicated)).toEqual({ 'event=push.': 1 });
+      expect(await values(metrics.deliveryClaims)).toEqual({ 'outcome=won': 2, 'outcome=lost': 1 });
     } finally {
       store.close();
     }
+  });
+
+  test('GIVEN a claim a stopped controller left WHEN released through the wrapper THEN one delivery takeover is counted', async () => {
+    const path = `${mkdtempSync(join(tmpdir(), 'gitops-instrument-'))}/state.db`;
+    const stopped = new SqliteStore(path, { controllerId: 'stopped' });
+    await stopped.claimDelivery('d-1', 'push.');
+    stopped.close();
+    const store = new SqliteStore(path, { controllerId: 'next' });
+    try {
+      const metrics = new ControllerMetrics();
+      expect(await countedClaims(store, metrics).releaseAbandonedDeliveries()).toBe(1);
+      expect(await values(metrics.takeovers)).toEqual({ 'kind=delivery': 1 });
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('takeover counts', () => {
+  test('GIVEN recoveries that failed two applies, released a lock and finished a plan WHEN counted THEN each kind is counted and the results pass through', async () => {
+    const metrics = new ControllerMetrics();
+    const lock = { id: 1 } as never;
+    const applies = { applies: [3, 4], released: [lock], kept: [] };
+    expect(countAppliesTakenOver(metrics, applies)).toBe(applies);
+    expect(countAppliesTakenOver(metrics, undefined)).toBeUndefined();
+    const plans = [{ planId: 9, repo: 'acme/infra', pr: 7, environment: 'dev', checksCompleted: true, replanned: true }];
+    expect(countPlansTakenOver(metrics, plans)).toBe(plans);
+    expect(await values(metrics.takeovers)).toEqual({ 'kind=apply': 2, 'kind=lock': 1, 'kind=plan': 1 });
+  });
+});
+
+describe('replica metrics', () => {
+  test('GIVEN a replica id and its lease renewals WHEN scraped twice THEN every series carries the replica and the renewals count up by what changed', async () => {
+    let renewals = { ok: 3, failed: 0, late: 0 };
+    const metrics = new ControllerMetrics({ replica: 'r-1', leaseRenewals: () => renewals });
+    metrics.deliveryClaims.inc({ outcome: 'won' });
+    const first = (await metrics.scrape()).body;
+    expect(first).toContain('gitops_delivery_claims_total{outcome="won",replica="r-1"} 1');
+    expect(first).toContain('gitops_replica_lease_renewals_total{outcome="ok",replica="r-1"} 3');
+    expect(first).toMatch(/^process_cpu_user_seconds_total\{replica="r-1"\} /m);
+    renewals = { ok: 5, failed: 1, late: 1 };
+    const second = (await metrics.scrape()).body;
+    expect(second).toContain('gitops_replica_lease_renewals_total{outcome="ok",replica="r-1"} 5');
+    expect(second).toContain('gitops_replica_lease_renewals_total{outcome="failed",replica="r-1"} 1');
+    expect(second).toContain('gitops_replica_lease_renewals_total{outcome="late",replica="r-1"} 1');
+    // a controller alone on its SQLite file: no replica label, no renewals
+    const alone = (await new ControllerMetrics().scrape()).body;
+    expect(alone).not.toContain('replica=');
+    expect(alone).not.toMatch(/^gitops_replica_lease_renewals_total\{/m);
   });
 });
 

@@ -1,8 +1,10 @@
 // The composition root's parts, measured without changing them: each wrapper keeps the port it wraps
 // and records into ControllerMetrics on the way through.
+import type { RecoveredApplies } from '../core/apply-recovery.js';
 import type { BackSync, BackSyncOptions } from '../core/ports/back-sync.js';
 import type { Planner, PlanToApply } from '../core/ports/planner.js';
 import type { DeliveryClaims, Locks, LockStanding } from '../core/ports/store.js';
+import type { RecoveredPlan } from '../core/recovery.js';
 import type { ControllerMetrics, RunOutcome } from './metrics.js';
 
 /** Runs `work`, giving `done` its outcome; the result or error passes through. */
@@ -81,12 +83,32 @@ export function countedClaims(claims: DeliveryClaims, metrics: ControllerMetrics
   return {
     claimDelivery: async (id, event) => {
       const first = await claims.claimDelivery(id, event);
+      metrics.deliveryClaims.inc({ outcome: first ? 'won' : 'lost' });
       if (!first) metrics.webhooksDeduplicated.inc({ event });
       return first;
     },
     finishDelivery: (id) => claims.finishDelivery(id),
-    releaseAbandonedDeliveries: () => claims.releaseAbandonedDeliveries(),
+    releaseAbandonedDeliveries: async () => {
+      const released = await claims.releaseAbandonedDeliveries();
+      metrics.takeovers.inc({ kind: 'delivery' }, released);
+      return released;
+    },
   };
+}
+
+/** Counts the applies failed and lock tickets released by a recovery; returns what it was given. */
+export function countAppliesTakenOver<R extends RecoveredApplies | undefined>(metrics: ControllerMetrics, recovered: R): R {
+  if (recovered) {
+    metrics.takeovers.inc({ kind: 'apply' }, recovered.applies.length);
+    metrics.takeovers.inc({ kind: 'lock' }, recovered.released.length);
+  }
+  return recovered;
+}
+
+/** Counts the plans a recovery finished; returns what it was given. */
+export function countPlansTakenOver<R extends readonly RecoveredPlan[]>(metrics: ControllerMetrics, recovered: R): R {
+  metrics.takeovers.inc({ kind: 'plan' }, recovered.length);
+  return recovered;
 }
 
 /** A back-sync that counts each branch's outcome, and `failed` (branch `*`) when the run itself throws. */

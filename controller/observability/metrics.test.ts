@@ -60,6 +60,8 @@ describe('GET /metrics', () => {
       ['gitops_apply_duration_seconds', 'histogram'],
       ['gitops_lock_wait_seconds', 'histogram'],
       ['gitops_back_sync_total', 'counter'],
+      ['gitops_delivery_claims_total', 'counter'],
+      ['gitops_takeovers_total', 'counter'],
     ])
       expect(text).toContain(`# TYPE ${name} ${type}`);
   });

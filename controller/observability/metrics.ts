@@ -3,7 +3,10 @@
 // prom-client's default process metrics. One registry per controller, never prom-client's global one,
 // so that two controllers in one process (tests, benches) count apart. Label values are bounded: event
 // names of signed deliveries, HTTP statuses, environment and stack names of the environment files.
+// Replicas on a shared database each serve their own metrics, every series labelled with the replica's
+// id, so that claims won and lost, work taken over and lease renewals can be told apart per replica.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LeaseRenewals } from '../store/postgres-replicas.js';
 
 /** Seconds: a plan or apply takes from seconds (nothing to do) to many minutes. */
 const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800];
@@ -15,6 +18,10 @@ export type RunOutcome = 'ok' | 'error';
 export interface ControllerMetricsOptions {
   /** Jobs accepted and not finished (the job queue's size), read at each scrape. @default always 0 */
   readonly queueDepth?: () => number;
+  /** The replica these metrics are of: every series gets a `replica` label. @default no label */
+  readonly replica?: string;
+  /** The replica's lease renewals so far, read at each scrape. @default none: the renewal counter stays empty */
+  readonly leaseRenewals?: () => LeaseRenewals | undefined;
 }
 
 export class ControllerMetrics {
@@ -27,9 +34,13 @@ export class ControllerMetrics {
   readonly applyDuration: Histogram<'environment' | 'stack' | 'outcome'>;
   readonly lockWait: Histogram<'environment'>;
   readonly backSyncs: Counter<'branch' | 'outcome'>;
+  readonly deliveryClaims: Counter<'outcome'>;
+  readonly takeovers: Counter<'kind'>;
+  readonly leaseRenewals: Counter<'outcome'>;
 
   constructor(opts: ControllerMetricsOptions = {}) {
     const registers = [this.registry];
+    if (opts.replica !== undefined) this.registry.setDefaultLabels({ replica: opts.replica });
     collectDefaultMetrics({ register: this.registry });
     this.webhooksReceived = new Counter({
       name: 'gitops_webhooks_received_total',
@@ -84,6 +95,34 @@ export class ControllerMetrics {
       help: 'Branches back-synced onto the trunk, by outcome (synced, up-to-date, conflict, lease-lost, error; failed: the run itself failed)',
       labelNames: ['branch', 'outcome'],
       registers,
+    });
+    this.deliveryClaims = new Counter({
+      name: 'gitops_delivery_claims_total',
+      help: 'Claims of a delivery in the store: won (this replica runs it) or lost (seen before, by this or another replica)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.takeovers = new Counter({
+      name: 'gitops_takeovers_total',
+      help: 'Work of a stopped controller, or of a replica whose lease ran out, taken over: delivery claims released, plans and applies finished, lock tickets released',
+      labelNames: ['kind'],
+      registers,
+    });
+    const renewals = opts.leaseRenewals ?? (() => undefined);
+    const seen = { ok: 0, failed: 0, late: 0 };
+    this.leaseRenewals = new Counter({
+      name: 'gitops_replica_lease_renewals_total',
+      help: "Renewals of this replica's lease: ok, failed (the database did not answer) and late (after the lease had run out, so others may have taken its work over)",
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const now = renewals();
+        if (!now) return;
+        for (const outcome of ['ok', 'failed', 'late'] as const) {
+          this.inc({ outcome }, now[outcome] - seen[outcome]);
+          seen[outcome] = now[outcome];
+        }
+      },
     });
   }
 

@@ -1,6 +1,7 @@
 // Which store the controller keeps its state in: the SQLite file by default (one controller process),
 // or the PostgreSQL database of GITOPS_DATABASE_URL, which several controller replicas share.
 import type { Store } from '../core/ports/store.js';
+import type { LeaseRenewals } from './postgres-replicas.js';
 import type { RuntimeConfig } from '../webhooks/config.js';
 import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -13,6 +14,8 @@ export interface ControllerStore extends Store {
   readonly ready: Promise<void>;
   /** Resolves when the store answers now (GET /healthz). */
   ping(): Promise<void>;
+  /** The replica's lease renewals; none for a store no other process shares (SQLite). */
+  readonly leaseRenewals?: LeaseRenewals;
 }
 
 export interface OpenedStore {

@@ -14,8 +14,17 @@ export function liveOwner(column: string, me = '$1', now = '$2'): string {
   return `(${column} = ${me} OR ${column} IN (SELECT id FROM replicas WHERE lease_expires_at >= ${now}))`;
 }
 
+/** Renewals of a replica's lease since it started: done, failed (the database did not answer), and late (done after the lease had run out). */
+export interface LeaseRenewals {
+  readonly ok: number;
+  readonly failed: number;
+  readonly late: number;
+}
+
 export class ReplicaLease {
   private timer: NodeJS.Timeout | undefined;
+  private lastRenewed: number | undefined;
+  private readonly counts = { ok: 0, failed: 0, late: 0 };
   stopped = false;
 
   constructor(
@@ -31,7 +40,7 @@ export class ReplicaLease {
   /** Registers the replica and renews its lease until stop(). */
   async start(): Promise<void> {
     await this.renew();
-    this.timer = setInterval(() => void this.renew().catch(() => undefined), Math.floor(this.leaseMs / 3));
+    this.timer = setInterval(() => void this.renew().catch(() => void this.counts.failed++), Math.floor(this.leaseMs / 3));
     this.timer.unref();
   }
 
@@ -42,6 +51,15 @@ export class ReplicaLease {
        ON CONFLICT (id) DO UPDATE SET lease_expires_at = excluded.lease_expires_at`,
       [this.id, this.stamp(), this.stamp(this.leaseMs)],
     );
+    const now = Date.now();
+    // the other replicas may already have taken this one's work over
+    if (this.lastRenewed !== undefined && now - this.lastRenewed > this.leaseMs) this.counts.late++;
+    this.lastRenewed = now;
+    this.counts.ok++;
+  }
+
+  get renewals(): LeaseRenewals {
+    return { ...this.counts };
   }
 
   async stop(): Promise<void> {

@@ -109,11 +109,43 @@ describe('PostgresStore replicas', () => {
       expect([...fromA, ...fromB].map((p) => p.id)).toEqual([plan]);
       expect(await a.releaseAbandonedDeliveries()).toBe(1);
       expect((await b.abandonedLocks()).map((l) => l.owner)).toEqual(['killed']);
+      // each registered itself once at start; the renewal timer (every 10 s) has not fired yet
+      expect([a.leaseRenewals, b.leaseRenewals]).toEqual([
+        { ok: 1, failed: 0, late: 0 },
+        { ok: 1, failed: 0, late: 0 },
+      ]);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
   });
 });
+
+describe('PostgresStore lease renewals', () => {
+  test('GIVEN a replica whose process stalled past its lease, then a database that refuses the renewal WHEN renewing THEN one renewal counts late and the refused ones failed', async () => {
+    const store = await PostgresStore.open(database.url, { controllerId: 'stalling', replicaLeaseMs: 300 });
+    try {
+      const stallUntil = Date.now() + 700;
+      while (Date.now() < stallUntil); // the event loop is blocked: no renewal can run
+      await until(() => store.leaseRenewals.ok >= 4);
+      // the renewal after the stall is late; those on time (every 100 ms) are not
+      const { late, ok } = store.leaseRenewals;
+      expect([late >= 1, late < ok - 1]).toEqual([true, true]);
+      await sql('ALTER TABLE replicas RENAME TO replicas_away');
+      try {
+        await until(() => store.leaseRenewals.failed >= 1);
+      } finally {
+        await sql('ALTER TABLE replicas_away RENAME TO replicas');
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(ok()).toBe(true);
+}
 
 describeStoreContract('PostgresStore', () => ({
   open: ({ controllerId, now }) => PostgresStore.open(database.url, { controllerId, now, poolSize: 4 }),

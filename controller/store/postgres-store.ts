@@ -33,7 +33,7 @@ import { PostgresApplies } from './postgres-applies.js';
 import { PostgresLocks } from './postgres-locks.js';
 import { PostgresSyncPushes } from './postgres-sync-pushes.js';
 import { migrate } from './postgres-migrations.js';
-import { DEFAULT_REPLICA_LEASE_MS, liveOwner, ReplicaLease } from './postgres-replicas.js';
+import { DEFAULT_REPLICA_LEASE_MS, liveOwner, ReplicaLease, type LeaseRenewals } from './postgres-replicas.js';
 import { oneOf, optional, positiveInt, text, toPlan, toRun, type PlanRow, type RunRow } from './rows.js';
 
 export interface PostgresStoreOptions {
@@ -349,6 +349,11 @@ export class PostgresStore implements Store {
 
   async pruneReplies(before: Date): Promise<number> {
     return (await this.db.query('DELETE FROM replies WHERE replied_at < $1', [before.toISOString()])).rowCount ?? 0;
+  }
+
+  /** This replica's lease renewals since it started (the metrics read them). */
+  get leaseRenewals(): LeaseRenewals {
+    return this.lease.renewals;
   }
 
   /** Stops renewing, leaves the replicas (what this replica left unfinished is taken over at once) and closes the pool. */
