@@ -37,6 +37,8 @@ export const commonSettings = {
   /** Deletion protection on databases and load balancers. */
   deletionProtection: z.boolean().default(true),
 };
+/** The common knobs, as every system's settings have them. */
+export type CommonSettings = z.infer<z.ZodObject<typeof commonSettings>>;
 
 const service = z.strictObject({
   desiredCount: z.number().int().min(0).max(100).default(1),

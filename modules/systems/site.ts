@@ -1,7 +1,12 @@
-// Where a system's stack runs: its AWS providers, availability zones and the prefix of its names.
-// Shared by every system so they all pin the environment's account and name things alike.
+// Where a system's stack runs: its AWS providers, availability zones and the prefix of its names, and
+// the parts every AWS system starts with (its VPC, its alarm topic). Shared by every system so they all
+// pin the environment's account and name things alike.
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { AlarmTopic } from '../aws/messaging/sns-topic.js';
+import { Vpc } from '../aws/network/vpc.js';
+import type { VpcProps } from '../aws/network/vpc-props.js';
+import type { CommonSettings } from './settings.js';
 import type { SystemContext } from './types.js';
 
 /** The AWS account of the environment; a system on AWS cannot be built without one. */
@@ -53,4 +58,30 @@ export function alarmReceivers(context: SystemContext): AlarmReceivers {
     subscribers: { emailSubscribers: Object.values(email), httpsSubscribers: Object.values(https) },
     alsoNotifyArns: snsTopic === undefined ? [] : [`arn:${partition}:sns:${region}:${awsAccountId(context)}:${snsTopic}`],
   };
+}
+
+/** The system's alarm topic (`<prefix>-alarms`, construct id `alarm-topic`), encrypted with the stack's key, subscribing the environment's receivers. */
+export function systemAlarmTopic(scope: Construct, context: SystemContext, kmsKeyArn: string): AlarmTopic {
+  const { subscribers } = alarmReceivers(context);
+  return new AlarmTopic(scope, 'alarm-topic', { name: `${resourcePrefix(context)}-alarms`, kmsKeyArn, ...subscribers });
+}
+
+/**
+ * The system's VPC (construct id `vpc`): its CIDR, the first `azCount` zones of its region, NAT gateways and
+ * flow log retention from the common knobs, and what the system adds in `more`.
+ */
+export function systemVpc(
+  scope: Construct,
+  context: SystemContext,
+  knobs: Pick<CommonSettings, 'azCount' | 'natGateways' | 'logRetentionDays'>,
+  more: Omit<VpcProps, 'name' | 'cidr' | 'availabilityZones' | 'natGateways' | 'flowLogRetentionDays'> = {},
+): Vpc {
+  return new Vpc(scope, 'vpc', {
+    name: resourcePrefix(context),
+    cidr: context.cidr,
+    availabilityZones: availabilityZones(context.region.aws, knobs.azCount),
+    natGateways: knobs.natGateways,
+    flowLogRetentionDays: knobs.logRetentionDays,
+    ...more,
+  });
 }

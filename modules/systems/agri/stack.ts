@@ -12,15 +12,15 @@ import { PostgresDatabase } from '../../aws/data/postgres-database.js';
 import { SecureBucket } from '../../aws/data/s3-bucket.js';
 import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { WebAcl } from '../../aws/edge/web-acl.js';
-import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
-import { Vpc } from '../../aws/network/vpc.js';
+import type { AlarmTopic } from '../../aws/messaging/sns-topic.js';
+import type { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import type { SystemContext } from '../types.js';
 import { AgriEntry } from './hybrid.js';
 import { AgriMonitoring } from './monitoring.js';
 import { systemDatabase } from '../database.js';
-import { alarmReceivers, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, defaultProvider, resourcePrefix, systemAlarmTopic, systemVpc } from '../site.js';
 import { AgriTiers, TIER_KEYS } from './tiers.js';
 
 /** The database user the back end signs in as with IAM authentication (no password anywhere). */
@@ -53,14 +53,9 @@ export class AgriStack extends TerraformStack {
       servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
     const alarms = alarmReceivers(context);
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
+    this.alarmTopic = systemAlarmTopic(this, context, key.arn);
 
-    this.vpc = new Vpc(this, 'vpc', {
-      name: prefix,
-      cidr: context.cidr,
-      availabilityZones: availabilityZones(region, s.azCount),
-      natGateways: s.natGateways,
-      flowLogRetentionDays: s.logRetentionDays,
+    this.vpc = systemVpc(this, context, s, {
       flowLogKmsKeyArn: key.arn,
       // The farm's sync service reaches the back end over the VPN.
       privateNetworkCidrs: overVpn ? [s.farm.onPremCidr] : [],

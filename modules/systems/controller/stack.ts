@@ -13,12 +13,12 @@ import { EcrRepository } from '../../aws/compute/ecr-repository.js';
 import { EcsCluster } from '../../aws/compute/ecs-cluster.js';
 import { FargateService } from '../../aws/compute/fargate-service.js';
 import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
-import { Vpc } from '../../aws/network/vpc.js';
-import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
+import type { Vpc } from '../../aws/network/vpc.js';
+import type { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
 import type { SystemContext } from '../types.js';
-import { alarmReceivers, availabilityZones, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, defaultProvider, resourcePrefix, systemAlarmTopic, systemVpc } from '../site.js';
 import { ControllerAlarms } from './monitoring.js';
 import { ControllerStore, NODE_UID, WORK_DIR } from './store.js';
 
@@ -51,14 +51,7 @@ export class ControllerStack extends TerraformStack {
       // CloudWatch must encrypt to publish alarms to the topic (it cannot use the AWS-managed SNS key).
       servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    this.vpc = new Vpc(this, 'vpc', {
-      name: prefix,
-      cidr: context.cidr,
-      availabilityZones: availabilityZones(region, s.azCount),
-      natGateways: s.natGateways,
-      flowLogRetentionDays: s.logRetentionDays,
-      flowLogKmsKeyArn: key.arn,
-    });
+    this.vpc = systemVpc(this, context, s, { flowLogKmsKeyArn: key.arn });
     this.repository = new EcrRepository(this, 'repository', { name: prefix, kmsKeyArn: key.arn, forceDelete: !s.deletionProtection });
     this.privateKey = new Secret(this, 'private-key', {
       name: `${prefix}/private-key`,
@@ -146,11 +139,10 @@ export class ControllerStack extends TerraformStack {
     });
     this.store.connect(this.service);
 
-    const receivers = alarmReceivers(context);
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...receivers.subscribers });
+    this.alarmTopic = systemAlarmTopic(this, context, key.arn);
     this.alarms = new ControllerAlarms(this, 'monitoring', {
       alarmTopicArn: this.alarmTopic.arn,
-      alsoNotifyArns: receivers.alsoNotifyArns,
+      alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
       loadBalancer: this.loadBalancer,
       targetGroup: 'controller',
       clusterName: cluster.name,

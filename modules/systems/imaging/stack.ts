@@ -13,12 +13,11 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { RedisReplicationGroup } from '../../aws/data/redis-replication-group.js';
 import { GlobalAccelerator } from '../../aws/edge/global-accelerator.js';
 import { S3OriginDistribution } from '../../aws/edge/s3-origin-distribution.js';
-import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { SecurityGroup } from '../../aws/network/security-group.js';
-import { Vpc } from '../../aws/network/vpc.js';
+import type { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
-import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, awsAccountId, defaultProvider, resourcePrefix, systemAlarmTopic, systemVpc } from '../site.js';
 import type { SystemContext } from '../types.js';
 import { API_STAGE, ImagingBackend } from './backend.js';
 import { ImagingFrontend, loadBalancerName } from './frontend.js';
@@ -55,18 +54,10 @@ export class ImagingStack extends TerraformStack {
       servicePrincipals: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
     const alarms = alarmReceivers(context);
-    const alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
+    const alarmTopic = systemAlarmTopic(this, context, key.arn);
     const zone = new DataAwsRoute53Zone(this, 'zone', { name: s.hostedZone, privateZone: false });
 
-    this.vpc = new Vpc(this, 'vpc', {
-      name: prefix,
-      cidr: context.cidr,
-      availabilityZones: availabilityZones(region, s.azCount),
-      natGateways: s.natGateways,
-      flowLogRetentionDays: s.logRetentionDays,
-      gatewayEndpoints: ['s3'],
-      interfaceEndpoints: ['execute-api'],
-    });
+    this.vpc = systemVpc(this, context, s, { gatewayEndpoints: ['s3'], interfaceEndpoints: ['execute-api'] });
     this.storage = new ImageStorage(this, 'storage', {
       environment: env,
       accountId,

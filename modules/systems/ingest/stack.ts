@@ -11,15 +11,15 @@ import { SiteToSiteVpn } from '../../aws/connectivity/site-to-site-vpn.js';
 import { WebAcl } from '../../aws/edge/web-acl.js';
 import { QueueConsumer } from '../../aws/messaging/queue-consumer.js';
 import { QueueWithDlq } from '../../aws/messaging/queue.js';
-import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
+import type { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { SecurityGroup } from '../../aws/network/security-group.js';
-import { Vpc } from '../../aws/network/vpc.js';
+import type { Vpc } from '../../aws/network/vpc.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { functionEntry } from '../function-source.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import type { SystemContext } from '../types.js';
 import { IngestMonitoring } from './monitoring.js';
-import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix } from '../site.js';
+import { alarmReceivers, awsAccountId, defaultProvider, resourcePrefix, systemAlarmTopic, systemVpc } from '../site.js';
 import { SourceAuth } from './source-auth.js';
 
 export const INGEST_STAGE = 'v1';
@@ -56,14 +56,9 @@ export class IngestStack extends TerraformStack {
       servicePrincipals: ['cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
     const alarms = alarmReceivers(context);
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
+    this.alarmTopic = systemAlarmTopic(this, context, key.arn);
 
-    this.vpc = new Vpc(this, 'vpc', {
-      name: prefix,
-      cidr: context.cidr,
-      availabilityZones: availabilityZones(region, s.azCount),
-      natGateways: s.natGateways,
-      flowLogRetentionDays: s.logRetentionDays,
+    this.vpc = systemVpc(this, context, s, {
       gatewayEndpoints: ['s3'],
       // The functions enqueue without leaving the VPC; over the VPN the source calls the private API here.
       interfaceEndpoints: overVpn ? ['sqs', 'execute-api'] : ['sqs'],

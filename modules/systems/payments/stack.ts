@@ -15,8 +15,8 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
 import { RedisReplicationGroup } from '../../aws/data/redis-replication-group.js';
 import { QueueWithDlq } from '../../aws/messaging/queue.js';
-import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
-import { Vpc } from '../../aws/network/vpc.js';
+import type { AlarmTopic } from '../../aws/messaging/sns-topic.js';
+import type { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
@@ -25,7 +25,7 @@ import { API_STAGE, PaymentsApi } from './api.js';
 import { PaymentsMonitoring } from './monitoring.js';
 import { kebab, PaymentsServices, SERVICE_KEYS, type ServiceKey, type ServiceWiring } from './services.js';
 import { systemDatabase } from '../database.js';
-import { alarmReceivers, availabilityZones, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider } from '../site.js';
+import { alarmReceivers, awsAccountId, defaultProvider, resourcePrefix, usEast1Provider, systemAlarmTopic, systemVpc } from '../site.js';
 import { PaymentsWebFront } from './web-front.js';
 
 /** The database user the APIs sign in as with IAM authentication (no password anywhere). */
@@ -61,17 +61,9 @@ export class PaymentsStack extends TerraformStack {
       alias: prefix,
       servicePrincipals: [`logs.${region}.amazonaws.com`, 'cloudwatch.amazonaws.com', 'sns.amazonaws.com'],
     });
-    const alarms = alarmReceivers(context);
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { name: `${prefix}-alarms`, kmsKeyArn: key.arn, ...alarms.subscribers });
+    this.alarmTopic = systemAlarmTopic(this, context, key.arn);
 
-    this.vpc = new Vpc(this, 'vpc', {
-      name: prefix,
-      cidr: context.cidr,
-      availabilityZones: availabilityZones(region, s.azCount),
-      natGateways: s.natGateways,
-      flowLogRetentionDays: s.logRetentionDays,
-      flowLogKmsKeyArn: key.arn,
-    });
+    this.vpc = systemVpc(this, context, s, { flowLogKmsKeyArn: key.arn });
 
     const queue = (name: string, consumerTimeoutSeconds?: number) =>
       new QueueWithDlq(this, `${name}-queue`, { name: `${prefix}-${name}`, consumerTimeoutSeconds, kmsKeyArn: key.arn });
