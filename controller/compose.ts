@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Probot, ProbotOctokit } from 'probot';
-import type { DestinationStream, Logger, LoggerOptions } from 'pino';
-import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { errorLine } from './comment/limits.js';
 import { ReleaseController, type ControllerCore } from './core/controller.js';
 import type { Planner } from './core/ports/planner.js';
@@ -43,7 +42,7 @@ import { JobQueue } from './webhooks/job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { statusPage } from './status/page.js';
 import { ControllerMetrics } from './observability/metrics.js';
-import { withoutBound } from './observability/log.js';
+import { maskedLogger } from './observability/log.js';
 import {
   countAppliesTakenOver,
   countedBackSync,
@@ -328,26 +327,6 @@ export function composeController(opts: ControllerOptions): Controller {
       await store.close();
     },
   };
-}
-
-/**
- * The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets
- * masked, and a field the logger has bound (a job's delivery, repository, pull request) is written once.
- */
-export function maskedLogger(level: string, secrets: HeldSecrets, destination?: DestinationStream): Logger {
-  const options: LoggerOptions = {
-    level,
-    name: 'gitops',
-    formatters: { log: (object) => secrets.maskValue(object) },
-    hooks: {
-      logMethod(args, method) {
-        const bound = this.bindings();
-        const once = args.map((a, i) => (i === 0 && typeof a === 'object' && a !== null ? withoutBound(a, bound) : a));
-        method.apply(this, once.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
-      },
-    },
-  };
-  return destination ? pino(options, destination) : pino(options);
 }
 
 export interface ServeOptions {

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { maskedLogger, type ServedController } from '../compose.js';
+import type { ServedController } from '../compose.js';
 import type { ControllerCore } from '../core/controller.js';
 import { HeldSecrets } from '../secrets/held.js';
 import { postSigned, recordingCore, SECRET, serveForTest } from '../../test/fixtures/served-controller.js';
-import { singleNameLog, withoutBound } from './log.js';
+import { maskedLogger, singleNameLog, withoutBound } from './log.js';
 
 /** The top-level keys of a JSON object's text, in order, duplicates kept (JSON.parse keeps only the last). */
 function topLevelKeys(line: string): string[] {
@@ -106,5 +106,23 @@ describe('withoutBound', () => {
     });
     const error = new Error('e');
     expect(withoutBound(error, { message: 'e' })).toBe(error);
+  });
+});
+
+describe('maskedLogger', () => {
+  test('GIVEN a held secret in a log message and in a field WHEN logged THEN the line holds neither', () => {
+    const lines: string[] = [];
+    const log = maskedLogger(
+      'info',
+      new HeldSecrets([SECRET]),
+      new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }),
+    );
+    log.info({ err: `request signed with ${SECRET}`, nested: { token: SECRET } }, `secret ${SECRET} seen`);
+    log.error(`plain ${SECRET}`);
+    const hooked = lines.join('');
+    expect(hooked).not.toContain(SECRET);
+    expect(hooked).toContain('request signed with ***');
+    expect(hooked).toContain('"msg":"secret *** seen"');
+    expect(hooked).toContain('"msg":"plain ***"');
   });
 });

@@ -3,7 +3,8 @@
 // and pino writes a child's bindings after its parent's, so a line handled by Probot carried three
 // `name` keys; the job's own fields (delivery, repository, pull request) are bindings of the session's
 // logger, and a call that passes one of them again would print it twice.
-import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { HeldSecrets } from '../secrets/held.js';
 
 /**
  * The logger as Probot gets it: a child's `name` binding is dropped, and the delivery id Probot binds
@@ -26,4 +27,24 @@ export function withoutBound(fields: object, bound: Record<string, unknown>): ob
   const entries = Object.entries(fields);
   if (!entries.some(([key, value]) => key in bound && bound[key] === value)) return fields;
   return Object.fromEntries(entries.filter(([key, value]) => !(key in bound && bound[key] === value)));
+}
+
+/**
+ * The JSON pino logger of `gitops serve`: every string of every line (message and fields) has the held secrets
+ * masked, and a field the logger has bound (a job's delivery, repository, pull request) is written once.
+ */
+export function maskedLogger(level: string, secrets: HeldSecrets, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    name: 'gitops',
+    formatters: { log: (object) => secrets.maskValue(object) },
+    hooks: {
+      logMethod(args, method) {
+        const bound = this.bindings();
+        const once = args.map((a, i) => (i === 0 && typeof a === 'object' && a !== null ? withoutBound(a, bound) : a));
+        method.apply(this, once.map((a) => (typeof a === 'string' ? secrets.mask(a) : a)) as Parameters<typeof method>);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
