@@ -1,161 +1,33 @@
 // Handlers through Probot: payloads from @octokit/webhooks-examples, GitHub mocked with nock
 // (every request the flows make is listed; an unexpected one fails the job and the test).
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { pino } from 'pino';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
 import { sessionsOf } from '../compose.js';
-import { ReleaseController, type ControllerCore } from '../core/controller.js';
-import { FakePlanner } from '../../test/doubles/fake-planner.js';
+import type { ControllerCore } from '../core/controller.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { JobQueue } from './job-queue.js';
-import { queuePlan, registerHandlers } from './handlers.js';
+import { registerHandlers } from './handlers.js';
 import { PLAN_APPLY_PATH, runTitle, WorkflowRunWaits } from '../actions/workflow-runs.js';
-
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as { name: string; examples: Record<string, unknown>[] }[];
-const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-
-const API = 'https://api.github.com';
-const REPO = '/repos/acme/infra';
-const HEAD = 'a'.repeat(40);
-const BASE = 'b'.repeat(40);
-
-/**
- * The first example of `event.action` that has an installation, re-pointed at acme/infra PR #7.
- * `edited` has no example: the `opened` one stands in, with the action changed.
- */
-function payload(event: string, action: string, pr: { head?: string; base?: string } = {}): Record<string, unknown> {
-  const exampleAction = event === 'pull_request' && action === 'edited' ? 'opened' : action;
-  const example = examples.find((e) => e.name === event)?.examples.find((x) => x.action === exampleAction && x.installation);
-  if (!example) throw new Error(`no ${event}.${exampleAction} example with an installation`);
-  const p = structuredClone(example) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  p.action = action;
-  p.installation = { id: 2, node_id: 'x' };
-  Object.assign(p.repository, { name: 'infra', full_name: 'acme/infra', clone_url: 'https://github.com/acme/infra.git' });
-  p.repository.owner.login = 'acme';
-  const target = p.pull_request ?? p.issue;
-  target.number = 7;
-  target.state = 'open';
-  if (p.pull_request) {
-    Object.assign(p.pull_request.head, { ref: pr.head ?? 'feature/x', sha: HEAD });
-    Object.assign(p.pull_request.base, { ref: pr.base ?? 'dev', sha: BASE });
-    p.pull_request.user.login = 'alice';
-  }
-  return p;
-}
-
-function setup(workflowRuns?: WorkflowRunWaits) {
-  const store = new SqliteStore(':memory:');
-  const planner = new FakePlanner();
-  const errors: string[] = [];
-  const queue = new JobQueue({ onError: (e) => errors.push((e as Error).message) });
-  const probot = new Probot({
-    appId: 1,
-    privateKey,
-    log: pino({ level: 'silent' }),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
-  const core: ControllerCore = new ReleaseController({
-    store,
-    planner,
-    replan: (session, pr, trigger) => queuePlan({ core, queue }, session, pr, trigger),
-  });
-  registerHandlers(probot, { core, queue, deliveries: store, sessions: sessionsOf(probot), ...(workflowRuns ? { workflowRuns } : {}) });
-  const receive = async (name: string, id: string, body: Record<string, unknown>) => {
-    await probot.receive({ id, name, payload: body } as never);
-    await queue.onIdle();
-  };
-  return { store, planner, queue, probot, receive, errors };
-}
-
-const b64 = (text: string) => Buffer.from(text).toString('base64');
-
-/** Mocks: installation token, environment files at the base, and the compare calls of the trunk rule. */
-function mockPolicyReads(api: nock.Scope): void {
-  api
-    .post('/app/installations/2/access_tokens')
-    .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' });
-  const files = readdirSync('environments').filter((f) => f.endsWith('.yaml'));
-  api
-    .get(`${REPO}/contents/environments`)
-    .query({ ref: BASE })
-    .reply(
-      200,
-      files.map((f) => ({ type: 'file', name: f, path: `environments/${f}`, sha: 'c'.repeat(40), size: 1 })),
-    );
-  for (const f of files) {
-    const text = readFileSync(`environments/${f}`, 'utf8');
-    api
-      .get(`${REPO}/contents/environments%2F${f}`)
-      .query({ ref: BASE })
-      .reply(200, {
-        type: 'file',
-        encoding: 'base64',
-        content: b64(text),
-        size: text.length,
-        name: f,
-        path: `environments/${f}`,
-        sha: 'c'.repeat(40),
-      });
-  }
-}
-
-/** The pull request as the API has it now (head HEAD, open, by alice) and, when asked, alice's permission. */
-function mockCurrentPullRequest(api: nock.Scope, authorPermission?: string): void {
-  api.get(`${REPO}/pulls/7`).reply(200, {
-    number: 7,
-    state: 'open',
-    merged: false,
-    draft: false,
-    title: 't',
-    user: { login: 'alice' },
-    head: { ref: 'feature/x', sha: HEAD, repo: { full_name: 'acme/infra' } },
-    base: { ref: 'dev', sha: BASE },
-  });
-  if (authorPermission)
-    api
-      .get(`${REPO}/collaborators/alice/permission`)
-      .reply(200, { permission: authorPermission, role_name: authorPermission, user: { login: 'alice' } });
-}
-
-function mockTrunkCompares(api: nock.Scope): void {
-  const compare = { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, merge_base_commit: { sha: '0'.repeat(40) }, files: [] };
-  api
-    .get(`${REPO}/compare/main...${HEAD}`)
-    .query(true)
-    .reply(200, { ...compare, commits: [{ sha: '1'.repeat(40), parents: [{ sha: '0'.repeat(40) }] }] });
-  for (const lower of ['dev', 'uat'])
-    api
-      .get(`${REPO}/compare/main...${lower}`)
-      .query(true)
-      .reply(200, { ...compare, ahead_by: 0, total_commits: 0, commits: [] });
-}
-
-function mockApprovalsReads(api: nock.Scope, reviews: unknown[] = []): void {
-  for (const path of ['.github%2FCODEOWNERS', 'CODEOWNERS', 'docs%2FCODEOWNERS'])
-    api.get(`${REPO}/contents/${path}`).query({ ref: BASE }).reply(404);
-  api
-    .get(`${REPO}/pulls/7/files`)
-    .query(true)
-    .reply(200, [{ filename: 'modules/aws/network/vpc.ts' }]);
-  api.get(`${REPO}/pulls/7/reviews`).query(true).reply(200, reviews);
-}
-
-type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Mocks one check run creation and keeps what was posted. */
-function captureCheckRun(api: nock.Scope): { check?: Body } {
-  const posted: { check?: Body } = {};
-  api.post(`${REPO}/check-runs`).reply(201, (_uri, body) => {
-    posted.check = body as Body;
-    return { id: 1 };
-  });
-  return posted;
-}
+import {
+  API,
+  BASE,
+  captureCheckRun,
+  examples,
+  HEAD,
+  mockApprovalsReads,
+  mockCurrentPullRequest,
+  mockPolicyReads,
+  mockTrunkCompares,
+  payload,
+  privateKey,
+  REPO,
+  setupHandlers as setup,
+  type Body,
+} from '../../test/fixtures/probot-handlers.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
