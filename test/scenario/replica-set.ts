@@ -36,6 +36,15 @@ export interface ReplicaSet {
   close(): Promise<void>;
 }
 
+/** The pull request numbers a replica's log says it planned (the log line comes after the plan check is completed). */
+export function plannedBy(replica: ControllerProcess): number[] {
+  return replica
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"plan finished"'))
+    .map((line) => (JSON.parse(line) as { pr: number }).pr);
+}
+
 /** A load balancer in front of `targets`: each webhook goes to the target its delivery id hashes to. */
 function balance(targets: readonly string[], onAnswer?: (answer: WebhookAnswer) => void): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { startTestDatabase, type TestDatabase } from '../fixtures/postgres.js';
 import { until, type ControllerProcess } from './controller-process.js';
 import { checkRuns, startGitHub, type GitHubWorld } from './harness.js';
-import { startReplicaSet, type ReplicaSet } from './replica-set.js';
+import { plannedBy, startReplicaSet, type ReplicaSet } from './replica-set.js';
 
 jest.setTimeout(1_200_000);
 
@@ -15,15 +15,6 @@ let world: GitHubWorld;
 let database: TestDatabase;
 let replicaSet: ReplicaSet;
 let replicas: readonly ControllerProcess[] = [];
-
-/** The pull request numbers a replica's log says it planned. */
-function plannedBy(replica: ControllerProcess): number[] {
-  return replica
-    .output()
-    .split('\n')
-    .filter((line) => line.includes('"msg":"plan finished"'))
-    .map((line) => (JSON.parse(line) as { pr: number }).pr);
-}
 
 beforeAll(async () => {
   [database, world] = await Promise.all([startTestDatabase(), startGitHub()]);
