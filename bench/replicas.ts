@@ -35,21 +35,30 @@ const PLANS_TIMEOUT_MS = 1_200_000;
 
 /** Plans of `replicas` replicas for `pullRequests` pull requests opened one right after the other. */
 async function measureRow(label: string, replicas: number, pullRequests: number): Promise<ReplicaRow> {
+  // the rows take minutes: say where the time goes
+  let phaseStart = performance.now();
+  const phase = (what: string) => {
+    console.error(`replicas bench, ${label}: ${what} in ${((performance.now() - phaseStart) / 1000).toFixed(1)} s`);
+    phaseStart = performance.now();
+  };
   const [database, world] = await Promise.all([startTestDatabase(), startGitHub()]);
   const { sandbox } = world;
   const answers: WebhookAnswer[] = [];
   let measuring = false;
+  phase('database and sandbox GitHub started');
   try {
     // the branches exist before any replica listens, so their pushes reach no one and the burst is only pull requests
     for (let i = 0; i < pullRequests; i++) {
       await sandbox.commit(`feature/bench-${i}`, { 'environments/README.md': `bench ${i}\n` }, `Bench ${i}`);
     }
+    phase(`${pullRequests} branches pushed`);
     const set = await startReplicaSet({
       world,
       databaseUrl: database.url,
       count: replicas,
       onAnswer: (answer) => measuring && answers.push(answer),
     });
+    phase(`${replicas} replica(s) listening`);
     try {
       const firstDelivery = sandbox.deliveries.length;
       measuring = true;
@@ -61,6 +70,7 @@ async function measureRow(label: string, replicas: number, pullRequests: number)
         throw new Error(`replicas bench: ${completed()} of ${pullRequests} plans completed in ${PLANS_TIMEOUT_MS / 1000} s (${label})`);
       });
       measuring = false;
+      phase('every plan completed');
       const done = checks().map((c) => c!);
       const started = Date.parse(sandbox.deliveries[firstDelivery].sentAt);
       const finished = Math.max(...done.map((c) => Date.parse(c.completedAt!)));
@@ -89,10 +99,11 @@ async function measureRow(label: string, replicas: number, pullRequests: number)
   } finally {
     await sandbox.close();
     await database.stop();
+    phase('closed');
   }
 }
 
-export async function run(pullRequests = Number(process.env.BENCH_REPLICAS_PRS ?? 4)): Promise<ReplicaRow[]> {
+export async function run(pullRequests = Number(process.env.BENCH_REPLICAS_PRS ?? 8)): Promise<ReplicaRow[]> {
   if (!Number.isInteger(pullRequests) || pullRequests < 1) {
     throw new Error(`replicas bench: BENCH_REPLICAS_PRS is ${JSON.stringify(process.env.BENCH_REPLICAS_PRS)}; allowed: a whole number ≥ 1`);
   }
