@@ -4,6 +4,7 @@ const suites: Record<string, () => Promise<{ run: () => unknown }>> = {
   synth: () => import('./synth.js'),
   'comment-render': () => import('./comment-render.js'),
   'webhook-ack': () => import('./webhook-ack.js'),
+  replicas: () => import('./replicas.js'),
 };
 
 const wanted = process.argv.slice(2);
