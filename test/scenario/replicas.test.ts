@@ -2,46 +2,17 @@
 // reach them through a balancer (by delivery id), as replicas behind a load balancer. A delivery sent to
 // both is planned once; twenty pull requests opened at once are each planned once, by both replicas.
 import { jest } from '@jest/globals';
-import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { adoptProjectDependencies } from '../fixtures/project-dependencies.js';
-import { startTestDatabase, type TestDatabase } from '../fixtures/postgres.js';
-import { killHard, startController, until, type ControllerProcess } from './controller-process.js';
-import { checkRuns, PROJECT_ROOT, startGitHub, type GitHubWorld } from './harness.js';
+import { createHmac } from 'node:crypto';
+import { until, type ControllerProcess } from './controller-process.js';
+import { checkRuns, type GitHubWorld } from './harness.js';
+import { startReplicaWorld, type ReplicaWorld } from './replica-world.js';
 
 jest.setTimeout(1_200_000);
 
 const SECRET = 'scenario-webhook-secret';
+let replicaWorld: ReplicaWorld;
 let world: GitHubWorld;
-let database: TestDatabase;
-let balancer: Server;
-const replicas: ControllerProcess[] = [];
-const workDirs: string[] = [];
-
-/** A load balancer in front of the replicas: each webhook goes to the replica its delivery id hashes to. */
-function balance(targets: () => readonly string[]): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const urls = targets();
-      const target = urls[createHash('sha256').update(String(req.headers['x-github-delivery'])).digest()[0] % urls.length];
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('x-') || k === 'content-type')) as Record<
-        string,
-        string
-      >;
-      fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) })
-        .then(async (answer) => res.writeHead(answer.status).end(await answer.text()))
-        .catch((e: Error) => res.writeHead(502).end(e.message));
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })),
-  );
-}
+let replicas: readonly ControllerProcess[];
 
 /** The pull request numbers a replica's log says it planned. */
 function plannedBy(replica: ControllerProcess): number[] {
@@ -53,36 +24,19 @@ function plannedBy(replica: ControllerProcess): number[] {
 }
 
 beforeAll(async () => {
-  [database, world] = await Promise.all([startTestDatabase(), startGitHub()]);
-  const second = mkdtempSync(join(tmpdir(), 'gitops-scenario-work-'));
-  chmodSync(second, 0o711);
-  await adoptProjectDependencies(second, PROJECT_ROOT);
-  // each replica has its own work directory (clones, job directories); the database is what they share
-  workDirs.push(world.workDir, second);
-  for (const workDir of workDirs) {
-    replicas.push(
-      await startController({
-        ...world.serveEnv,
-        LOG_LEVEL: 'info',
-        GITOPS_WORK_DIR: workDir,
-        GITOPS_DATABASE_URL: database.url,
-        // long enough for a replica on a loaded machine to renew in time (with 3 s, replicas took over each other's running plans)
-        GITOPS_REPLICA_LEASE_MS: '20000',
-        GITOPS_CONCURRENCY: '2',
-      }),
-    );
-  }
-  const lb = await balance(() => replicas.map((r) => r.webhookUrl));
-  balancer = lb.server;
-  world.sandbox.setWebhookUrl(lb.url);
+  replicaWorld = await startReplicaWorld({
+    env: {
+      LOG_LEVEL: 'info',
+      // long enough for a replica on a loaded machine to renew in time (with 3 s, replicas took over each other's running plans)
+      GITOPS_REPLICA_LEASE_MS: '20000',
+      GITOPS_CONCURRENCY: '2',
+    },
+  });
+  ({ world, replicas } = replicaWorld);
 }, 300_000);
 
 afterAll(async () => {
-  for (const replica of replicas) if (replica.child.exitCode === null) await killHard(replica);
-  balancer?.close();
-  await world?.sandbox.close();
-  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
-  await database?.stop();
+  await replicaWorld?.close();
 });
 
 const planChecks = (headSha: string) => checkRuns(world.sandbox, 'gitops/plan/dev', headSha);
