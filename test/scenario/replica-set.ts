@@ -2,21 +2,15 @@
 // each with its own work directory (clones, job directories), behind a load balancer that sends each
 // webhook to the replica its delivery id hashes to. The replica scenario and `npm run bench -- replicas`
 // both start theirs here.
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adoptProjectDependencies } from '../fixtures/project-dependencies.js';
 import { killHard, startController, type ControllerProcess } from './controller-process.js';
 import { PROJECT_ROOT, type GitHubWorld } from './harness.js';
+import { balance, type Balancer, type WebhookAnswer } from './replica-world.js';
 
-/** How long a webhook took the replica to answer, as the balancer saw it. */
-export interface WebhookAnswer {
-  readonly replica: number;
-  readonly status: number;
-  readonly ms: number;
-}
+export type { WebhookAnswer };
 
 export interface ReplicaSetOptions {
   readonly world: GitHubWorld;
@@ -45,35 +39,6 @@ export function plannedBy(replica: ControllerProcess): number[] {
     .map((line) => (JSON.parse(line) as { pr: number }).pr);
 }
 
-/** A load balancer in front of `targets`: each webhook goes to the target its delivery id hashes to. */
-function balance(targets: readonly string[], onAnswer?: (answer: WebhookAnswer) => void): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const replica = createHash('sha256').update(String(req.headers['x-github-delivery'])).digest()[0] % targets.length;
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('x-') || k === 'content-type')) as Record<
-        string,
-        string
-      >;
-      const started = performance.now();
-      fetch(targets[replica], { method: 'POST', headers, body: Buffer.concat(chunks) })
-        .then(async (answer) => {
-          const text = await answer.text();
-          onAnswer?.({ replica, status: answer.status, ms: performance.now() - started });
-          res.writeHead(answer.status).end(text);
-        })
-        .catch((e: Error) => {
-          onAnswer?.({ replica, status: 0, ms: performance.now() - started });
-          res.writeHead(502).end(e.message);
-        });
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })),
-  );
-}
-
 /**
  * `count` replicas on `databaseUrl` behind a balancer the sandbox now sends its webhooks to. The first
  * replica works in the world's work directory; each other one gets a directory of its own, seeded
@@ -82,7 +47,7 @@ function balance(targets: readonly string[], onAnswer?: (answer: WebhookAnswer) 
 export async function startReplicaSet(opts: ReplicaSetOptions): Promise<ReplicaSet> {
   const replicas: ControllerProcess[] = [];
   const workDirs = [opts.world.workDir];
-  let balancer: Server | undefined;
+  let balancer: Balancer | undefined;
   const close = async () => {
     for (const replica of replicas) if (replica.child.exitCode === null) await killHard(replica);
     balancer?.close();
@@ -109,11 +74,8 @@ export async function startReplicaSet(opts: ReplicaSetOptions): Promise<ReplicaS
         }),
       );
     }
-    const lb = await balance(
-      replicas.map((r) => r.webhookUrl),
-      opts.onAnswer,
-    );
-    balancer = lb.server;
+    const lb = await balance(() => replicas.map((r) => r.webhookUrl), opts.onAnswer);
+    balancer = lb;
     opts.world.sandbox.setWebhookUrl(lb.url);
     return { replicas, url: lb.url, close };
   } catch (error) {
