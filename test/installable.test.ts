@@ -115,6 +115,8 @@ describe('.env.example', () => {
     names.delete('TERRAFORM_SHA256'); // a docker build argument
     // what terraform is started with (PATH, HOME and an environment file's credentials), not the controller's settings
     for (const n of [...names]) if (/^(PATH|HOME|AWS_\w+|ARM_\w+|TF_VAR_\w*)$/.test(n)) names.delete(n);
+    // read by the tests and benches (BENCH_*, GITOPS_TEST_*), never by the controller
+    for (const n of [...names]) if (/^(BENCH_\w+|GITOPS_TEST_\w+)$/.test(n)) names.delete(n);
     expect([...names]).toEqual(expect.arrayContaining(['APP_ID', 'PRIVATE_KEY', 'WEBHOOK_SECRET', 'WEBHOOK_PROXY_URL']));
     expect([...names].filter((n) => !new RegExp(`^#? ?${n}[= ]`, 'm').test(example))).toEqual([]);
   });
