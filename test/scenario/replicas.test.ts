@@ -20,7 +20,8 @@ beforeAll(async () => {
   [database, world] = await Promise.all([startTestDatabase(), startGitHub()]);
   replicaSet = await startReplicaSet({ world, databaseUrl: database.url, count: 2 });
   replicas = replicaSet.replicas;
-}, 300_000);
+  // a database, the sandbox, a seeded work directory and two replicas: past 300 s late in a fresh-clone CI run
+}, 900_000);
 
 afterAll(async () => {
   await replicaSet?.close();
