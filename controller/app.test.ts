@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { pino } from 'pino';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Probot, Server } from 'probot';
 import gitopsApp from './app.js';
+import { freePort } from '../test/fixtures/free-port.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -89,15 +89,3 @@ describe('gitopsApp (the default export, for probot run)', () => {
     }
   });
 });
-
-/** A port nothing listens on (Probot's Server turns 0 into 3000). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
