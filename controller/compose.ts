@@ -38,7 +38,8 @@ import { DEFAULT_REPLICA_LEASE_MS } from './store/postgres-replicas.js';
 import { repeatEvery, type Repeating } from './store/repeat.js';
 import type { RuntimeConfig, ServeConfig } from './webhooks/config.js';
 import { queueApply, queuePlan, registerHandlers, type RepoContext } from './webhooks/handlers.js';
-import { JobQueue } from './webhooks/job-queue.js';
+import { JobQueue, type JobBoard } from './webhooks/job-queue.js';
+import { SharedJobQueue } from './webhooks/shared-job-queue.js';
 import { startWebhookServer, type WebhookServer } from './webhooks/server.js';
 import { statusPage } from './status/page.js';
 import { ControllerMetrics } from './observability/metrics.js';
@@ -101,7 +102,8 @@ export interface Controller {
   readonly store: ControllerStore;
   /** Which store it is: the SQLite file, or PostgreSQL shared by replicas. */
   readonly storeKind: 'sqlite' | 'postgresql';
-  readonly queue: JobQueue;
+  /** Where jobs go: this process's queue (SQLite), or the jobs the replicas share (PostgreSQL). */
+  readonly queue: JobBoard;
   readonly core: ControllerCore;
   /** This controller's metrics (its own registry). */
   readonly metrics: ControllerMetrics;
@@ -201,10 +203,15 @@ export function composeController(opts: ControllerOptions): Controller {
     { store: storeKind, where, replica: store.controllerId },
     `state kept in ${storeKind === 'sqlite' ? 'the SQLite file' : 'PostgreSQL at'} ${where}`,
   );
-  const queue = new JobQueue({
+  const local = new JobQueue({
     concurrency: opts.concurrency,
     onError: (e, job) => opts.log.error({ job: job.label, key: job.key, err: errorLine(e) }, 'job failed'),
   });
+  // replicas share their jobs through the database: a webhook one accepts may run in another
+  const shared = store.jobs
+    ? new SharedJobQueue({ jobs: store.jobs, local, concurrency: opts.concurrency, deliveries: store, log: opts.log })
+    : undefined;
+  const queue: JobBoard = shared ?? local;
   const metrics = new ControllerMetrics({
     queueDepth: () => queue.size,
     ...(storeKind === 'postgresql' ? { replica: store.controllerId, leaseRenewals: () => store.leaseRenewals } : {}),
@@ -281,6 +288,7 @@ export function composeController(opts: ControllerOptions): Controller {
         workflowRuns,
       });
       const sessionFor = installationSessionsOf(app, botLogin, secrets);
+      shared?.start({ core, sessionFor });
       const recover = () => {
         applyRecovery = recoverApplies({
           store,
@@ -312,6 +320,8 @@ export function composeController(opts: ControllerOptions): Controller {
         sweep = repeatEvery(
           opts.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS,
           async () => {
+            // a dead replica's running jobs are not run twice: their plans and applies are recovered below
+            await store.jobs?.dropAbandonedJobs();
             await deliveries.releaseAbandonedDeliveries();
             await recover();
           },

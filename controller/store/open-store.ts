@@ -1,6 +1,7 @@
 // Which store the controller keeps its state in: the SQLite file by default (one controller process),
 // or the PostgreSQL database of GITOPS_DATABASE_URL, which several controller replicas share.
 import type { Store } from '../core/ports/store.js';
+import type { SharedJobs } from '../core/ports/jobs.js';
 import type { LeaseRenewals } from './postgres-replicas.js';
 import type { RuntimeConfig } from '../webhooks/config.js';
 import { PostgresStore } from './postgres-store.js';
@@ -16,6 +17,8 @@ export interface ControllerStore extends Store {
   ping(): Promise<void>;
   /** The replica's lease renewals; none for a store no other process shares (SQLite). */
   readonly leaseRenewals?: LeaseRenewals;
+  /** The jobs the replicas share; none for a store no other process shares (SQLite: jobs stay in the process). */
+  readonly jobs?: SharedJobs;
 }
 
 export interface OpenedStore {

@@ -123,6 +123,23 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE INDEX sync_pushes_open ON sync_pushes (repo, branch, before_sha, after_sha) WHERE taken_at IS NULL;`,
   // 3: who caused each apply (the push's sender, or the approver of `/apply`), for the status page.
   `ALTER TABLE applies ADD COLUMN actor text;`,
+  // 4: jobs shared by the replicas: accepted by one, run by whichever claims it first (one key at a time)
+  `CREATE TABLE jobs (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     key text NOT NULL,
+     label text NOT NULL,
+     supersede_group text,
+     superseded_by text,
+     order_json text NOT NULL,
+     installation_id bigint NOT NULL,
+     delivery text,
+     state text NOT NULL CHECK (state IN ('pending', 'running')),
+     accepted_by text NOT NULL,
+     claimed_by text,
+     created_at timestamptz NOT NULL,
+     claimed_at timestamptz
+   );
+   CREATE INDEX jobs_by_key ON jobs (key, id);`,
 ];
 
 /** Brings the database's schema up to date; returns the version it is at. Refuses a database a newer controller migrated. */

@@ -1,16 +1,10 @@
 import pg from 'pg';
-import { startTestDatabase, type TestDatabase } from '../../test/fixtures/postgres.js';
+import { CONTROLLER_TABLES as TABLES, useTestDatabase } from '../../test/fixtures/postgres.js';
 import { PG_MIGRATIONS } from './postgres-migrations.js';
 import { PostgresStore, redactUrl } from './postgres-store.js';
 import { describeStoreContract } from './store-contract.js';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await startTestDatabase();
-}, 120_000);
-afterAll(async () => {
-  await database?.stop();
-});
+const database = useTestDatabase();
 
 async function sql<R extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: database.url });
@@ -22,10 +16,8 @@ async function sql<R extends pg.QueryResultRow>(text: string, params: unknown[] 
   }
 }
 
-const TABLES = ['deliveries', 'plans', 'runs', 'lock_queue', 'applies', 'replies', 'replicas', 'sync_pushes'];
-
 describe('PostgresStore schema', () => {
-  beforeEach(() => sql('DROP TABLE IF EXISTS gitops_schema, ' + TABLES.join(', ')));
+  beforeEach(() => database.reset());
 
   test('GIVEN an empty database WHEN five replicas open it at once THEN the migrations run once and every replica is at the latest version', async () => {
     const stores = await Promise.all(Array.from({ length: 5 }, (_, i) => PostgresStore.open(database.url, { controllerId: `r${i}` })));

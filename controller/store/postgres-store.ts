@@ -30,6 +30,7 @@ import {
 } from '../core/ports/store.js';
 import { PgDb } from './postgres-db.js';
 import { PostgresApplies } from './postgres-applies.js';
+import { PostgresJobs } from './postgres-jobs.js';
 import { PostgresLocks } from './postgres-locks.js';
 import { PostgresSyncPushes } from './postgres-sync-pushes.js';
 import { migrate } from './postgres-migrations.js';
@@ -67,6 +68,8 @@ export class PostgresStore implements Store {
   private readonly locks: PostgresLocks;
   private readonly applies: PostgresApplies;
   private readonly syncPushes: PostgresSyncPushes;
+  /** The jobs the replicas share (a webhook accepted by one replica may run in another). */
+  readonly jobs: PostgresJobs;
   private closed = false;
 
   private constructor(
@@ -86,6 +89,7 @@ export class PostgresStore implements Store {
     this.locks = new PostgresLocks(db, stamp, this.controllerId);
     this.applies = new PostgresApplies(db, stamp, this.controllerId, this.mask);
     this.syncPushes = new PostgresSyncPushes(db, stamp);
+    this.jobs = new PostgresJobs(db, stamp, this.controllerId);
     const replica = opts.replica ?? true;
     this.ready = (async () => {
       this.schemaVersion = await migrate(db.pool, where);
@@ -164,7 +168,9 @@ export class PostgresStore implements Store {
 
   async releaseAbandonedDeliveries(): Promise<number> {
     const { rowCount } = await this.db.query(
-      `DELETE FROM deliveries WHERE status = 'claimed' AND claimed_by IS NOT NULL AND NOT ${liveOwner('claimed_by')}`,
+      // a delivery whose job is still pending is not abandoned: a live replica will claim and run it
+      `DELETE FROM deliveries WHERE status = 'claimed' AND claimed_by IS NOT NULL AND NOT ${liveOwner('claimed_by')}
+         AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.delivery = deliveries.id AND jobs.state = 'pending')`,
       [this.controllerId, this.stamp()],
     );
     return rowCount ?? 0;

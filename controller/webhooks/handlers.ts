@@ -7,13 +7,14 @@
 import type { Context, Probot } from 'probot';
 import type { ControllerCore } from '../core/controller.js';
 import type { PlanTrigger } from '../core/plan-gate.js';
-import { shortSha, type PullRequestRef, type RepoSession } from '../core/ports/session.js';
+import type { PullRequestRef, RepoSession } from '../core/ports/session.js';
 import type { DeliveryClaims } from '../core/ports/store.js';
 import { parseCommand } from '../rules/commands.js';
-import type { JobQueue } from './job-queue.js';
+import type { JobBoard } from './job-queue.js';
+import { jobOf, type JobOrder } from './job-orders.js';
 import type { ApplyRequest } from '../core/apply-run.js';
 import type { CompletedRun } from '../actions/workflow-runs.js';
-import { completedRunOf, pullRequestKey, pullRequestRef, pushRef, repositoryOf } from './payload.js';
+import { completedRunOf, pullRequestRef, pushRef, repositoryOf } from './payload.js';
 
 type AnyContext = Context<'pull_request' | 'pull_request_review' | 'issue_comment' | 'push'>;
 
@@ -27,7 +28,7 @@ export type RepoContext = Pick<AnyContext, 'octokit' | 'log' | 'payload'>;
 
 export interface HandlerDeps {
   readonly core: ControllerCore;
-  readonly queue: JobQueue;
+  readonly queue: JobBoard;
   readonly deliveries: DeliveryClaims;
   /** The session of the event's installation and repository (controller/compose.ts sessionsOf). */
   readonly sessions: (context: RepoContext, owner: string, repo: string) => RepoSession;
@@ -50,6 +51,11 @@ function finishWhenDone(context: AnyContext, deps: HandlerDeps, job: Promise<voi
     .catch((e: unknown) => context.log.error({ delivery: context.id, err: (e as Error).message }, 'delivery could not be marked done'));
 }
 
+/** Queues the order's job for the event's delivery, and marks the delivery done once the job has ended. */
+function queueFor(context: AnyContext, deps: HandlerDeps, session: RepoSession, order: JobOrder): void {
+  finishWhenDone(context, deps, deps.queue.enqueue(jobOf(deps.core, session, order, context.id)));
+}
+
 /** Queues a plan of the pull request; a newer plan of the same pull request supersedes it. Settles when the job has ended. */
 export function queuePlan(
   deps: Pick<HandlerDeps, 'core' | 'queue'>,
@@ -57,24 +63,12 @@ export function queuePlan(
   pr: PullRequestRef,
   trigger?: PlanTrigger,
 ): Promise<void> {
-  return deps.queue.enqueue({
-    key: pullRequestKey(pr, pr.number),
-    label: `plan of ${shortSha(pr.headSha)}`,
-    supersedeGroup: 'plan',
-    run: (signal) => deps.core.pullRequestChanged(session, pr, signal, trigger),
-  });
+  return deps.queue.enqueue(jobOf(deps.core, session, { kind: 'plan', pr, ...(trigger ? { trigger } : {}) }));
 }
-
-/** Serialization key of the applies of one branch: pushes to it apply in the order they arrived. */
-export const branchKey = (r: { owner: string; repo: string }, branch: string): string => `${r.owner}/${r.repo}:branch:${branch}`;
 
 /** Queues an approver's `/apply` behind the pushes to the same branch. */
 export function queueApply(deps: Pick<HandlerDeps, 'core' | 'queue'>, session: RepoSession, request: ApplyRequest): Promise<void> {
-  return deps.queue.enqueue({
-    key: branchKey(request, request.environment.branch),
-    label: `apply of ${shortSha(request.sha)} to ${request.environment.name}`,
-    run: (signal) => deps.core.applyApproved(session, request, signal),
-  });
+  return deps.queue.enqueue(jobOf(deps.core, session, { kind: 'apply', request }));
 }
 
 /** A push to a branch: its apply is queued behind earlier pushes to the same branch. */
@@ -82,13 +76,7 @@ export async function onPush(context: Context<'push'>, deps: HandlerDeps): Promi
   const push = pushRef(context.name, context.payload);
   if (!push) return;
   if (!(await claim(context, deps))) return;
-  const session = deps.sessions(context, push.owner, push.repo);
-  const job = deps.queue.enqueue({
-    key: branchKey(push, push.branch),
-    label: `push of ${shortSha(push.after)} to ${push.branch}`,
-    run: (signal) => deps.core.pushed(session, push, signal),
-  });
-  finishWhenDone(context, deps, job);
+  queueFor(context, deps, deps.sessions(context, push.owner, push.repo), { kind: 'push', push });
 }
 
 /** A closed pull request: one closed without merging releases its lock tickets (a merged one is applied by its push). */
@@ -96,13 +84,10 @@ export async function onPullRequestClosed(context: Context<'pull_request.closed'
   const pr = pullRequestRef(context.name, context.payload);
   if (context.payload.pull_request.merged) return;
   if (!(await claim(context, deps))) return;
-  const session = deps.sessions(context, pr.owner, pr.repo);
-  const job = deps.queue.enqueue({
-    key: pullRequestKey(pr, pr.number),
-    label: `close of #${pr.number}`,
-    run: () => deps.core.pullRequestClosed(session, pr, false),
+  queueFor(context, deps, deps.sessions(context, pr.owner, pr.repo), {
+    kind: 'close',
+    pr: { owner: pr.owner, repo: pr.repo, number: pr.number },
   });
-  finishWhenDone(context, deps, job);
 }
 
 export async function onPullRequest(context: Context<'pull_request'>, deps: HandlerDeps): Promise<void> {
@@ -111,7 +96,7 @@ export async function onPullRequest(context: Context<'pull_request'>, deps: Hand
   if (payload.action === 'edited' && !(payload.changes as { base?: unknown } | undefined)?.base) return;
   const pr = pullRequestRef(context.name, payload);
   if (!(await claim(context, deps))) return;
-  finishWhenDone(context, deps, queuePlan(deps, deps.sessions(context, pr.owner, pr.repo), pr));
+  queueFor(context, deps, deps.sessions(context, pr.owner, pr.repo), { kind: 'plan', pr });
 }
 
 export async function onReview(context: Context<'pull_request_review'>, deps: HandlerDeps): Promise<void> {
@@ -119,13 +104,7 @@ export async function onReview(context: Context<'pull_request_review'>, deps: Ha
   if (payload.pull_request.state !== 'open') return;
   const pr = pullRequestRef(context.name, payload);
   if (!(await claim(context, deps))) return;
-  const session = deps.sessions(context, pr.owner, pr.repo);
-  const job = deps.queue.enqueue({
-    key: pullRequestKey(pr, pr.number),
-    label: `approvals of ${shortSha(pr.headSha)}`,
-    run: () => deps.core.reviewChanged(session, pr),
-  });
-  finishWhenDone(context, deps, job);
+  queueFor(context, deps, deps.sessions(context, pr.owner, pr.repo), { kind: 'review', pr });
 }
 
 export async function onComment(context: Context<'issue_comment'>, deps: HandlerDeps): Promise<void> {
@@ -139,7 +118,6 @@ export async function onComment(context: Context<'issue_comment'>, deps: Handler
   if (payload.issue.state !== 'open' && command.kind !== 'apply' && command.kind !== 'unlock') return;
   const repo = repositoryOf(context.name, payload);
   if (!(await claim(context, deps))) return;
-  const session = deps.sessions(context, repo.owner, repo.repo);
   const input = {
     owner: repo.owner,
     repo: repo.repo,
@@ -149,12 +127,7 @@ export async function onComment(context: Context<'issue_comment'>, deps: Handler
     sender: payload.comment.user?.login ?? '',
     senderType: payload.comment.user?.type ?? 'User',
   };
-  const job = deps.queue.enqueue({
-    key: pullRequestKey(repo, input.pr),
-    label: `comment ${payload.comment.id}`,
-    run: async () => void (await deps.core.commentCreated(session, input)),
-  });
-  finishWhenDone(context, deps, job);
+  queueFor(context, deps, deps.sessions(context, repo.owner, repo.repo), { kind: 'comment', input, commentId: payload.comment.id });
 }
 
 /**

@@ -7,6 +7,7 @@
 // Waiting jobs hold no concurrency slot: a job is handed to p-queue only when its key's previous
 // job has settled, so one busy pull request cannot starve the others.
 import PQueue from 'p-queue';
+import type { PortableJob } from './job-orders.js';
 
 /** The abort reason given to a superseded job. */
 export class SupersededError extends Error {
@@ -23,7 +24,21 @@ export interface JobSpec {
   readonly label: string;
   /** Jobs of the same key and group supersede each other: the newest wins. @default never superseded */
   readonly supersedeGroup?: string;
+  /** The job as data, for a queue that shares jobs between replicas. @default this process only can run it */
+  readonly portable?: PortableJob;
   run(signal: AbortSignal): Promise<void>;
+}
+
+/** Where jobs go: this process's queue, or the jobs the replicas share (shared-job-queue.ts). */
+export interface JobBoard {
+  /** Queues a job; the promise settles (never rejects) once it has run, in whichever process ran it. */
+  enqueue(spec: JobSpec): Promise<void>;
+  /** Jobs accepted here and not finished yet. */
+  readonly size: number;
+  /** Resolves when every job accepted here has finished. */
+  onIdle(): Promise<void>;
+  /** Stops accepting jobs and ends this process's part of the unfinished ones. */
+  close(): Promise<void>;
 }
 
 export interface JobQueueOptions {
@@ -39,7 +54,7 @@ interface Entry {
   finished: boolean;
 }
 
-export class JobQueue {
+export class JobQueue implements JobBoard {
   readonly #pq: PQueue;
   readonly #onError: (error: unknown, job: JobSpec) => void;
   /** The last job of each key; the next job of that key starts after it settles. */
