@@ -175,6 +175,7 @@ describe('FunctionApp', () => {
       name: expect.stringMatching(/^[0-9a-f]{64}\.zip$/),
       type: 'Block',
       content_type: 'application/zip',
+      lifecycle: { create_before_destroy: true },
       source: fn.asset!.path,
       storage_account_name: 'stcommercefn',
       storage_container_name: expect.stringMatching(/^\$\{azurerm_storage_container\.fn_package-container_[0-9A-F]{8}\.name\}$/),

@@ -102,6 +102,8 @@ export class FunctionApp extends Construct {
           type: 'Block',
           source: this.asset.path,
           contentType: 'application/zip',
+          // The new blob exists before the app is pointed at it, and the old one goes only after.
+          lifecycle: { createBeforeDestroy: true },
         });
         settings.WEBSITE_RUN_FROM_PACKAGE = blob.url;
         settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = 'SystemAssigned';
