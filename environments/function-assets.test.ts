@@ -1,6 +1,6 @@
-// The synthesized stacks as the runner receives them: every Lambda function deploys a zip inside its
-// own stack directory (the runner copies nothing else), that zip is the code the handler names, and
-// it loads and answers with the runtime's SDK standing in.
+// The synthesized stacks as the runner receives them: every Lambda function and every Function App
+// deploys a zip inside its own stack directory (the runner copies nothing else), that zip is the code
+// the handler (or function.json) names, and it loads and answers with the runtime's SDK standing in.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -61,6 +61,8 @@ describe('function assets in the synthesized stacks', () => {
   const out = mkdtempSync(join(tmpdir(), 'gitops-function-assets-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
   let deployed: Deployed[] = [];
+  let apps: Deployed[] = [];
+  const blobs: Record<string, Json> = {};
   const unzip = (d: Deployed, file: string) =>
     execFileSync('unzip', ['-p', join(d.stackDir, d.fn.filename as string), file], { encoding: 'utf8' });
   const codeOf = (stack: string, name: string) => {
@@ -82,7 +84,25 @@ describe('function assets in the synthesized stacks', () => {
         fn,
       }));
     });
+    apps = readdirSync(stacks).flatMap((stack) => {
+      const json = JSON.parse(readFileSync(join(stacks, stack, 'cdk.tf.json'), 'utf8')) as {
+        resource?: Record<string, Record<string, Json>>;
+      };
+      for (const [name, blob] of Object.entries(json.resource?.azurerm_storage_blob ?? {})) blobs[`${stack}/${name}`] = blob;
+      const linux = Object.entries(json.resource?.azurerm_linux_function_app ?? {});
+      const flex = Object.entries(json.resource?.azurerm_function_app_flex_consumption ?? {});
+      return [...linux, ...flex].map(([name, fn]) => ({ stack, stackDir: join(stacks, stack), name, fn }));
+    });
   }, 240_000);
+
+  /** The zip a Function App runs: the storage blob its WEBSITE_RUN_FROM_PACKAGE names, or its zip_deploy_file. */
+  const packageOf = (app: Deployed): { file: string; blob?: Json } => {
+    const url = (app.fn.app_settings as Record<string, string> | undefined)?.WEBSITE_RUN_FROM_PACKAGE;
+    const blobName = /^\$\{azurerm_storage_blob\.([^.]+)\.url\}$/.exec(url ?? '')?.[1];
+    if (blobName === undefined) return { file: app.fn.zip_deploy_file as string };
+    const blob = blobs[`${app.stack}/${blobName}`]!;
+    return { file: blob.source as string, blob };
+  };
 
   test('GIVEN every stack WHEN its functions are read THEN all 41 deploy an existing zip inside their stack directory with its hash', () => {
     expect(deployed).toHaveLength(41);
@@ -97,6 +117,61 @@ describe('function assets in the synthesized stacks', () => {
       const handlerFile = `${(d.fn.handler as string).split('.')[0]}.js`;
       expect(execFileSync('unzip', ['-Z1', join(d.stackDir, file)], { encoding: 'utf8' }).trim()).toBe(handlerFile);
     }
+  });
+
+  test('GIVEN every stack WHEN its Function Apps are read THEN all 16 run a package inside their stack directory, in a blob named by its hash', () => {
+    expect(apps).toHaveLength(16);
+    for (const app of apps) {
+      const { file, blob } = packageOf(app);
+      expect({ app: `${app.stack}/${app.name}`, file }).toEqual({
+        app: `${app.stack}/${app.name}`,
+        file: expect.stringMatching(/^assets\/[^/]+\/[0-9a-f]{64}\/[\w-]+\.zip$/),
+      });
+      const zip = readFileSync(join(app.stackDir, file));
+      expect(blob?.name).toBe(`${createHash('sha256').update(zip).digest('hex')}.zip`);
+      expect((app.fn.app_settings as Record<string, string>).WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe('SystemAssigned');
+      const entries = execFileSync('unzip', ['-Z1', join(app.stackDir, file)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      const functions = entries.filter((e) => e.endsWith('/function.json')).map((e) => e.split('/')[0]);
+      expect({ app: app.name, functions: functions.length > 1 && functions.includes('health') }).toEqual({
+        app: app.name,
+        functions: true,
+      });
+      expect(entries.sort()).toEqual(['host.json', ...functions.flatMap((f) => [`${f}/function.json`, `${f}/index.js`])].sort());
+    }
+  });
+
+  test('GIVEN each Function App package WHEN its functions are loaded THEN each exports the run its function.json names, triggered once', () => {
+    for (const app of apps) {
+      const zip = join(app.stackDir, packageOf(app).file);
+      const read = (entry: string) => execFileSync('unzip', ['-p', zip, entry], { encoding: 'utf8' });
+      const functions = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' })
+        .split('\n')
+        .filter((e) => e.endsWith('/function.json'))
+        .map((e) => e.split('/')[0]!);
+      for (const fn of functions) {
+        const spec = JSON.parse(read(`${fn}/function.json`)) as { entryPoint: string; scriptFile: string; bindings: { type: string }[] };
+        const exports = load(read(`${fn}/${spec.scriptFile}`), () => ({}));
+        expect({ app: app.name, fn, run: typeof exports[spec.entryPoint] }).toEqual({ app: app.name, fn, run: 'function' });
+        expect(spec.bindings.filter((b) => b.type.endsWith('Trigger'))).toHaveLength(1);
+      }
+    }
+  });
+
+  test('GIVEN the commerce backup-service package WHEN a table change arrives THEN the blob and the TableChanges row are set as its outputs', async () => {
+    const app = apps.find((a) => a.stack === 'commerce-dev' && (a.fn.name as string).includes('-backup-service-'))!;
+    const zip = join(app.stackDir, packageOf(app).file);
+    const run = load(execFileSync('unzip', ['-p', zip, 'back-up-change/index.js'], { encoding: 'utf8' }), () => ({})).run as (
+      context: unknown,
+      message: unknown,
+    ) => Promise<void>;
+    const context = { bindings: {} as Json, bindingData: { messageId: 'e-1', enqueuedTimeUtc: '2026-12-02T10:00:00Z' } };
+    await run(context, { table: 'Products', change: 'REMOVE', keys: { productId: 'mug' }, sequence: '7' });
+    expect(context.bindings).toMatchObject({
+      backup: '{"table":"Products","change":"REMOVE","keys":{"productId":"mug"},"sequence":"7"}',
+      change: { ChangeId: 'e-1', TableName: 'Products', Change: 'REMOVE', Item: null },
+    });
   });
 
   test('GIVEN every stack WHEN its strings are read THEN no file outside the stack directory is referenced', () => {

@@ -1,6 +1,7 @@
 // The props of FunctionApp: its plan, runtime, host storage, network, telemetry and settings.
 import type { NetworkAccessProps } from '../core/network-access.js';
 import type { Placement } from '../core/placement.js';
+import type { FunctionCode } from './function-app-package.js';
 import type { FunctionPlan, FunctionPlanSku } from './function-plan.js';
 import type { FunctionRuntime } from './runtimes.js';
 
@@ -31,6 +32,14 @@ export interface FunctionAppProps extends Placement, Pick<NetworkAccessProps, 'p
   readonly appSettings?: Readonly<Record<string, string>>;
   /** Path the platform probes; unhealthy instances are replaced. @default none */
   readonly healthCheckPath?: string;
+  /**
+   * The app's functions by name (Node.js v3 programming model: a bundled entry exporting `run`, and
+   * its bindings), packaged at synth into a zip inside the stack directory and deployed: Elastic
+   * Premium and Consumption apps run from a blob of the host storage account read with the app's
+   * identity (`WEBSITE_RUN_FROM_PACKAGE`), Flex Consumption apps get it through `zip_deploy_file`.
+   * Needs runtime `node`. @default none: the app is deployed empty
+   */
+  readonly functions?: Readonly<Record<string, FunctionCode>>;
   /** Flex Consumption: most instances, 1-1000. @default 100 */
   readonly maximumInstanceCount?: number;
 }

@@ -4,6 +4,7 @@ import { PropProblems } from '../../core/validation.js';
 import { checkName } from '../core/names.js';
 import { checkPlacement } from '../core/placement.js';
 import { appSettingProblems, usesKeyVaultReferences } from './app-settings.js';
+import { functionCodeProblems } from './function-app-package.js';
 import { FUNCTION_PLAN_SKUS, type FunctionPlanSku } from './function-plan.js';
 import type { FunctionAppProps } from './function-app-props.js';
 import { FUNCTION_RUNTIMES, type FunctionRuntime } from './runtimes.js';
@@ -50,6 +51,14 @@ export function validateFunctionApp(
   p.check(sku === 'FC1' || props.maximumInstanceCount === undefined, `maximumInstanceCount needs sku "FC1" (got ${JSON.stringify(sku)})`);
   p.range('maximumInstanceCount', props.maximumInstanceCount, 1, 1000);
   p.matches('healthCheckPath', props.healthCheckPath, /^\/[A-Za-z0-9/._~-]*$/, 'an absolute path such as /api/health');
+
+  if (props.functions !== undefined) {
+    for (const problem of functionCodeProblems(props.functions)) p.check(false, problem);
+    p.check(
+      runtime.name === 'node',
+      `functions need runtime "node" (their entries are bundled JavaScript; got ${JSON.stringify(runtime.name)})`,
+    );
+  }
 
   const settings = props.appSettings ?? {};
   for (const problem of appSettingProblems(settings)) p.check(false, problem);

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app/index.js';
 import type { Construct } from 'constructs';
+import { PACKAGE_CACHE_DIR } from '../../core/function-package.js';
 import { PrivateDnsZones } from '../network/private-dns-zones.js';
 import {
   errorOf,
@@ -22,6 +27,20 @@ const roles = (s: ReturnType<typeof build>) =>
   Object.values(resourcesOf(s, 'azurerm_role_assignment'))
     .map((r) => `${r.role_definition_name} @ ${String(r.scope).replace(/_[0-9A-F]{8}/, '')}`)
     .sort();
+
+/** One HTTP-triggered function whose entry is a real file. */
+const codeDir = mkdtempSync(join(tmpdir(), 'function-app-code-'));
+afterAll(() => rmSync(codeDir, { recursive: true, force: true }));
+writeFileSync(join(codeDir, 'hello.ts'), 'export async function run(context: { res?: unknown }) { context.res = { body: "hi" }; }\n');
+const HELLO = {
+  hello: {
+    entry: join(codeDir, 'hello.ts'),
+    bindings: [
+      { type: 'httpTrigger', direction: 'in', name: 'req', authLevel: 'anonymous', methods: ['get'] },
+      { type: 'http', direction: 'out', name: 'res' },
+    ],
+  },
+} as const;
 
 describe('FunctionApp', () => {
   test('GIVEN the required props WHEN synthesized THEN a Linux app on its own EP1 plan: HTTPS only, TLS 1.2, no FTP or basic auth, private, identity-based storage', () => {
@@ -137,6 +156,73 @@ describe('FunctionApp', () => {
     );
     expect(onlyResource(s, 'azurerm_storage_container')).toMatchObject({ name: 'pkg-commerce-payments', container_access_type: 'private' });
     expect(onlyResource(s, 'azurerm_service_plan').sku_name).toBe('FC1');
+  });
+
+  test('GIVEN functions on EP1 WHEN synthesized THEN the package is a hash-named blob in its own container, run from with the app identity', () => {
+    const scope = stack();
+    const fn = new FunctionApp(scope, 'fn', { ...BASE, functions: HELLO });
+    const s = Testing.synth(scope);
+    const json = JSON.parse(s) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const blob = Object.values(json.resource.azurerm_storage_blob!)[0]!;
+    // The asset's source: the built package, kept under the cache directory by its hash.
+    const zip = join(PACKAGE_CACHE_DIR, String(blob.name).replace(/\.zip$/, ''), 'commerce-payments.zip');
+    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n')).toEqual([
+      'hello/function.json',
+      'hello/index.js',
+      'host.json',
+    ]);
+    expect(blob).toMatchObject({
+      name: expect.stringMatching(/^[0-9a-f]{64}\.zip$/),
+      type: 'Block',
+      content_type: 'application/zip',
+      lifecycle: { create_before_destroy: true },
+      source: fn.asset!.path,
+      storage_account_name: 'stcommercefn',
+      storage_container_name: expect.stringMatching(/^\$\{azurerm_storage_container\.fn_package-container_[0-9A-F]{8}\.name\}$/),
+    });
+    expect(Object.values(json.resource.azurerm_storage_container!)[0]).toMatchObject({
+      name: 'pkg-commerce-payments',
+      container_access_type: 'private',
+    });
+    const app = Object.values(json.resource.azurerm_linux_function_app!)[0]!;
+    expect(app.app_settings).toMatchObject({
+      WEBSITE_RUN_FROM_PACKAGE: expect.stringMatching(/^\$\{azurerm_storage_blob\.fn_package_[0-9A-F]{8}\.url\}$/),
+      WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: 'SystemAssigned',
+    });
+    expect(app.zip_deploy_file).toBeUndefined();
+    expect(app.webdeploy_publish_basic_authentication_enabled).toBe(false);
+  });
+
+  test('GIVEN no functions WHEN synthesized THEN the app is deployed empty: no package container, blob or run-from-package setting', () => {
+    const s = build();
+    expect(resourcesOf(s, 'azurerm_storage_blob')).toEqual({});
+    expect(resourcesOf(s, 'azurerm_storage_container')).toEqual({});
+    expect(onlyResource(s, 'azurerm_linux_function_app').app_settings).toEqual({});
+  });
+
+  test('GIVEN functions on FC1 WHEN synthesized THEN the app gets the package as zip_deploy_file and no blob of its own', () => {
+    const scope = stack();
+    const fn = new FunctionApp(scope, 'fn', { ...BASE, sku: 'FC1', functions: HELLO });
+    const json = JSON.parse(Testing.synth(scope)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(Object.values(json.resource.azurerm_function_app_flex_consumption!)[0]!.zip_deploy_file).toBe(fn.asset!.path);
+    expect(json.resource.azurerm_storage_blob).toBeUndefined();
+  });
+
+  test('GIVEN functions without a trigger, on a Python runtime, and a run-from-package setting WHEN constructed THEN one error names each', () => {
+    const message = errorOf(() =>
+      build({
+        runtime: { name: 'python', version: '3.11' },
+        functions: { hello: { entry: HELLO.hello.entry, bindings: [HELLO.hello.bindings[1]] } },
+        appSettings: { WEBSITE_RUN_FROM_PACKAGE: '1' },
+      }),
+    );
+    for (const expected of [
+      'functions.hello must have exactly one trigger binding (got none)',
+      'functions need runtime "node" (their entries are bundled JavaScript; got "python")',
+      'appSettings.WEBSITE_RUN_FROM_PACKAGE is set by FunctionApp',
+    ]) {
+      expect(message).toContain(expected);
+    }
   });
 
   test('GIVEN privateLink WHEN synthesized THEN a private endpoint on sites registers in privatelink.azurewebsites.net', () => {

@@ -1,12 +1,15 @@
 // A Linux Function App: HTTPS and TLS 1.2 only, no FTP or basic-auth publishing, a system-assigned
 // identity for storage, Key Vault and telemetry, VNet-integrated and private by default.
+import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption/index.js';
 import { LinuxFunctionApp, type LinuxFunctionAppSiteConfigApplicationStack } from '@cdktf/provider-azurerm/lib/linux-function-app/index.js';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment/index.js';
+import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob/index.js';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container/index.js';
 import { PrivateEndpoint } from '../network/private-endpoint.js';
 import { usesKeyVaultReferences } from './app-settings.js';
+import { functionAppPackage } from './function-app-package.js';
 import type { FunctionAppProps } from './function-app-props.js';
 import { validateFunctionApp } from './function-app-validation.js';
 import { FunctionPlan } from './function-plan.js';
@@ -27,6 +30,8 @@ export class FunctionApp extends Construct {
   public readonly principalId: string;
   public readonly plan: FunctionPlan;
   public readonly privateEndpoint?: PrivateEndpoint;
+  /** Set with `functions`: the app's deployment package inside the stack directory. */
+  public readonly asset?: TerraformAsset;
 
   constructor(scope: Construct, id: string, props: FunctionAppProps) {
     super(scope, id);
@@ -59,25 +64,50 @@ export class FunctionApp extends Construct {
       applicationInsightsConnectionString: insights?.connectionString,
     };
 
+    const code = props.functions === undefined ? undefined : functionAppPackage(props.name, props.functions);
+    this.asset = code && new TerraformAsset(this, 'code', { path: code.path, type: AssetType.FILE, assetHash: code.hash });
+    const container =
+      sku === 'FC1' || code !== undefined
+        ? new StorageContainer(this, 'package-container', {
+            name: `pkg-${props.name}`.slice(0, 63).replace(/-$/, ''),
+            storageAccountId: props.storageAccount.id,
+            containerAccessType: 'private',
+          })
+        : undefined;
+
     if (sku === 'FC1') {
-      const container = new StorageContainer(this, 'package-container', {
-        name: `pkg-${props.name}`.slice(0, 63).replace(/-$/, ''),
-        storageAccountId: props.storageAccount.id,
-        containerAccessType: 'private',
-      });
       this.app = new FunctionAppFlexConsumption(this, 'app', {
         ...common,
         runtimeName: runtime.name,
         runtimeVersion: runtime.version,
         storageContainerType: 'blobContainer',
-        storageContainerEndpoint: `${props.storageAccount.primaryBlobEndpoint}${container.name}`,
+        storageContainerEndpoint: `${props.storageAccount.primaryBlobEndpoint}${container!.name}`,
         storageAuthenticationType: 'SystemAssignedIdentity',
         maximumInstanceCount: props.maximumInstanceCount ?? 100,
         instanceMemoryInMb: 2048,
+        // Flex Consumption deploys into its package container itself (one deploy API, no basic auth).
+        zipDeployFile: this.asset?.path,
         appSettings: { ...settings, AzureWebJobsStorage__accountName: props.storageAccount.name },
         siteConfig,
       });
     } else {
+      if (code !== undefined && this.asset !== undefined) {
+        // Run from a package blob read with the app's identity: a zip deploy would go through the SCM
+        // site with basic-auth publishing credentials, which the app has turned off. The blob is named
+        // by the package's hash, so new code is a new blob and a changed setting in the plan.
+        const blob = new StorageBlob(this, 'package', {
+          name: `${code.hash}.zip`,
+          storageAccountName: props.storageAccount.name,
+          storageContainerName: container!.name,
+          type: 'Block',
+          source: this.asset.path,
+          contentType: 'application/zip',
+          // The new blob exists before the app is pointed at it, and the old one goes only after.
+          lifecycle: { createBeforeDestroy: true },
+        });
+        settings.WEBSITE_RUN_FROM_PACKAGE = blob.url;
+        settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = 'SystemAssigned';
+      }
       this.app = new LinuxFunctionApp(this, 'app', {
         ...common,
         functionsExtensionVersion: '~4',

@@ -24,6 +24,7 @@ import { MetricAlerts } from '../../azure/observability/metric-alerts.js';
 import { commerceAzureNames, nameSuffix, type CommerceAzureNames } from './azure-names.js';
 import { COMMERCE_DATABASES, COMMERCE_FUNCTIONS, COMMERCE_QUEUES, COMMERCE_SECRETS, type CommerceFunction } from './azure-services.js';
 import { commerceAlerts } from './azure-alerts.js';
+import { COMMERCE_FUNCTION_CODE } from './azure-function-code.js';
 import type { CommerceAzureProps } from './azure-props.js';
 import { validateCommerceAzure } from './azure-validation.js';
 import { AWS_PEER_IPSEC_POLICY, AWS_PRESHARED_KEY_PATTERN } from './interconnect.js';
@@ -172,6 +173,7 @@ export class CommerceAzure extends Construct {
         setting,
         this.keyVault.secretReference(secret),
       ]);
+      const database = service === 'analytics-processor' ? 'Analytics' : 'Transactions';
       functions[service] = new FunctionApp(this, service, {
         ...at,
         name: names.functionApp(service),
@@ -182,13 +184,17 @@ export class CommerceAzure extends Construct {
         applicationInsights: this.insights,
         keyVault: this.keyVault,
         healthCheckPath: '/api/health',
+        functions: COMMERCE_FUNCTION_CODE[service],
         appSettings: {
           ...props.sharedAppSettings,
           ...Object.fromEntries(secrets),
           // Identity-based connections: no connection strings, the app's identity is granted roles below.
           ServiceBus__fullyQualifiedNamespace: `${names.serviceBus}.servicebus.windows.net`,
           SQL_SERVER: this.sql.fullyQualifiedDomainName,
-          SQL_DATABASE: service === 'analytics-processor' ? 'Analytics' : 'Transactions',
+          SQL_DATABASE: database,
+          // The SQL bindings sign in as the app's identity (a contained Entra ID user in the database).
+          SQL_CONNECTION: `Server=tcp:${this.sql.fullyQualifiedDomainName},1433;Database=${database};Authentication=Active Directory Managed Identity;Encrypt=True`,
+          ...(service === 'backup-service' ? { BackupStorage__blobServiceUri: backupStorage.primaryBlobEndpoint } : {}),
           REDIS_HOST: this.redis.hostName,
           REDIS_PORT: String(this.redis.sslPort),
         },
