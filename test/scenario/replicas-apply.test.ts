@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stateDirOf } from '../../controller/compose.js';
+import pg from 'pg';
 import { PostgresStore } from '../../controller/store/postgres-store.js';
 import { killHard, until, type ControllerProcess } from './controller-process.js';
 import { checkRuns, deployedCommit, type GitHubWorld } from './harness.js';
@@ -118,6 +119,44 @@ async function queueIs(what: string, expected: readonly (readonly [string, strin
   throw new Error(`timed out waiting for ${what}: the dev lock queue is ${JSON.stringify(queue)}`);
 }
 
+/** Polls `probe` (a query) every 100 ms until it gives a value; the timeout error says `what` and what was seen last. */
+async function polled<T>(what: string, probe: () => Promise<{ value?: T; seen: unknown }>): Promise<T> {
+  const deadline = Date.now() + 300_000;
+  let seen: unknown;
+  while (Date.now() < deadline) {
+    const result = await probe();
+    if (result.value !== undefined) return result.value;
+    seen = result.seen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}: saw ${JSON.stringify(seen)}`);
+}
+
+/** The dev lock's holder (a replica id) once the dev lock queue is that one commit's, held. */
+const heldBy = (what: string, sha: string): Promise<string> =>
+  polled(what, async () => {
+    const queue = (await store.listLocks()).filter((l) => l.environment === 'dev').map((l) => [l.sha, l.state, l.owner]);
+    const [only] = queue;
+    return { value: queue.length === 1 && only[0] === sha && only[1] === 'held' ? (only[2] ?? undefined) : undefined, seen: queue };
+  });
+
+/** Resolves once the shared jobs of the dev branch are `expected` (label, state, replica that accepted it). */
+async function devJobsAre(what: string, expected: readonly (readonly [string, string, string])[]): Promise<void> {
+  const client = new pg.Client({ connectionString: replicaWorld.database.url });
+  await client.connect();
+  try {
+    await polled(what, async () => {
+      const { rows } = await client.query<{ label: string; state: string; accepted_by: string }>(
+        "SELECT label, state, accepted_by FROM jobs WHERE key LIKE '%:branch:dev' ORDER BY id",
+      );
+      const jobs = rows.map((r) => [r.label, r.state, r.accepted_by]);
+      return { value: JSON.stringify(jobs) === JSON.stringify(expected) || undefined, seen: jobs };
+    });
+  } finally {
+    await client.end();
+  }
+}
+
 const applyLogLines = () => (existsSync(applyLog) ? readFileSync(applyLog, 'utf8').trim().split('\n') : []);
 
 describe('scenario: applies through two controller replicas on one PostgreSQL database', () => {
@@ -195,19 +234,21 @@ describe('scenario: applies through two controller replicas on one PostgreSQL da
     const b = await pullRequest('feature/b', 'environments/b.md');
     await Promise.all([planned(a), planned(b)]);
 
-    // WHEN the push of each merge reaches a different replica, the second while the first one holds the dev lock
+    // WHEN the push of each merge reaches a different replica, the second while the first one's apply holds the dev lock
     const [first, second] = replicas.map(replicaIdOf);
     replicaWorld.balancer.pin(replicas[0].webhookUrl);
     const mergedA = await sandbox.merge(a.number);
-    await queueIs('the first merge to hold the dev lock', [[mergedA.sha, 'held', first]]);
+    const holder = await heldBy('the first merge to hold the dev lock', mergedA.sha);
     replicaWorld.balancer.pin(replicas[1].webhookUrl);
     const mergedB = await sandbox.merge(b.number);
     replicaWorld.balancer.pin(undefined);
-    // THEN the second waits behind the first across replicas
-    await queueIs('the second merge to wait for the dev lock', [
-      [mergedA.sha, 'held', first],
-      [mergedB.sha, 'waiting', second],
+    // THEN the second push's job, accepted by the other replica, waits in the database behind the first one's (the
+    // jobs of one branch run one at a time, across replicas), and nothing of it queued for the lock yet
+    await devJobsAre('the second merge to wait behind the first', [
+      [`push of ${mergedA.sha.slice(0, 7)} to dev`, 'running', first],
+      [`push of ${mergedB.sha.slice(0, 7)} to dev`, 'pending', second],
     ]);
+    await queueIs('the dev lock to be the first merge’s alone', [[mergedA.sha, 'held', holder]]);
 
     // AND both deployments succeed
     const deployments = await Promise.all([finishedDeployment(mergedA.sha), finishedDeployment(mergedB.sha)]);
@@ -232,10 +273,12 @@ describe('scenario: applies through two controller replicas on one PostgreSQL da
       ...(await store.listRuns({ environment: 'dev', kind: 'apply', sha: mergedA.sha })),
       ...(await store.listRuns({ environment: 'dev', kind: 'apply', sha: mergedB.sha })),
     ];
-    expect(runs.map((r) => [r.sha, r.status, r.startedBy])).toEqual([
-      [mergedA.sha, 'succeeded', first],
-      [mergedB.sha, 'succeeded', second],
+    expect(runs.map((r) => [r.sha, r.status])).toEqual([
+      [mergedA.sha, 'succeeded'],
+      [mergedB.sha, 'succeeded'],
     ]);
+    expect(runs[0].startedBy).toBe(holder);
+    expect([first, second]).toContain(runs[1].startedBy);
     expect(Date.parse(runs[1].startedAt)).toBeGreaterThanOrEqual(Date.parse(runs[0].finishedAt!));
     expect(await store.listLocks()).toEqual([]);
     expect(sandbox.violations).toEqual([]);
