@@ -6,8 +6,9 @@
 // gateway per AZ (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
 // Aurora) and Redis; Secrets Manager for the processor's credentials; alarms and a dashboard.
 // GuardDuty, Config and CloudTrail are the account's (the account-<env> stacks). The primary stack
-// also holds the global parts: the Route 53 zone and the CloudFront + S3 web front (OAC, WAF, ACM in
-// us-east-1, Shield Advanced where the account subscribes to it).
+// also holds the global parts: the Route 53 zone (when the environment file says `create`; an
+// `existing` one is looked up) and the CloudFront + S3 web front (OAC, WAF, ACM in us-east-1, Shield
+// Advanced where the account subscribes to it).
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { publicHostedZone } from '../../aws/edge/hosted-zone.js';
