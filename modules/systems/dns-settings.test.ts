@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatProblem, parseEnvironmentFile } from '../../environments/config.js';
-import { dnsSettings, dnsZone, requireInsideZone, zoneNameOf, zoneValidates } from './dns-settings.js';
+import { dnsName, dnsSettings, dnsZone, requireInsideZone, zoneNameOf, zoneValidates } from './dns-settings.js';
 
 const shippedDev = readFileSync(new URL('../../environments/dev.yaml', import.meta.url), 'utf8');
 /** dev.yaml with the agri system's `dns:` line replaced by `line` (a whole YAML line, indented 4). */
@@ -13,7 +13,8 @@ const devWithAgriDns = (line: string) =>
 
 describe('dnsSettings', () => {
   test('GIVEN no dns block WHEN parsed THEN the documented default zone is created, not delegated', () => {
-    expect(dnsSettings('app.example.com').parse(undefined)).toEqual({ zone: { create: 'app.example.com' } });
+    expect(dnsSettings({ create: 'app.example.com' }).parse(undefined)).toEqual({ zone: { create: 'app.example.com' } });
+    expect(dnsSettings({ existing: 'example.com' }).parse(undefined)).toEqual({ zone: { existing: 'example.com' } });
   });
 
   test.each([
@@ -37,6 +38,20 @@ describe('dnsSettings', () => {
     const issues = dnsZone.safeParse(zone).error?.issues ?? [];
     expect(issues.map((i) => i.path.join('.'))).toContain(path);
     expect(issues.find((i) => i.path.join('.') === path)!.message).toContain(message);
+  });
+
+  test.each([
+    ['www.example.com', true],
+    ['a-b.example.co', true],
+    ['Example.com', false],
+    ['-a.example.com', false],
+    ['*.example.com', false],
+    ['example.com.', false],
+    ['localhost', false],
+  ])('GIVEN the name %s WHEN parsed as a DNS name THEN accepted: %s', (name, ok) => {
+    const result = dnsName('www.example.com').safeParse(name);
+    expect(result.success).toBe(ok);
+    if (!ok) expect(result.error!.issues[0]!.message).toBe('must be a DNS name such as www.example.com');
   });
 
   test('GIVEN names at, inside and outside the zone WHEN checked THEN only the outside one is refused, at its field', () => {

@@ -2,7 +2,11 @@
 // its records and certificate validation records. Zod only, like the rest of the settings.
 import { z } from 'zod';
 
-const zoneName = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as example.com');
+/** A lowercase DNS name (no wildcard, no trailing dot); `example` goes into the error message. */
+export const dnsName = (example: string) =>
+  z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, `must be a DNS name such as ${example}`);
+
+const zoneName = dnsName('example.com');
 
 /**
  * `existing`: a public zone that already exists and is delegated, looked up by name; certificates are
@@ -29,8 +33,8 @@ export const dnsZone = z
 
 export type DnsZone = z.infer<typeof dnsZone>;
 
-/** The `dns` block of a system, created with the zone `defaultZone` when the environment file leaves it out. */
-export const dnsSettings = (defaultZone: string) => z.strictObject({ zone: dnsZone }).prefault({ zone: { create: defaultZone } });
+/** The `dns` block of a system, with `defaultZone` when the environment file leaves it out. */
+export const dnsSettings = (defaultZone: DnsZone) => z.strictObject({ zone: dnsZone }).prefault({ zone: defaultZone });
 
 /** The zone's name, whichever way it is given. */
 export const zoneNameOf = (zone: DnsZone): string => (zone.existing ?? zone.create)!;

@@ -1,7 +1,7 @@
 // The sizing knobs each system reads from an environment file. Zod only: the controller and
 // `gitops validate` load these without loading cdktf or any provider.
 import { z } from 'zod';
-import { dnsSettings, requireInsideZone } from './dns-settings.js';
+import { dnsName, dnsSettings, requireInsideZone } from './dns-settings.js';
 
 /** Knobs every system shares. Lower environments turn these down; nothing in code says "prod". */
 export const commonSettings = {
@@ -116,17 +116,11 @@ export const imagingSettings = z
      * The public Route 53 zone holding the certificates' validation records and the aliases: `existing` (looked
      * up) or `create`. With `dr` it must be `existing`: the DR copy applies before the primary and looks it up.
      */
-    dns: dnsSettings('catandhat.example.com'),
+    dns: dnsSettings({ create: 'catandhat.example.com' }),
     /** Name of the front end (load balancer or accelerator), inside the `dns` zone. */
-    domain: z
-      .string()
-      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as www.catandhat.example.com')
-      .default('www.catandhat.example.com'),
+    domain: dnsName('www.catandhat.example.com').default('www.catandhat.example.com'),
     /** Name of the CloudFront distribution serving the images, inside the `dns` zone. */
-    cdnDomain: z
-      .string()
-      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as images.catandhat.example.com')
-      .default('images.catandhat.example.com'),
+    cdnDomain: dnsName('images.catandhat.example.com').default('images.catandhat.example.com'),
     /** Tag of the front-end image in ECR (tags are immutable: a release pushes a new one). */
     frontendImageTag: z
       .string()
@@ -167,12 +161,9 @@ export const agriSettings = z
       .regex(/^\/[\x21-\x7e]{0,254}$/, 'must be a path such as /health')
       .default('/health'),
     /** The public Route 53 zone of `domain`: `existing` (looked up) or `create` (name servers output). */
-    dns: dnsSettings('app.unicorn.example.com'),
+    dns: dnsSettings({ create: 'app.unicorn.example.com' }),
     /** Users reach the dashboard here, internal tiers at `backend.` / `ml.` under it; inside the `dns` zone. */
-    domain: z
-      .string()
-      .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com')
-      .default('app.unicorn.example.com'),
+    domain: dnsName('app.example.com').default('app.unicorn.example.com'),
     /** Tag of the FE, BE and ML images in their ECR repositories; tags are immutable, so a release bumps it. */
     imageTag: z
       .string()
@@ -201,12 +192,9 @@ export const paymentsSettings = z
      * The public Route 53 zone of `domain`: `existing` (looked up) or `create` (by the primary, name servers
      * output; the DR copy, applied after it, looks it up).
      */
-    dns: dnsSettings('pay.snake.example.com'),
+    dns: dnsSettings({ create: 'pay.snake.example.com' }),
     /** The web front's name, the API at `api.<domain>`; inside the `dns` zone. */
-    domain: z
-      .string()
-      .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as pay.example.com')
-      .default('pay.snake.example.com'),
+    domain: dnsName('pay.example.com').default('pay.snake.example.com'),
     /** Tag of the four service images in their ECR repositories; tags are immutable, so a release bumps it. */
     imageTag: z
       .string()
@@ -286,16 +274,10 @@ export const controllerSettings = z
       .prefault({}),
     /** The PostgreSQL database (store `postgres` only). */
     database: database.prefault({}),
-    /** An existing public Route 53 zone (looked up by name) holding the certificate's validation record and the alias. */
-    hostedZone: z
-      .string()
-      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as example.com')
-      .default('example.com'),
-    /** The controller's name inside `hostedZone`: GitHub posts webhooks to https://<domain>/api/github/webhooks. */
-    domain: z
-      .string()
-      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as gitops.example.com')
-      .default('gitops.example.com'),
+    /** The public Route 53 zone of `domain`: `existing` (looked up) or `create` (name servers output). */
+    dns: dnsSettings({ existing: 'example.com' }),
+    /** The controller's name inside the `dns` zone: GitHub posts webhooks to https://<domain>/api/github/webhooks. */
+    domain: dnsName('gitops.example.com').default('gitops.example.com'),
     /** Serve the status page at https://<domain>/ too; off, the load balancer forwards only the webhook path. */
     statusPage: z.boolean().default(true),
     /** Tag of the controller image (the project's Dockerfile) in the system's ECR repository; tags are immutable. */
@@ -316,6 +298,7 @@ export const controllerSettings = z
       });
     }
     if (s.dr) ctx.addIssue({ code: 'custom', path: ['dr'], message: 'must be false: the controller runs in the primary region only' });
+    requireInsideZone(ctx, s.dns.zone, { domain: s.domain });
   });
 
 /** Every system the app knows, by project name. An environment file enables a system by listing it. */
