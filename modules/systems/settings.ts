@@ -93,119 +93,119 @@ export const ingestSettings = z.strictObject({
   consumerReservedConcurrency: z.number().int().min(-1).max(1000).default(-1),
 });
 
-export const imagingSettings = z
-  .strictObject({
-    ...commonSettings,
-    /** The ECS Fargate front end: desiredCount 0 turns it off (the seed's cost saving); the DR copy runs drFrontendDesiredCount. */
-    frontend: service.prefault({}),
-    /** Redis for processed-image links; with `multiAz` at least one replica is kept whatever `replicas` says. */
-    cache: cache.prefault({}),
-    /** Days before noncurrent image versions expire. */
-    imageVersionExpiryDays: z.number().int().min(1).max(3650).default(30),
-    /** Days before processed images (key prefix `processed/`) expire; they are re-rendered on demand. */
-    processedImageExpiryDays: z.number().int().min(1).max(3650).default(90),
-    /** Requests per 5 minutes from one IP before WAF blocks it (CloudFront and load balancer ACLs). */
-    rateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(2000),
-    /** Serve through CloudFront; lower environments may turn it off to save cost. */
-    cdn: z.boolean().default(true),
-    /** Global Accelerator in front of the load balancer, with the DR copy's load balancer as a second endpoint group. */
-    globalAccelerator: z.boolean().default(false),
-    /** Front-end tasks of the DR copy: 0 keeps it stopped (all traffic stays in the primary region); raise it to fail over. */
-    drFrontendDesiredCount: z.number().int().min(0).max(100).default(0),
-    /**
-     * The public Route 53 zone holding the certificates' validation records and the aliases: `existing` (looked
-     * up) or `create`. With `dr` it must be `existing`: the DR copy applies before the primary and looks it up.
-     */
-    dns: dnsSettings({ create: 'catandhat.example.com' }),
-    /** Name of the front end (load balancer or accelerator), inside the `dns` zone. */
-    domain: dnsName('www.catandhat.example.com').default('www.catandhat.example.com'),
-    /** Name of the CloudFront distribution serving the images, inside the `dns` zone. */
-    cdnDomain: dnsName('images.catandhat.example.com').default('images.catandhat.example.com'),
-    /** Tag of the front-end image in ECR (tags are immutable: a release pushes a new one). */
-    frontendImageTag: z
-      .string()
-      .regex(/^(?!latest$)[\w][\w.-]{0,127}$/, 'must be an image tag such as 1.4.2 (not latest)')
-      .default('1.0.0'),
-  })
-  .superRefine((s, ctx) => {
-    requireInsideZone(ctx, s.dns.zone, { domain: s.domain, cdnDomain: s.cdnDomain });
-    if (s.dr && s.dns.zone.create !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dns', 'zone', 'create'],
-        message: 'cannot be used with dr: true: the DR copy applies first and looks the zone up (allowed: dns.zone.existing)',
-      });
-    }
-  });
+const imagingFields = z.strictObject({
+  ...commonSettings,
+  /** The ECS Fargate front end: desiredCount 0 turns it off (the seed's cost saving); the DR copy runs drFrontendDesiredCount. */
+  frontend: service.prefault({}),
+  /** Redis for processed-image links; with `multiAz` at least one replica is kept whatever `replicas` says. */
+  cache: cache.prefault({}),
+  /** Days before noncurrent image versions expire. */
+  imageVersionExpiryDays: z.number().int().min(1).max(3650).default(30),
+  /** Days before processed images (key prefix `processed/`) expire; they are re-rendered on demand. */
+  processedImageExpiryDays: z.number().int().min(1).max(3650).default(90),
+  /** Requests per 5 minutes from one IP before WAF blocks it (CloudFront and load balancer ACLs). */
+  rateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(2000),
+  /** Serve through CloudFront; lower environments may turn it off to save cost. */
+  cdn: z.boolean().default(true),
+  /** Global Accelerator in front of the load balancer, with the DR copy's load balancer as a second endpoint group. */
+  globalAccelerator: z.boolean().default(false),
+  /** Front-end tasks of the DR copy: 0 keeps it stopped (all traffic stays in the primary region); raise it to fail over. */
+  drFrontendDesiredCount: z.number().int().min(0).max(100).default(0),
+  /**
+   * The public Route 53 zone holding the certificates' validation records and the aliases: `existing` (looked
+   * up) or `create`. With `dr` it must be `existing`: the DR copy applies before the primary and looks it up.
+   */
+  dns: dnsSettings({ create: 'catandhat.example.com' }),
+  /** Name of the front end (load balancer or accelerator), inside the `dns` zone. */
+  domain: dnsName('www.catandhat.example.com').default('www.catandhat.example.com'),
+  /** Name of the CloudFront distribution serving the images, inside the `dns` zone. */
+  cdnDomain: dnsName('images.catandhat.example.com').default('images.catandhat.example.com'),
+  /** Tag of the front-end image in ECR (tags are immutable: a release pushes a new one). */
+  frontendImageTag: z
+    .string()
+    .regex(/^(?!latest$)[\w][\w.-]{0,127}$/, 'must be an image tag such as 1.4.2 (not latest)')
+    .default('1.0.0'),
+});
 
-export const agriSettings = z
-  .strictObject({
-    ...commonSettings,
-    /** The Dash dashboard (FE) service: tasks and their size. */
-    frontend: service.prefault({}),
-    /** The FastAPI (BE) service. */
-    backend: service.prefault({}),
-    /** The ML model service. */
-    ml: service.prefault({ cpu: 1024, memory: 2048 }),
-    /** The back end's PostgreSQL (RDS, or Aurora with `engine: aurora-postgresql`); Multi-AZ from `multiAz`. */
-    database: database.prefault({}),
-    /** Site-to-site VPN to the farm (when `farm.mode` is `vpn`) and Route 53 failover (on-premise primary, AWS secondary). */
-    hybrid: z.boolean().default(false),
-    /** The farm's network: VPN device, on-premise CIDR (reaches the back end over the VPN) and BGP ASN. */
-    farm: hybridLink.prefault({ mode: 'vpn', customerGatewayIp: '198.51.100.20', bgpAsn: 65010 }),
-    /** Public IPs of the farm's own deployment: the failover primary, health-checked over HTTPS (hybrid only). */
-    farmAppIps: z.array(z.ipv4()).min(1).max(8).default(['198.51.100.21']),
-    /** Path the Route 53 health check requests from the farm's deployment. */
-    healthCheckPath: z
-      .string()
-      .regex(/^\/[\x21-\x7e]{0,254}$/, 'must be a path such as /health')
-      .default('/health'),
-    /** The public Route 53 zone of `domain`: `existing` (looked up) or `create` (name servers output). */
-    dns: dnsSettings({ create: 'app.unicorn.example.com' }),
-    /** Users reach the dashboard here, internal tiers at `backend.` / `ml.` under it; inside the `dns` zone. */
-    domain: dnsName('app.example.com').default('app.unicorn.example.com'),
-    /** Tag of the FE, BE and ML images in their ECR repositories; tags are immutable, so a release bumps it. */
-    imageTag: z
-      .string()
-      .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
-      .default('1.0.0'),
-  })
-  .superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
+export const imagingSettings = imagingFields.superRefine((s, ctx) => {
+  requireInsideZone(ctx, s.dns.zone, { domain: s.domain, cdnDomain: s.cdnDomain });
+  if (s.dr && s.dns.zone.create !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dns', 'zone', 'create'],
+      message: 'cannot be used with dr: true: the DR copy applies first and looks the zone up (allowed: dns.zone.existing)',
+    });
+  }
+});
 
-export const paymentsSettings = z
-  .strictObject({
-    ...commonSettings,
-    /** The four ECS services (web server, external API, internal API, payment-processor integration): tasks and their size. */
-    services: z
-      .strictObject({
-        web: service.prefault({ desiredCount: 2, maxCount: 4 }),
-        externalApi: service.prefault({ desiredCount: 2, maxCount: 4 }),
-        internalApi: service.prefault({ desiredCount: 2, maxCount: 4 }),
-        processor: service.prefault({ desiredCount: 2, maxCount: 4 }),
-      })
-      .prefault({}),
-    /** The transactions database; `engine: aurora-postgresql` builds an Aurora cluster (needs db.t4g.medium or larger). */
-    database: database.prefault({}),
-    /** Redis in front of the database; with `multiAz` at least one replica is kept whatever `replicas` says. */
-    cache: cache.prefault({}),
-    /**
-     * The public Route 53 zone of `domain`: `existing` (looked up) or `create` (by the primary, name servers
-     * output; the DR copy, applied after it, looks it up).
-     */
-    dns: dnsSettings({ create: 'pay.snake.example.com' }),
-    /** The web front's name, the API at `api.<domain>`; inside the `dns` zone. */
-    domain: dnsName('pay.example.com').default('pay.snake.example.com'),
-    /** Tag of the four service images in their ECR repositories; tags are immutable, so a release bumps it. */
-    imageTag: z
-      .string()
-      .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
-      .default('1.0.0'),
-    /** Steady-state requests per second the regional API accepts; bursts may reach twice this. */
-    apiThrottleRps: z.number().int().min(1).max(100_000).default(1000),
-    /** Requests one IP may send to the API in 5 minutes before WAF blocks it (partners call at volume). */
-    apiRateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(20_000),
-  })
-  .superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
+const agriFields = z.strictObject({
+  ...commonSettings,
+  /** The Dash dashboard (FE) service: tasks and their size. */
+  frontend: service.prefault({}),
+  /** The FastAPI (BE) service. */
+  backend: service.prefault({}),
+  /** The ML model service. */
+  ml: service.prefault({ cpu: 1024, memory: 2048 }),
+  /** The back end's PostgreSQL (RDS, or Aurora with `engine: aurora-postgresql`); Multi-AZ from `multiAz`. */
+  database: database.prefault({}),
+  /** Site-to-site VPN to the farm (when `farm.mode` is `vpn`) and Route 53 failover (on-premise primary, AWS secondary). */
+  hybrid: z.boolean().default(false),
+  /** The farm's network: VPN device, on-premise CIDR (reaches the back end over the VPN) and BGP ASN. */
+  farm: hybridLink.prefault({ mode: 'vpn', customerGatewayIp: '198.51.100.20', bgpAsn: 65010 }),
+  /** Public IPs of the farm's own deployment: the failover primary, health-checked over HTTPS (hybrid only). */
+  farmAppIps: z.array(z.ipv4()).min(1).max(8).default(['198.51.100.21']),
+  /** Path the Route 53 health check requests from the farm's deployment. */
+  healthCheckPath: z
+    .string()
+    .regex(/^\/[\x21-\x7e]{0,254}$/, 'must be a path such as /health')
+    .default('/health'),
+  /** The public Route 53 zone of `domain`: `existing` (looked up) or `create` (name servers output). */
+  dns: dnsSettings({ create: 'app.unicorn.example.com' }),
+  /** Users reach the dashboard here, internal tiers at `backend.` / `ml.` under it; inside the `dns` zone. */
+  domain: dnsName('app.example.com').default('app.unicorn.example.com'),
+  /** Tag of the FE, BE and ML images in their ECR repositories; tags are immutable, so a release bumps it. */
+  imageTag: z
+    .string()
+    .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
+    .default('1.0.0'),
+});
+
+export const agriSettings = agriFields.superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
+
+const paymentsFields = z.strictObject({
+  ...commonSettings,
+  /** The four ECS services (web server, external API, internal API, payment-processor integration): tasks and their size. */
+  services: z
+    .strictObject({
+      web: service.prefault({ desiredCount: 2, maxCount: 4 }),
+      externalApi: service.prefault({ desiredCount: 2, maxCount: 4 }),
+      internalApi: service.prefault({ desiredCount: 2, maxCount: 4 }),
+      processor: service.prefault({ desiredCount: 2, maxCount: 4 }),
+    })
+    .prefault({}),
+  /** The transactions database; `engine: aurora-postgresql` builds an Aurora cluster (needs db.t4g.medium or larger). */
+  database: database.prefault({}),
+  /** Redis in front of the database; with `multiAz` at least one replica is kept whatever `replicas` says. */
+  cache: cache.prefault({}),
+  /**
+   * The public Route 53 zone of `domain`: `existing` (looked up) or `create` (by the primary, name servers
+   * output; the DR copy, applied after it, looks it up).
+   */
+  dns: dnsSettings({ create: 'pay.snake.example.com' }),
+  /** The web front's name, the API at `api.<domain>`; inside the `dns` zone. */
+  domain: dnsName('pay.example.com').default('pay.snake.example.com'),
+  /** Tag of the four service images in their ECR repositories; tags are immutable, so a release bumps it. */
+  imageTag: z
+    .string()
+    .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
+    .default('1.0.0'),
+  /** Steady-state requests per second the regional API accepts; bursts may reach twice this. */
+  apiThrottleRps: z.number().int().min(1).max(100_000).default(1000),
+  /** Requests one IP may send to the API in 5 minutes before WAF blocks it (partners call at volume). */
+  apiRateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(20_000),
+});
+
+export const paymentsSettings = paymentsFields.superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
 
 const entraId = z.uuid('must be an Entra ID object or client id (a UUID)');
 
