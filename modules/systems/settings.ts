@@ -1,6 +1,7 @@
 // The sizing knobs each system reads from an environment file. Zod only: the controller and
 // `gitops validate` load these without loading cdktf or any provider.
 import { z } from 'zod';
+import { dnsName, dnsSettings, requireInsideZone } from './dns-settings.js';
 
 /** Knobs every system shares. Lower environments turn these down; nothing in code says "prod". */
 export const commonSettings = {
@@ -92,7 +93,7 @@ export const ingestSettings = z.strictObject({
   consumerReservedConcurrency: z.number().int().min(-1).max(1000).default(-1),
 });
 
-export const imagingSettings = z.strictObject({
+const imagingFields = z.strictObject({
   ...commonSettings,
   /** The ECS Fargate front end: desiredCount 0 turns it off (the seed's cost saving); the DR copy runs drFrontendDesiredCount. */
   frontend: service.prefault({}),
@@ -110,21 +111,15 @@ export const imagingSettings = z.strictObject({
   globalAccelerator: z.boolean().default(false),
   /** Front-end tasks of the DR copy: 0 keeps it stopped (all traffic stays in the primary region); raise it to fail over. */
   drFrontendDesiredCount: z.number().int().min(0).max(100).default(0),
-  /** An existing public Route 53 zone (looked up by name) holding the certificates' validation records and aliases. */
-  hostedZone: z
-    .string()
-    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as catandhat.example.com')
-    .default('catandhat.example.com'),
-  /** Name of the front end (load balancer or accelerator), inside `hostedZone`. */
-  domain: z
-    .string()
-    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as www.catandhat.example.com')
-    .default('www.catandhat.example.com'),
-  /** Name of the CloudFront distribution serving the images, inside `hostedZone`. */
-  cdnDomain: z
-    .string()
-    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as images.catandhat.example.com')
-    .default('images.catandhat.example.com'),
+  /**
+   * The public Route 53 zone holding the certificates' validation records and the aliases: `existing` (looked
+   * up) or `create`. With `dr` it must be `existing`: the DR copy applies before the primary and looks it up.
+   */
+  dns: dnsSettings({ create: 'catandhat.example.com' }),
+  /** Name of the front end (load balancer or accelerator), inside the `dns` zone. */
+  domain: dnsName('www.catandhat.example.com').default('www.catandhat.example.com'),
+  /** Name of the CloudFront distribution serving the images, inside the `dns` zone. */
+  cdnDomain: dnsName('images.catandhat.example.com').default('images.catandhat.example.com'),
   /** Tag of the front-end image in ECR (tags are immutable: a release pushes a new one). */
   frontendImageTag: z
     .string()
@@ -132,7 +127,18 @@ export const imagingSettings = z.strictObject({
     .default('1.0.0'),
 });
 
-export const agriSettings = z.strictObject({
+export const imagingSettings = imagingFields.superRefine((s, ctx) => {
+  requireInsideZone(ctx, s.dns.zone, { domain: s.domain, cdnDomain: s.cdnDomain });
+  if (s.dr && s.dns.zone.create !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dns', 'zone', 'create'],
+      message: 'cannot be used with dr: true: the DR copy applies first and looks the zone up (allowed: dns.zone.existing)',
+    });
+  }
+});
+
+const agriFields = z.strictObject({
   ...commonSettings,
   /** The Dash dashboard (FE) service: tasks and their size. */
   frontend: service.prefault({}),
@@ -153,11 +159,10 @@ export const agriSettings = z.strictObject({
     .string()
     .regex(/^\/[\x21-\x7e]{0,254}$/, 'must be a path such as /health')
     .default('/health'),
-  /** The public hosted zone the stack creates; users reach the dashboard at the apex, internal tiers at `backend.` / `ml.`. */
-  domain: z
-    .string()
-    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com')
-    .default('app.unicorn.example.com'),
+  /** The public Route 53 zone of `domain`: `existing` (looked up) or `create` (name servers output). */
+  dns: dnsSettings({ create: 'app.unicorn.example.com' }),
+  /** Users reach the dashboard here, internal tiers at `backend.` / `ml.` under it; inside the `dns` zone. */
+  domain: dnsName('app.example.com').default('app.unicorn.example.com'),
   /** Tag of the FE, BE and ML images in their ECR repositories; tags are immutable, so a release bumps it. */
   imageTag: z
     .string()
@@ -165,7 +170,9 @@ export const agriSettings = z.strictObject({
     .default('1.0.0'),
 });
 
-export const paymentsSettings = z.strictObject({
+export const agriSettings = agriFields.superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
+
+const paymentsFields = z.strictObject({
   ...commonSettings,
   /** The four ECS services (web server, external API, internal API, payment-processor integration): tasks and their size. */
   services: z
@@ -180,11 +187,13 @@ export const paymentsSettings = z.strictObject({
   database: database.prefault({}),
   /** Redis in front of the database; with `multiAz` at least one replica is kept whatever `replicas` says. */
   cache: cache.prefault({}),
-  /** The public hosted zone the primary stack creates: the web front at the apex, the API at `api.<domain>`. */
-  domain: z
-    .string()
-    .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as pay.example.com')
-    .default('pay.snake.example.com'),
+  /**
+   * The public Route 53 zone of `domain`: `existing` (looked up) or `create` (by the primary, name servers
+   * output; the DR copy, applied after it, looks it up).
+   */
+  dns: dnsSettings({ create: 'pay.snake.example.com' }),
+  /** The web front's name, the API at `api.<domain>`; inside the `dns` zone. */
+  domain: dnsName('pay.example.com').default('pay.snake.example.com'),
   /** Tag of the four service images in their ECR repositories; tags are immutable, so a release bumps it. */
   imageTag: z
     .string()
@@ -195,6 +204,8 @@ export const paymentsSettings = z.strictObject({
   /** Requests one IP may send to the API in 5 minutes before WAF blocks it (partners call at volume). */
   apiRateLimitPer5Min: z.number().int().min(100).max(2_000_000_000).default(20_000),
 });
+
+export const paymentsSettings = paymentsFields.superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
 
 const entraId = z.uuid('must be an Entra ID object or client id (a UUID)');
 
@@ -263,16 +274,10 @@ export const controllerSettings = z
       .prefault({}),
     /** The PostgreSQL database (store `postgres` only). */
     database: database.prefault({}),
-    /** An existing public Route 53 zone (looked up by name) holding the certificate's validation record and the alias. */
-    hostedZone: z
-      .string()
-      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as example.com')
-      .default('example.com'),
-    /** The controller's name inside `hostedZone`: GitHub posts webhooks to https://<domain>/api/github/webhooks. */
-    domain: z
-      .string()
-      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as gitops.example.com')
-      .default('gitops.example.com'),
+    /** The public Route 53 zone of `domain`: `existing` (looked up) or `create` (name servers output). */
+    dns: dnsSettings({ existing: 'example.com' }),
+    /** The controller's name inside the `dns` zone: GitHub posts webhooks to https://<domain>/api/github/webhooks. */
+    domain: dnsName('gitops.example.com').default('gitops.example.com'),
     /** Serve the status page at https://<domain>/ too; off, the load balancer forwards only the webhook path. */
     statusPage: z.boolean().default(true),
     /** Tag of the controller image (the project's Dockerfile) in the system's ECR repository; tags are immutable. */
@@ -293,6 +298,7 @@ export const controllerSettings = z
       });
     }
     if (s.dr) ctx.addIssue({ code: 'custom', path: ['dr'], message: 'must be false: the controller runs in the primary region only' });
+    requireInsideZone(ctx, s.dns.zone, { domain: s.domain });
   });
 
 /** Every system the app knows, by project name. An environment file enables a system by listing it. */

@@ -95,3 +95,29 @@ export function typeCounts(s: SynthesizedStack): Record<string, number> {
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 }
+
+/** Where a stack's public zone comes from and whether its certificates wait to be issued. */
+export interface DnsSummary {
+  /** Public zones the stack creates (private zones, which have a `vpc`, are left out). */
+  created: unknown[];
+  /** Zones it looks up (`data aws_route53_zone`). */
+  lookedUp: unknown[];
+  certificates: number;
+  /** `aws_acm_certificate_validation` resources: each waits until its certificate is issued. */
+  validations: number;
+  nameServersOutput: boolean;
+}
+
+export function dnsOf(
+  s: SynthesizedStack & { data?: Record<string, Record<string, Resource>>; output?: Record<string, unknown> },
+): DnsSummary {
+  return {
+    created: ofType(s, 'aws_route53_zone')
+      .filter((z) => z.vpc === undefined)
+      .map((z) => z.name),
+    lookedUp: Object.values(s.data?.aws_route53_zone ?? {}).map((z) => z.name),
+    certificates: ofType(s, 'aws_acm_certificate').length,
+    validations: ofType(s, 'aws_acm_certificate_validation').length,
+    nameServersOutput: s.output?.name_servers !== undefined,
+  };
+}

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { DnsValidatedCertificate, type DnsValidatedCertificateProps } from './certificate.js';
 
@@ -65,6 +65,29 @@ describe('DnsValidatedCertificate', () => {
     expect(only(synth, 'aws_acm_certificate').provider).toBe('aws.us_east_1');
     expect(only(synth, 'aws_acm_certificate_validation').provider).toBe('aws.us_east_1');
     expect(only(synth, 'aws_route53_record')).not.toHaveProperty('provider');
+  });
+
+  test('GIVEN awaitValidation false (a zone not yet delegated) WHEN synthesized THEN the records are written, nothing waits, and arn is the pending certificate', () => {
+    const synth = synthCertificate({ awaitValidation: false });
+    expect(only(synth, 'aws_route53_record')).toMatchObject({ zone_id: 'Z1' });
+    expect(synth.resource.aws_acm_certificate_validation).toBeUndefined();
+  });
+
+  test('GIVEN awaitValidation false WHEN constructed THEN arn is the certificate arn, and by default the validation resource arn', () => {
+    const stack = new TerraformStack(Testing.app(), 'edge');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const pending = new DnsValidatedCertificate(stack, 'pending', {
+      domainName: 'example.com',
+      hostedZoneId: 'Z1',
+      awaitValidation: false,
+    });
+    const issued = new DnsValidatedCertificate(stack, 'issued', { domainName: 'example.com', hostedZoneId: 'Z1' });
+    new TerraformOutput(stack, 'pending_arn', { value: pending.arn });
+    new TerraformOutput(stack, 'issued_arn', { value: issued.arn });
+    const outputs = (JSON.parse(Testing.synth(stack)) as { output: Record<string, { value: string }> }).output;
+    expect(pending.validation).toBeUndefined();
+    expect(outputs.pending_arn.value).toMatch(/^\$\{aws_acm_certificate\.pending_certificate_[0-9A-F]{8}\.arn\}$/);
+    expect(outputs.issued_arn.value).toMatch(/^\$\{aws_acm_certificate_validation\.issued_validation_[0-9A-F]{8}\.certificate_arn\}$/);
   });
 
   test('GIVEN bad names, a repeated name, a bad algorithm and region WHEN constructed THEN one error lists them all', () => {

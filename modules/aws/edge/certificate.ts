@@ -1,5 +1,7 @@
 // A public ACM certificate validated through DNS records in a Route 53 zone. Consumers should use
-// `arn` (from the validation resource), so nothing attaches the certificate before it is issued.
+// `arn` (from the validation resource, when there is one), so nothing attaches the certificate before
+// it is issued. In a zone the parent domain does not delegate to yet, the validation would wait until
+// it times out: `awaitValidation: false` writes the records but leaves the wait out.
 import { TerraformIterator, Token, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate/index.js';
@@ -24,12 +26,22 @@ export interface DnsValidatedCertificateProps {
   readonly region?: string;
   /** @default 'EC_prime256v1' (smaller, faster handshakes; supported by CloudFront and ALB) */
   readonly keyAlgorithm?: 'RSA_2048' | 'EC_prime256v1' | 'EC_secp384r1';
+  /**
+   * Wait for ACM to issue the certificate (`aws_acm_certificate_validation`). Turn off only while the zone
+   * is not yet delegated: the records are still written, and ACM issues the certificate once the parent
+   * domain delegates to the zone; a later apply with this on then completes at once.
+   * @default true
+   */
+  readonly awaitValidation?: boolean;
 }
 
 export class DnsValidatedCertificate extends Construct {
   public readonly certificate: AcmCertificate;
-  public readonly validation: AcmCertificateValidation;
-  /** The certificate ARN, available once the certificate is issued. */
+  /** The wait for issuance; absent with `awaitValidation: false`. */
+  public readonly validation?: AcmCertificateValidation;
+  /** The validation records, one per distinct name (`example.com` and `*.example.com` share one). */
+  public readonly validationRecords: Route53Record;
+  /** The certificate ARN: once issued, or at once (still pending) with `awaitValidation: false`. */
   public readonly arn: string;
 
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
@@ -57,7 +69,7 @@ export class DnsValidatedCertificate extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     const validationOptions = TerraformIterator.fromComplexList(this.certificate.domainValidationOptions, 'domain_name');
-    const records = new Route53Record(this, 'validation-record', {
+    this.validationRecords = new Route53Record(this, 'validation-record', {
       forEach: validationOptions,
       zoneId: props.hostedZoneId,
       name: validationOptions.getString('resource_record_name'),
@@ -67,11 +79,15 @@ export class DnsValidatedCertificate extends Construct {
       // `example.com` and `*.example.com` share one validation record.
       allowOverwrite: true,
     });
+    if (props.awaitValidation === false) {
+      this.arn = this.certificate.arn;
+      return;
+    }
     this.validation = new AcmCertificateValidation(this, 'validation', {
       provider: props.provider,
       region: props.region,
       certificateArn: this.certificate.arn,
-      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty('fqdn')),
+      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(this.validationRecords).pluckProperty('fqdn')),
     });
     this.arn = this.validation.certificateArn;
   }

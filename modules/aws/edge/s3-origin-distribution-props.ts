@@ -18,6 +18,12 @@ export interface S3OriginDistributionProps {
   readonly hostedZoneId?: string;
   /** An issued ACM certificate in us-east-1 covering `domainNames`. @default issued in `hostedZoneId` */
   readonly certificateArn?: string;
+  /**
+   * Wait for the certificate issued in `hostedZoneId` to be validated. Turn off only while that zone is not yet
+   * delegated: CloudFront then refuses the pending certificate until a later apply after delegation.
+   * @default true
+   */
+  readonly awaitCertificateValidation?: boolean;
   /** The us-east-1 aliased AwsProvider for the certificate and web ACL. @default those resources set `region = "us-east-1"` */
   readonly usEast1Provider?: TerraformProvider;
   /**

@@ -156,6 +156,15 @@ describe('S3OriginDistribution', () => {
     expect(all(synth, 'aws_s3_bucket')).toHaveLength(2);
   });
 
+  test('GIVEN awaitCertificateValidation false (a zone not yet delegated) WHEN synthesized THEN the certificate and its records exist but nothing waits, and the distribution names the certificate itself', () => {
+    const synth = synthDistribution({ awaitCertificateValidation: false });
+    expect(all(synth, 'aws_acm_certificate')).toHaveLength(1);
+    expect(synth.resource.aws_acm_certificate_validation).toBeUndefined();
+    expect(distributionOf(synth).viewer_certificate).toMatchObject({
+      acm_certificate_arn: expect.stringMatching(/^\$\{aws_acm_certificate\.web_certificate_[0-9A-F]{8}\.arn\}$/),
+    });
+  });
+
   test('GIVEN useDefaultCertificate WHEN synthesized THEN the insecure *.cloudfront.net certificate is used without aliases', () => {
     const distribution = distributionOf(
       synthDistribution({ domainNames: undefined, hostedZoneId: undefined, useDefaultCertificate: true }),

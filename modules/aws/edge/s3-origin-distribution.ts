@@ -66,6 +66,7 @@ export class S3OriginDistribution extends Construct {
         domainName: domainNames[0],
         subjectAlternativeNames: domainNames.length > 1 ? domainNames.slice(1) : undefined,
         hostedZoneId: props.hostedZoneId,
+        awaitValidation: props.awaitCertificateValidation,
         ...(props.usEast1Provider ? { provider: props.usEast1Provider } : { region: 'us-east-1' }),
       });
       certificateArn = this.certificate.arn;

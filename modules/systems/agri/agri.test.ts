@@ -5,6 +5,7 @@ import { evaluatePolicy } from '../../policy/engine.js';
 import { agriSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
 import {
+  dnsOf,
   envNamed,
   named,
   ofType,
@@ -17,6 +18,7 @@ import { agriSystem, AgriStack } from './index.js';
 
 interface Synthesized extends SynthesizedStack {
   output?: Record<string, { value: unknown }>;
+  data?: Record<string, Record<string, Resource>>;
 }
 
 const { stacks: agri, stackOf } = synthesizeSystem<Synthesized>(agriSystem);
@@ -47,7 +49,8 @@ const CLOUD_COMPONENTS: [string, string[]][] = [
   ['security groups and network ACLs', ['aws_security_group', 'aws_network_acl']],
   ['RDS PostgreSQL', ['aws_db_instance', 'aws_db_subnet_group']],
   ['object storage for the on-premise archive', ['aws_s3_bucket']],
-  ['TLS certificate and DNS', ['aws_acm_certificate', 'aws_route53_zone', 'aws_route53_record']],
+  // The zone itself is created or looked up, as the environment file says (see "agri: DNS zone").
+  ['TLS certificate and DNS', ['aws_acm_certificate', 'aws_route53_record']],
   ['WAF on the public load balancer', ['aws_wafv2_web_acl', 'aws_wafv2_web_acl_association']],
   ['CloudWatch logs, alarms and dashboard', ['aws_cloudwatch_log_group', 'aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard']],
 ];
@@ -192,12 +195,13 @@ describe('agri: what differs between environments', () => {
   test('GIVEN each environment domain WHEN synthesized THEN the zone, certificate and internal host names use it', () => {
     const names = (n: string) => {
       const s = stackOf(n);
-      return [ofType(s, 'aws_route53_zone')[0]!.name, ofType(s, 'aws_acm_certificate')[0]!.subject_alternative_names];
+      const zone = dnsOf(s);
+      return [[...zone.created, ...zone.lookedUp], ofType(s, 'aws_acm_certificate')[0]!.subject_alternative_names];
     };
     expect(STACKS.map(names)).toEqual([
-      ['app.dev.unicorn.example.com', ['*.app.dev.unicorn.example.com']],
-      ['app.uat.unicorn.example.com', ['*.app.uat.unicorn.example.com']],
-      ['app.unicorn.example.com', ['*.app.unicorn.example.com']],
+      [['app.dev.unicorn.example.com'], ['*.app.dev.unicorn.example.com']],
+      [['app.uat.unicorn.example.com'], ['*.app.uat.unicorn.example.com']],
+      [['unicorn.example.com'], ['*.app.unicorn.example.com']],
     ]);
     const backendEnv = JSON.parse(
       String(named(stackOf('agri-prod'), 'aws_ecs_task_definition', 'tiers_frontend_task')[0]!.container_definitions),
@@ -205,6 +209,47 @@ describe('agri: what differs between environments', () => {
       environment: { name: string; value: string }[];
     }[];
     expect(backendEnv[0]!.environment).toContainEqual({ name: 'API_URL', value: 'https://backend.app.unicorn.example.com' });
+  });
+});
+
+describe('agri: DNS zone', () => {
+  test('GIVEN prod names an existing zone WHEN synthesized THEN it is looked up, nothing creates a zone, and the certificate is validated in the same apply', () => {
+    expect(dnsOf(stackOf('agri-prod'))).toEqual({
+      created: [],
+      lookedUp: ['unicorn.example.com'],
+      certificates: 1,
+      validations: 1,
+      nameServersOutput: false,
+    });
+  });
+
+  test('GIVEN dev creates its zone, not yet delegated WHEN synthesized THEN the zone and its name servers output exist and nothing waits for validation', () => {
+    const dev = stackOf('agri-dev');
+    expect(dnsOf(dev)).toEqual({
+      created: ['app.dev.unicorn.example.com'],
+      lookedUp: [],
+      certificates: 1,
+      validations: 0,
+      nameServersOutput: true,
+    });
+    expect(ofType(dev, 'aws_route53_record').map((r) => r.zone_id)).toContain('${aws_route53_zone.zone.zone_id}');
+    const https = ofType(dev, 'aws_lb_listener').filter((l) => l.certificate_arn !== undefined);
+    // The three tiers' HTTPS listeners take the pending certificate as it is: nothing waits for it.
+    expect(https.map((l) => l.certificate_arn)).toEqual(
+      Array(3).fill(expect.stringMatching(/^\$\{aws_acm_certificate\.certificate_[0-9A-F]{8}\.arn\}$/)),
+    );
+  });
+
+  test('GIVEN a created zone marked delegated WHEN synthesized THEN the certificate waits to be issued', () => {
+    const synth = synthContext(contextFor('dev', { dns: { zone: { create: 'app.dev.unicorn.example.com', delegated: true } } }));
+    expect(dnsOf(synth)).toMatchObject({ created: ['app.dev.unicorn.example.com'], validations: 1, nameServersOutput: true });
+  });
+
+  test('GIVEN a domain outside the zone WHEN the settings are parsed THEN zod refuses it at domain naming the zone', () => {
+    const result = agriSettings.safeParse({ domain: 'app.other.example.com', dns: { zone: { existing: 'unicorn.example.com' } } });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['domain', 'must be inside dns.zone (allowed: unicorn.example.com or a name ending in .unicorn.example.com)'],
+    ]);
   });
 });
 

@@ -7,10 +7,10 @@
 // HTTPS health check, the cloud ALB secondary.
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
 import { SecureBucket } from '../../aws/data/s3-bucket.js';
 import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
+import { publicHostedZone, type PublicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { WebAcl } from '../../aws/edge/web-acl.js';
 import type { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import type { Vpc } from '../../aws/network/vpc.js';
@@ -28,7 +28,7 @@ export const DB_APP_USER = 'agri_app';
 
 export class AgriStack extends TerraformStack {
   public readonly vpc: Vpc;
-  public readonly zone: Route53Zone;
+  public readonly zone: PublicHostedZone;
   public readonly certificate: DnsValidatedCertificate;
   public readonly tiers: AgriTiers;
   public readonly database: PostgresDatabase;
@@ -61,11 +61,12 @@ export class AgriStack extends TerraformStack {
       privateNetworkCidrs: overVpn ? [s.farm.onPremCidr] : [],
     });
 
-    this.zone = new Route53Zone(this, 'zone', { name: s.domain, comment: `${prefix}: the crop dashboard and its internal tiers` });
+    this.zone = publicHostedZone(this, 'zone', { ...s.dns.zone, comment: `${prefix}: the crop dashboard and its internal tiers` });
     this.certificate = new DnsValidatedCertificate(this, 'certificate', {
       domainName: s.domain,
       subjectAlternativeNames: [`*.${s.domain}`],
       hostedZoneId: this.zone.zoneId,
+      awaitValidation: this.zone.validates,
     });
     // Installers for the air-gapped and hybrid farms (images, docker-compose.yml, documentation).
     this.bundles = new SecureBucket(this, 'bundles', {
@@ -154,7 +155,6 @@ export class AgriStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'dashboard_url', { value: `https://${s.domain}/` });
-    new TerraformOutput(this, 'name_servers', { value: this.zone.nameServers, description: 'Delegate the domain to these' });
     if (this.entry.vpn) {
       new TerraformOutput(this, 'farm_vpn_tunnel_addresses', {
         value: this.entry.vpn.tunnelAddresses,

@@ -3,6 +3,7 @@ import { formatProblem, parseEnvironmentFile } from '../../../environments/confi
 import { readFileSync } from 'node:fs';
 import { controllerSettings } from '../settings.js';
 import {
+  dnsOf,
   envNamed,
   named,
   ofType,
@@ -208,6 +209,33 @@ describe('controller knobs', () => {
     const issue = result.error!.issues.find((i) => i.path.join('.') === path);
     expect(issue).toBeDefined();
     expect(JSON.stringify(issue)).toContain(words);
+  });
+
+  test("GIVEN prod's existing zone WHEN synthesized THEN it is looked up and the certificate is validated before the listener takes it", () => {
+    expect(dnsOf(prod())).toEqual({ created: [], lookedUp: ['example.com'], certificates: 1, validations: 1, nameServersOutput: false });
+    const https = ofType(prod(), 'aws_lb_listener').filter((l) => l.certificate_arn !== undefined);
+    expect(https.map((l) => l.certificate_arn)).toEqual([ref(prod(), 'aws_acm_certificate_validation', 'certificate', 'certificate_arn')]);
+  });
+
+  test('GIVEN dns.zone create, not yet delegated WHEN synthesized THEN the zone is created, its name servers output, and nothing waits for the certificate', () => {
+    const created = synthWith({ dns: { zone: { create: 'gitops.example.com' } } });
+    expect(dnsOf(created)).toEqual({
+      created: ['gitops.example.com'],
+      lookedUp: [],
+      certificates: 1,
+      validations: 0,
+      nameServersOutput: true,
+    });
+    expect(dnsOf(synthWith({ dns: { zone: { create: 'gitops.example.com', delegated: true } } })).validations).toBe(1);
+  });
+
+  test('GIVEN a domain outside the zone, or the old hostedZone key WHEN the settings are parsed THEN each is refused at its field', () => {
+    const issues = (bad: Record<string, unknown>) =>
+      controllerSettings.safeParse({ appId: 1, ...bad }).error?.issues.map((i) => [i.path.join('.'), i.code, i.message]);
+    expect(issues({ domain: 'gitops.other.org' })).toEqual([
+      ['domain', 'custom', 'must be inside dns.zone (allowed: example.com or a name ending in .example.com)'],
+    ]);
+    expect(issues({ hostedZone: 'example.com' })).toEqual([['', 'unrecognized_keys', expect.any(String)]]);
   });
 
   test('GIVEN store postgres and 10 tasks WHEN the settings are parsed THEN they are accepted', () => {

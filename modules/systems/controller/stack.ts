@@ -6,13 +6,13 @@
 // No web ACL: AWS's managed rule sets block request bodies over 8 KB, which many webhooks are.
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { ApplicationLoadBalancer } from '../../aws/compute/application-load-balancer.js';
 import { EcrRepository } from '../../aws/compute/ecr-repository.js';
 import { EcsCluster } from '../../aws/compute/ecs-cluster.js';
 import { FargateService } from '../../aws/compute/fargate-service.js';
 import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
+import { publicHostedZone } from '../../aws/edge/hosted-zone.js';
 import type { Vpc } from '../../aws/network/vpc.js';
 import type { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
@@ -64,8 +64,12 @@ export class ControllerStack extends TerraformStack {
       kmsKeyArn: key.arn,
     });
 
-    const zone = new DataAwsRoute53Zone(this, 'zone', { name: s.hostedZone, privateZone: false });
-    const certificate = new DnsValidatedCertificate(this, 'certificate', { domainName: s.domain, hostedZoneId: zone.zoneId });
+    const zone = publicHostedZone(this, 'zone', { ...s.dns.zone, comment: `${prefix}: the release controller` });
+    const certificate = new DnsValidatedCertificate(this, 'certificate', {
+      domainName: s.domain,
+      hostedZoneId: zone.zoneId,
+      awaitValidation: zone.validates,
+    });
     this.loadBalancer = new ApplicationLoadBalancer(this, 'alb', {
       name: prefix,
       vpcId: this.vpc.vpcId,

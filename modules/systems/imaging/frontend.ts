@@ -31,6 +31,8 @@ export interface ImagingFrontendProps {
   readonly imageTag: string;
   readonly domain: string;
   readonly hostedZoneId: string;
+  /** Wait for the front end's certificate to be issued (false while the zone is not yet delegated). @default true */
+  readonly awaitCertificateValidation?: boolean;
   readonly rateLimitPer5Min: number;
   readonly logRetentionDays: number;
   readonly deletionProtection: boolean;
@@ -79,7 +81,11 @@ export class ImagingFrontend extends Construct {
       }
     }
 
-    const certificate = new DnsValidatedCertificate(this, 'certificate', { domainName: props.domain, hostedZoneId: props.hostedZoneId });
+    const certificate = new DnsValidatedCertificate(this, 'certificate', {
+      domainName: props.domain,
+      hostedZoneId: props.hostedZoneId,
+      awaitValidation: props.awaitCertificateValidation,
+    });
     this.loadBalancer = new ApplicationLoadBalancer(this, 'load-balancer', {
       name: loadBalancerName(prefix),
       vpcId: props.vpc.vpcId,

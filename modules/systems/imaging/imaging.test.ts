@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { imagingSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
 import {
+  dnsOf,
   envNamed,
   ofType,
   one,
@@ -229,6 +230,44 @@ describe('imaging differences between environments', () => {
   });
 });
 
+describe('imaging DNS zone', () => {
+  test('GIVEN every imaging stack WHEN synthesized THEN any zone it looks up is one its environment file names as existing, and otherwise it creates the zone', () => {
+    for (const s of imaging) {
+      const zone = settingsOf(s.environment).dns.zone;
+      const dns = dnsOf(stackOf(s.name));
+      const expected = zone.existing
+        ? { created: [], lookedUp: [zone.existing] }
+        : { created: s.name === DR_STACK ? [] : [zone.create], lookedUp: [] };
+      expect([s.name, { created: dns.created, lookedUp: dns.lookedUp }]).toEqual([s.name, expected]);
+    }
+  });
+
+  test('GIVEN dev creates its zone, not yet delegated WHEN synthesized THEN its name servers are output and no certificate waits', () => {
+    expect(dnsOf(stackOf('imaging-dev'))).toEqual({
+      created: ['dev.catandhat.example.com'],
+      lookedUp: [],
+      certificates: 1,
+      validations: 0,
+      nameServersOutput: true,
+    });
+  });
+
+  test('GIVEN prod and its DR copy name an existing zone WHEN synthesized THEN both look it up and every certificate (load balancer, CloudFront) is validated', () => {
+    expect([dnsOf(stackOf('imaging-prod')), dnsOf(stackOf(DR_STACK))]).toEqual([
+      { created: [], lookedUp: ['catandhat.example.com'], certificates: 2, validations: 2, nameServersOutput: false },
+      { created: [], lookedUp: ['catandhat.example.com'], certificates: 1, validations: 1, nameServersOutput: false },
+    ]);
+  });
+
+  test('GIVEN a created zone with cdn on, not yet delegated WHEN synthesized THEN neither the load balancer nor the CloudFront certificate waits', () => {
+    const synth = synthContext(contextFor('dev', { cdn: true }));
+    expect(dnsOf(synth)).toMatchObject({ certificates: 2, validations: 0 });
+    expect(one(synth, 'aws_cloudfront_distribution').viewer_certificate).toMatchObject({
+      acm_certificate_arn: expect.stringMatching(/^\$\{aws_acm_certificate\.cdn_certificate_[0-9A-F]{8}\.arn\}$/),
+    });
+  });
+});
+
 describe('imaging knobs', () => {
   test('GIVEN cache replicas 2 without multiAz WHEN synthesized THEN Redis has 3 nodes', () => {
     const out = synthContext(contextFor('dev', { cache: { replicas: 2 } }));
@@ -259,7 +298,22 @@ describe('imaging knobs', () => {
   test.each([
     [{ frontendImageTag: 'latest' }, 'frontendImageTag', 'must be an image tag such as 1.4.2 (not latest)'],
     [{ domain: 'not a name' }, 'domain', 'must be a DNS name such as www.catandhat.example.com'],
-    [{ hostedZone: 'Example.COM' }, 'hostedZone', 'must be a DNS name such as catandhat.example.com'],
+    [{ dns: { zone: { create: 'Example.COM' } } }, 'dns.zone.create', 'must be a DNS name such as example.com'],
+    [
+      { dns: { zone: { existing: 'a.example.com', create: 'b.example.com' } } },
+      'dns.zone',
+      'must name exactly one zone (allowed: existing:',
+    ],
+    [
+      { cdnDomain: 'images.other.example.com' },
+      'cdnDomain',
+      'must be inside dns.zone (allowed: catandhat.example.com or a name ending in .catandhat.example.com)',
+    ],
+    [
+      { dr: true },
+      'dns.zone.create',
+      'cannot be used with dr: true: the DR copy applies first and looks the zone up (allowed: dns.zone.existing)',
+    ],
     [{ rateLimitPer5Min: 50 }, 'rateLimitPer5Min', ''],
     [{ imageVersionExpiryDays: 0 }, 'imageVersionExpiryDays', ''],
     [{ processedImageExpiryDays: 4000 }, 'processedImageExpiryDays', ''],

@@ -8,10 +8,10 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { DataAwsLb } from '@cdktf/provider-aws/lib/data-aws-lb/index.js';
-import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { RedisReplicationGroup } from '../../aws/data/redis-replication-group.js';
 import { GlobalAccelerator } from '../../aws/edge/global-accelerator.js';
+import { publicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { S3OriginDistribution } from '../../aws/edge/s3-origin-distribution.js';
 import { SecurityGroup } from '../../aws/network/security-group.js';
 import type { Vpc } from '../../aws/network/vpc.js';
@@ -55,7 +55,7 @@ export class ImagingStack extends TerraformStack {
     });
     const alarms = alarmReceivers(context);
     const alarmTopic = systemAlarmTopic(this, context, key.arn);
-    const zone = new DataAwsRoute53Zone(this, 'zone', { name: s.hostedZone, privateZone: false });
+    const zone = publicHostedZone(this, 'zone', { ...s.dns.zone, comment: `${prefix}: front end and images` });
 
     this.vpc = systemVpc(this, context, s, { gatewayEndpoints: ['s3'], interfaceEndpoints: ['execute-api'] });
     this.storage = new ImageStorage(this, 'storage', {
@@ -119,6 +119,7 @@ export class ImagingStack extends TerraformStack {
       imageTag: s.frontendImageTag,
       domain: s.domain,
       hostedZoneId: zone.zoneId,
+      awaitCertificateValidation: zone.validates,
       rateLimitPer5Min: s.rateLimitPer5Min,
       logRetentionDays: s.logRetentionDays,
       deletionProtection: s.deletionProtection,
@@ -147,6 +148,7 @@ export class ImagingStack extends TerraformStack {
         originBucket: bucket,
         domainNames: [cdnDomain],
         hostedZoneId: zone.zoneId,
+        awaitCertificateValidation: zone.validates,
         usEast1Provider: usEast1,
         webAcl: { rateLimit: s.rateLimitPer5Min, logging: { retentionInDays: s.logRetentionDays } },
         logRetentionDays: s.logRetentionDays,

@@ -28,6 +28,8 @@ export interface PaymentsApiProps {
   /** The hosted zone's domain; the API answers on `api.<domain>`. */
   readonly domain: string;
   readonly hostedZoneId: string;
+  /** Wait for the API's certificate to be issued (false while the zone is not yet delegated). @default true */
+  readonly awaitCertificateValidation?: boolean;
   /** AWS region of this stack (the latency record's region). */
   readonly region: string;
   readonly accountId: string;
@@ -104,6 +106,7 @@ export class PaymentsApi extends Construct {
     this.certificate = new DnsValidatedCertificate(this, 'certificate', {
       domainName: this.apiDomain,
       hostedZoneId: props.hostedZoneId,
+      awaitValidation: props.awaitCertificateValidation,
     });
     this.domainName = new ApiGatewayDomainName(this, 'domain-name', {
       domainName: this.apiDomain,

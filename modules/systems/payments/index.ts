@@ -9,7 +9,7 @@ export const paymentsSystem: SystemDefinition<'payments'> = {
   cidrIndex: 3,
   after: {
     primary: [AFTER_ACCOUNT],
-    // The primary creates the Route 53 zone; the DR copy looks it up (data aws_route53_zone) for its records.
+    // The primary creates the Route 53 zone (dns.zone.create); the DR copy looks it up (data aws_route53_zone) for its records.
     dr: [AFTER_ACCOUNT, { system: 'payments', site: 'primary', reason: 'the hosted zone the primary creates (data aws_route53_zone)' }],
   },
   create: (scope, id, context) => new PaymentsStack(scope, id, context),

@@ -5,8 +5,10 @@ import { evaluatePolicy } from '../../policy/engine.js';
 import { paymentsSettings } from '../settings.js';
 import type { SystemContext } from '../types.js';
 import {
+  dnsOf,
   envNamed,
   named,
+  one,
   ofType,
   synthesizeSystem,
   testEnvironments,
@@ -71,7 +73,7 @@ const REGIONAL_COMPONENTS: [string, string[]][] = [
 ];
 // The global components, built in the primary region only.
 const GLOBAL_COMPONENTS: [string, string[]][] = [
-  ['Route 53 hosted zone', ['aws_route53_zone']],
+  // The seed's Route 53 hosted zone is created by the primary or looked up, as the environment file says ("payments: DNS zone").
   ['CloudFront web front with origin access control', ['aws_cloudfront_distribution', 'aws_cloudfront_origin_access_control']],
 ];
 const STACKS = ['payments-dev', 'payments-uat', 'payments-prod', 'payments-prod-eu-central-1'];
@@ -186,10 +188,10 @@ describe('payments: what differs between environments', () => {
     },
   );
 
-  test('GIVEN the DR region WHEN synthesized THEN it finds the primary zone and records its own latency alias', () => {
+  test('GIVEN the DR region WHEN synthesized THEN it finds the zone and records its own latency alias', () => {
     const dr = stackOf('payments-prod-eu-central-1');
     expect(Object.values(dr.data?.aws_route53_zone ?? {})).toEqual([
-      expect.objectContaining({ name: 'pay.snake.example.com', private_zone: false }),
+      expect.objectContaining({ name: 'snake.example.com', private_zone: false }),
     ]);
     const latency = named(dr, 'aws_route53_record', 'latency-record')[0]!;
     expect(latency).toMatchObject({
@@ -209,14 +211,84 @@ describe('payments: what differs between environments', () => {
   });
 
   test('GIVEN each environment domain WHEN synthesized THEN the zone and the CloudFront alias use it', () => {
-    const zones = ['payments-dev', 'payments-uat', 'payments-prod'].map((n) => ofType(stackOf(n), 'aws_route53_zone')[0]!.name);
-    expect(zones).toEqual(['dev.pay.snake.example.com', 'uat.pay.snake.example.com', 'pay.snake.example.com']);
+    const zones = ['payments-dev', 'payments-uat', 'payments-prod'].map((n) => dnsOf(stackOf(n)));
+    expect(zones.map((z) => [...z.created, ...z.lookedUp])).toEqual([
+      ['dev.pay.snake.example.com'],
+      ['uat.pay.snake.example.com'],
+      ['snake.example.com'],
+    ]);
+    const aliases = ['payments-dev', 'payments-prod'].map((n) => ofType(stackOf(n), 'aws_cloudfront_distribution')[0]!.aliases);
+    expect(aliases).toEqual([['dev.pay.snake.example.com'], ['pay.snake.example.com']]);
   });
 
   test('GIVEN per-AZ NAT gateways WHEN synthesized THEN the processor egress IPs are an output', () => {
     expect(stackOf('payments-prod').output?.processor_egress_ips?.value).toHaveLength(3);
     for (const ip of stackOf('payments-prod').output?.processor_egress_ips?.value as string[])
       expect(ip).toMatch(/^\$\{aws_eip\.[\w-]+\.public_ip\}$/);
+  });
+});
+
+describe('payments: DNS zone', () => {
+  test('GIVEN prod names an existing zone WHEN synthesized THEN both regions look it up, nothing creates it, and every certificate is validated', () => {
+    expect(['payments-prod', 'payments-prod-eu-central-1'].map((n) => dnsOf(stackOf(n)))).toEqual([
+      { created: [], lookedUp: ['snake.example.com'], certificates: 2, validations: 2, nameServersOutput: false },
+      { created: [], lookedUp: ['snake.example.com'], certificates: 1, validations: 1, nameServersOutput: false },
+    ]);
+  });
+
+  test('GIVEN dev creates its zone, not yet delegated WHEN synthesized THEN the zone and its name servers output exist and no certificate waits', () => {
+    const dev = stackOf('payments-dev');
+    expect(dnsOf(dev)).toEqual({
+      created: ['dev.pay.snake.example.com'],
+      lookedUp: [],
+      certificates: 2,
+      validations: 0,
+      nameServersOutput: true,
+    });
+    expect(one(dev, 'aws_api_gateway_domain_name').regional_certificate_arn).toMatch(
+      /^\$\{aws_acm_certificate\.api_certificate_[0-9A-F]{8}\.arn\}$/,
+    );
+  });
+
+  test('GIVEN uat creates its zone marked delegated WHEN synthesized THEN both certificates wait to be issued', () => {
+    expect(dnsOf(stackOf('payments-uat'))).toMatchObject({
+      created: ['uat.pay.snake.example.com'],
+      validations: 2,
+      nameServersOutput: true,
+    });
+  });
+
+  test('GIVEN a created zone not yet delegated and a DR copy WHEN the DR copy is synthesized THEN it looks the zone up and does not wait either', () => {
+    const context = { ...contextFor('prod', { dns: { zone: { create: 'pay.snake.example.com' } } }), role: 'dr' as const };
+    context.region = context.drRegion!;
+    const dr = synthContext(context);
+    expect(dnsOf(dr)).toEqual({
+      created: [],
+      lookedUp: ['pay.snake.example.com'],
+      certificates: 1,
+      validations: 0,
+      nameServersOutput: false,
+    });
+  });
+
+  test.each([
+    [
+      { domain: 'pay.other.example.com' },
+      'domain',
+      'must be inside dns.zone (allowed: pay.snake.example.com or a name ending in .pay.snake.example.com)',
+    ],
+    [
+      { dns: { zone: {} } },
+      'dns.zone',
+      'must name exactly one zone (allowed: existing: <a delegated zone to look up>, create: <a zone the stack creates>)',
+    ],
+    [
+      { dns: { zone: { existing: 'snake.example.com', delegated: true } } },
+      'dns.zone.delegated',
+      'applies only with create (an existing zone is delegated already)',
+    ],
+  ])('GIVEN the bad DNS settings %j WHEN parsed THEN zod refuses them at %s', (bad, path, message) => {
+    expect(paymentsSettings.safeParse(bad).error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([[path, message]]);
   });
 });
 

@@ -6,12 +6,12 @@
 // gateway per AZ (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
 // Aurora) and Redis; Secrets Manager for the processor's credentials; alarms and a dashboard.
 // GuardDuty, Config and CloudTrail are the account's (the account-<env> stacks). The primary stack
-// also holds the global parts: the Route 53 zone and the CloudFront + S3 web front (OAC, WAF, ACM in
-// us-east-1, Shield Advanced where the account subscribes to it).
+// also holds the global parts: the Route 53 zone (when the environment file says `create`; an
+// `existing` one is looked up) and the CloudFront + S3 web front (OAC, WAF, ACM in us-east-1, Shield
+// Advanced where the account subscribes to it).
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
-import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
+import { publicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
 import { RedisReplicationGroup } from '../../aws/data/redis-replication-group.js';
 import { QueueWithDlq } from '../../aws/messaging/queue.js';
@@ -20,6 +20,7 @@ import type { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import { Secret } from '../../aws/security/secret.js';
+import { zoneNameOf, zoneValidates } from '../dns-settings.js';
 import type { SystemContext } from '../types.js';
 import { API_STAGE, PaymentsApi } from './api.js';
 import { PaymentsMonitoring } from './monitoring.js';
@@ -105,13 +106,19 @@ export class PaymentsStack extends TerraformStack {
     });
     this.connectDataStores();
 
-    const zone = primary
-      ? new Route53Zone(this, 'zone', { name: s.domain, comment: `${prefix}: web front and regional APIs` })
-      : new DataAwsRoute53Zone(this, 'zone', { name: s.domain, privateZone: false });
+    // The DR copy looks up the zone the primary created (or the existing one) and waits for validation only
+    // where the primary's certificates can be validated too.
+    const zone = publicHostedZone(
+      this,
+      'zone',
+      primary ? { ...s.dns.zone, comment: `${prefix}: web front and regional APIs` } : { existing: zoneNameOf(s.dns.zone) },
+    );
+    const awaitCertificateValidation = zoneValidates(s.dns.zone);
     this.api = new PaymentsApi(this, 'api', {
       prefix,
       domain: s.domain,
       hostedZoneId: zone.zoneId,
+      awaitCertificateValidation,
       region,
       accountId,
       nlbArn: this.services.loadBalancer.arn,
@@ -128,6 +135,7 @@ export class PaymentsStack extends TerraformStack {
         domain: s.domain,
         hostedZoneId: zone.zoneId,
         hostedZoneArn: zone.arn,
+        awaitCertificateValidation,
         usEast1Provider: usEast1Provider(this, context),
         logRetentionDays: s.logRetentionDays,
         shieldAdvanced: context.environment.accounts.aws?.shieldAdvanced ?? false,

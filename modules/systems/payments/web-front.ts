@@ -12,6 +12,8 @@ export interface PaymentsWebFrontProps {
   readonly domain: string;
   readonly hostedZoneId: string;
   readonly hostedZoneArn: string;
+  /** Wait for the distribution's certificate to be issued (false while the zone is not yet delegated). @default true */
+  readonly awaitCertificateValidation?: boolean;
   readonly usEast1Provider: TerraformProvider;
   readonly logRetentionDays: number;
   readonly shieldAdvanced: boolean;
@@ -33,6 +35,7 @@ export class PaymentsWebFront extends Construct {
       originBucket: this.bucket,
       domainNames: [props.domain],
       hostedZoneId: props.hostedZoneId,
+      awaitCertificateValidation: props.awaitCertificateValidation,
       usEast1Provider: props.usEast1Provider,
       logRetentionDays: props.logRetentionDays,
       webAcl: { sqlInjectionRules: true, logging: { retentionInDays: props.logRetentionDays } },
