@@ -45,6 +45,11 @@ export class PgDb {
   async tx<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     await this.gate;
     const client = await this.pool.connect();
+    // a connection the server drops mid-transaction fails the query in progress (thrown below) and also emits
+    // 'error' on the client, which the pool listens for only while the client is idle
+    let broken: Error | undefined;
+    const onError = (e: Error) => void (broken = e);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -54,7 +59,9 @@ export class PgDb {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // a broken connection is closed, not handed to the next caller
+      client.release(broken);
     }
   }
 
