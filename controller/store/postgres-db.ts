@@ -44,25 +44,7 @@ export class PgDb {
   /** Runs `work` in one transaction (committed when it resolves, rolled back when it throws). */
   async tx<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     await this.gate;
-    const client = await this.pool.connect();
-    // a connection the server drops mid-transaction fails the query in progress (thrown below) and also emits
-    // 'error' on the client, which the pool listens for only while the client is idle
-    let broken: Error | undefined;
-    const onError = (e: Error) => void (broken = e);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.off('error', onError);
-      // a broken connection is closed, not handed to the next caller
-      client.release(broken);
-    }
+    return inTransaction(this.pool, work);
   }
 
   async end(): Promise<void> {
@@ -72,3 +54,28 @@ export class PgDb {
 
 /** The transaction-scoped advisory lock of one environment's lock queue (two int4 keys: the namespace and the hash). */
 export const LOCK_QUEUE_NAMESPACE = 7_361_029;
+
+/**
+ * Runs `work` in one transaction on a connection of its own (committed when it resolves, rolled back when it
+ * throws). A connection the server drops mid-transaction fails the query in progress (thrown) and also emits
+ * 'error' on the client, which the pool listens for only while the client is idle: that one is caught here,
+ * and the broken client is closed rather than handed to the next caller.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (e: Error) => void (broken = e);
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}

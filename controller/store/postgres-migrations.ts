@@ -3,6 +3,7 @@
 // Every replica runs `migrate` when it opens the store; a transaction-scoped advisory lock makes the
 // first one run the missing versions while the others wait, then find nothing left to do.
 import type pg from 'pg';
+import { inTransaction } from './postgres-db.js';
 
 /** The advisory lock key the migrations run under (any fixed number, the same in every replica). */
 export const MIGRATION_LOCK_KEY = 7_361_029_114;
@@ -144,9 +145,7 @@ export const PG_MIGRATIONS: readonly string[] = [
 
 /** Brings the database's schema up to date; returns the version it is at. Refuses a database a newer controller migrated. */
 export async function migrate(pool: pg.Pool, where: string): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS gitops_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -162,12 +161,6 @@ export async function migrate(pool: pg.Pool, where: string): Promise<number> {
       await client.query(PG_MIGRATIONS[v]);
       await client.query('INSERT INTO gitops_schema (version) VALUES ($1)', [v + 1]);
     }
-    await client.query('COMMIT');
     return PG_MIGRATIONS.length;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
