@@ -6,6 +6,7 @@
 // says on GitHub that it was superseded, as in one process. The promise of an accepted job settles when
 // the job has run, wherever it ran. A job with no installation (nothing another replica could act
 // for) runs in this process's own queue.
+import { errorLine } from '../comment/limits.js';
 import type { ControllerCore } from '../core/controller.js';
 import type { ClaimedJob, SharedJobs } from '../core/ports/jobs.js';
 import type { CoreLog, RepoSession } from '../core/ports/session.js';
@@ -21,7 +22,7 @@ export interface SharedJobRunner {
 
 export interface SharedJobQueueOptions {
   readonly jobs: SharedJobs;
-  /** Runs the jobs only this process can run; its concurrency is also this replica's bound on claimed jobs. */
+  /** Runs the jobs only this process can run (no installation, or the database would not take them). */
   readonly local: JobQueue;
   /** Claimed jobs running at once in this replica. @default 2 */
   readonly concurrency?: number;
@@ -31,8 +32,6 @@ export interface SharedJobQueueOptions {
   readonly pollMs?: number;
   readonly log: CoreLog;
 }
-
-const errorLine = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class SharedJobQueue implements JobBoard {
   readonly #opts: SharedJobQueueOptions;

@@ -92,10 +92,15 @@ export async function killHard(controller: ControllerProcess): Promise<void> {
   await exited;
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 300_000): Promise<T> {
+/** Resolves with the probe's first truthy value, probing every 100 ms (a probe may query: it is awaited). */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 300_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));

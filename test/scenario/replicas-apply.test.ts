@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 /** `until`, whose timeout error ends with what the replicas logged. */
-const waitFor = <T>(what: string, probe: () => T | undefined | false): Promise<T> =>
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> =>
   until(what, probe).catch((e: Error) => {
     const logs = replicas.map((r, i) => `replica ${i}:\n${r.output().slice(-4000)}`).join('\n');
     throw new Error(`${e.message}; the replicas logged:\n${logs}`);
@@ -119,38 +119,32 @@ async function queueIs(what: string, expected: readonly (readonly [string, strin
   throw new Error(`timed out waiting for ${what}: the dev lock queue is ${JSON.stringify(queue)}`);
 }
 
-/** Polls `probe` (a query) every 100 ms until it gives a value; the timeout error says `what` and what was seen last. */
-async function polled<T>(what: string, probe: () => Promise<{ value?: T; seen: unknown }>): Promise<T> {
-  const deadline = Date.now() + 300_000;
-  let seen: unknown;
-  while (Date.now() < deadline) {
-    const result = await probe();
-    if (result.value !== undefined) return result.value;
-    seen = result.seen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}: saw ${JSON.stringify(seen)}`);
-}
-
 /** The dev lock's holder (a replica id) once the dev lock queue is that one commit's, held. */
-const heldBy = (what: string, sha: string): Promise<string> =>
-  polled(what, async () => {
-    const queue = (await store.listLocks()).filter((l) => l.environment === 'dev').map((l) => [l.sha, l.state, l.owner]);
+async function heldBy(what: string, sha: string): Promise<string> {
+  let queue: (string | null)[][] = [];
+  return waitFor(what, async () => {
+    queue = (await store.listLocks()).filter((l) => l.environment === 'dev').map((l) => [l.sha, l.state, l.owner]);
     const [only] = queue;
-    return { value: queue.length === 1 && only[0] === sha && only[1] === 'held' ? (only[2] ?? undefined) : undefined, seen: queue };
+    return queue.length === 1 && only[0] === sha && only[1] === 'held' && (only[2] ?? false);
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; the dev lock queue was ${JSON.stringify(queue)}`);
   });
+}
 
 /** Resolves once the shared jobs of the dev branch are `expected` (label, state, replica that accepted it). */
 async function devJobsAre(what: string, expected: readonly (readonly [string, string, string])[]): Promise<void> {
   const client = new pg.Client({ connectionString: replicaWorld.database.url });
   await client.connect();
   try {
-    await polled(what, async () => {
+    let jobs: string[][] = [];
+    await waitFor(what, async () => {
       const { rows } = await client.query<{ label: string; state: string; accepted_by: string }>(
         "SELECT label, state, accepted_by FROM jobs WHERE key LIKE '%:branch:dev' ORDER BY id",
       );
-      const jobs = rows.map((r) => [r.label, r.state, r.accepted_by]);
-      return { value: JSON.stringify(jobs) === JSON.stringify(expected) || undefined, seen: jobs };
+      jobs = rows.map((r) => [r.label, r.state, r.accepted_by]);
+      return JSON.stringify(jobs) === JSON.stringify(expected);
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; the dev branch's jobs were ${JSON.stringify(jobs)}`);
     });
   } finally {
     await client.end();
