@@ -1,10 +1,11 @@
 // agri (seed 002, Uni-Corn crop analytics), the cloud and hybrid deployments: a VPC with private
 // subnets over the environment's AZs; the Dash front end, FastAPI back end and ML model service on
 // ECS Fargate (own task definition, ECR repository and auto scaling each) behind a load balancer
-// per tier; PostgreSQL reachable from the back end only; CloudWatch logs, alarms and a dashboard;
+// per tier; PostgreSQL reachable from the back end (and DMS) only; CloudWatch logs, alarms, a dashboard;
 // an S3 bucket for the on-premise release bundles. Hybrid (farms with intermittent connectivity):
 // a site-to-site VPN to the farm and Route 53 failover — the farm's deployment primary behind an
-// HTTPS health check, the cloud ALB secondary.
+// HTTPS health check, the cloud ALB secondary — and DMS replicating the farm's PostgreSQL into RDS.
+// Managed Prometheus (and Grafana) where the environment file turns them on.
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
