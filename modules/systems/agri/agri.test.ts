@@ -58,6 +58,7 @@ const CLOUD_COMPONENTS: [string, string[]][] = [
 const HYBRID_COMPONENTS: [string, string[]][] = [
   ['site-to-site VPN to the farm', ['aws_customer_gateway', 'aws_vpn_gateway', 'aws_vpn_connection']],
   ['Route 53 health check of the on-premise deployment', ['aws_route53_health_check']],
+  ['data synchronisation between the farm and the cloud database (DMS)', ['aws_dms_replication_instance', 'aws_dms_replication_task']],
 ];
 const STACKS = ['agri-dev', 'agri-uat', 'agri-prod'];
 const tierName = (service: Resource) => String(service.name).replace(/^agri-[a-z]+-/, '');
