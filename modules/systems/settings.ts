@@ -1,6 +1,7 @@
 // The sizing knobs each system reads from an environment file. Zod only: the controller and
 // `gitops validate` load these without loading cdktf or any provider.
 import { z } from 'zod';
+import { cidrBlock, contains } from '../core/cidr.js';
 import { dnsName, dnsSettings, requireInsideZone } from './dns-settings.js';
 
 /** Knobs every system shares. Lower environments turn these down; nothing in code says "prod". */
@@ -138,6 +139,9 @@ export const imagingSettings = imagingFields.superRefine((s, ctx) => {
   }
 });
 
+/** A PostgreSQL identifier (database or schema name). */
+const pgName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL name such as corn_db');
+
 const agriFields = z.strictObject({
   ...commonSettings,
   /** The Dash dashboard (FE) service: tasks and their size. */
@@ -168,9 +172,46 @@ const agriFields = z.strictObject({
     .string()
     .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a pinned image tag such as 1.4.2 (not latest)')
     .default('1.0.0'),
+  /** The farm → cloud data path: DMS replicates the farm's PostgreSQL into RDS over the VPN (full load, then changes). */
+  dataSync: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** The farm database's address on the farm network (inside `farm.onPremCidr`). */
+      host: z.ipv4().default('192.168.10.5'),
+      port: z.number().int().min(1).max(65535).default(5432),
+      /** The farm's database (the seed's docker-compose names it corn_db) and the schema replicated. */
+      databaseName: pgName.default('corn_db'),
+      schema: pgName.default('public'),
+      /** DMS replication instance class; Multi-AZ from `multiAz`. */
+      instanceClass: z
+        .string()
+        .regex(/^dms\.[a-z0-9]+\.[a-z0-9]+$/, 'must be a DMS instance class such as dms.t3.medium')
+        .default('dms.t3.medium'),
+      allocatedStorage: z.number().int().min(5).max(6144).default(50),
+    })
+    .prefault({}),
+  /** Amazon Managed Service for Prometheus for the tiers' metrics, and Amazon Managed Grafana (IAM Identity Center sign-in) over it and CloudWatch. */
+  observability: z.strictObject({ prometheus: z.boolean().default(false), grafana: z.boolean().default(false) }).prefault({}),
 });
 
-export const agriSettings = agriFields.superRefine((s, ctx) => requireInsideZone(ctx, s.dns.zone, { domain: s.domain }));
+export const agriSettings = agriFields.superRefine((s, ctx) => {
+  requireInsideZone(ctx, s.dns.zone, { domain: s.domain });
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (s.dataSync.enabled && !(s.hybrid && s.farm.mode === 'vpn')) {
+    issue(
+      ['dataSync', 'enabled'],
+      `needs hybrid: true and farm.mode: vpn: DMS reaches the farm's database over the VPN (hybrid is ${s.hybrid}, farm.mode ${s.farm.mode})`,
+    );
+  }
+  const farmNet = cidrBlock(s.farm.onPremCidr);
+  const host = cidrBlock(`${s.dataSync.host}/32`);
+  if (s.dataSync.enabled && farmNet && host && !contains(farmNet, host)) {
+    issue(['dataSync', 'host'], `must be inside farm.onPremCidr ${s.farm.onPremCidr}, the network the VPN routes`);
+  }
+  if (s.observability.grafana && !s.observability.prometheus) {
+    issue(['observability', 'grafana'], 'needs observability.prometheus: true (its dashboards query the Prometheus workspace)');
+  }
+});
 
 const paymentsFields = z.strictObject({
   ...commonSettings,

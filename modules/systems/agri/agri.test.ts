@@ -58,6 +58,7 @@ const CLOUD_COMPONENTS: [string, string[]][] = [
 const HYBRID_COMPONENTS: [string, string[]][] = [
   ['site-to-site VPN to the farm', ['aws_customer_gateway', 'aws_vpn_gateway', 'aws_vpn_connection']],
   ['Route 53 health check of the on-premise deployment', ['aws_route53_health_check']],
+  ['data synchronisation between the farm and the cloud database (DMS)', ['aws_dms_replication_instance', 'aws_dms_replication_task']],
 ];
 const STACKS = ['agri-dev', 'agri-uat', 'agri-prod'];
 const tierName = (service: Resource) => String(service.name).replace(/^agri-[a-z]+-/, '');
@@ -103,10 +104,11 @@ describe.each(STACKS)('agri stack %s', (name) => {
     expect(from('ml')).toEqual(['backend']);
   });
 
-  test('GIVEN the database WHEN synthesized THEN only the back end security group reaches port 5432, and only the BE may sign in with IAM', () => {
+  test('GIVEN the database WHEN synthesized THEN only the back end (and DMS where the farm replicates) reaches port 5432, and only the BE may sign in with IAM', () => {
     const rules = named(stack(), 'aws_vpc_security_group_ingress_rule', 'database_security-group_from-');
     expect(rules.map((r) => [r.from_port, String(r.referenced_security_group_id)])).toEqual([
       [5432, expect.stringContaining('tiers_backend_security-group')],
+      ...(name === 'agri-prod' ? [[5432, expect.stringContaining('farm-sync_security-group')]] : []),
     ]);
     const connect = ofType(stack(), 'aws_iam_role_policy').filter((p) => String(p.policy).includes('rds-db:connect'));
     expect(connect).toHaveLength(1);
@@ -298,7 +300,7 @@ describe('agri: knobs and bad input', () => {
   });
 
   test('GIVEN hybrid with farm mode https WHEN synthesized THEN DNS fails over to the farm but no VPN is built and the BE admits only the FE', () => {
-    const s = synthContext(contextFor('prod', { farm: { mode: 'https' } }));
+    const s = synthContext(contextFor('prod', { farm: { mode: 'https' }, dataSync: { enabled: false } }));
     expect(ofType(s, 'aws_vpn_connection')).toHaveLength(0);
     expect(ofType(s, 'aws_route53_health_check')).toHaveLength(1);
     expect(named(s, 'aws_vpc_security_group_ingress_rule', 'backend-alb_security-group_ingress-https-farm')).toHaveLength(0);

@@ -1,10 +1,11 @@
 // agri (seed 002, Uni-Corn crop analytics), the cloud and hybrid deployments: a VPC with private
 // subnets over the environment's AZs; the Dash front end, FastAPI back end and ML model service on
 // ECS Fargate (own task definition, ECR repository and auto scaling each) behind a load balancer
-// per tier; PostgreSQL reachable from the back end only; CloudWatch logs, alarms and a dashboard;
+// per tier; PostgreSQL reachable from the back end (and DMS) only; CloudWatch logs, alarms, a dashboard;
 // an S3 bucket for the on-premise release bundles. Hybrid (farms with intermittent connectivity):
 // a site-to-site VPN to the farm and Route 53 failover — the farm's deployment primary behind an
-// HTTPS health check, the cloud ALB secondary.
+// HTTPS health check, the cloud ALB secondary — and DMS replicating the farm's PostgreSQL into RDS.
+// Managed Prometheus (and Grafana) where the environment file turns them on.
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
@@ -17,7 +18,9 @@ import type { Vpc } from '../../aws/network/vpc.js';
 import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
 import type { SystemContext } from '../types.js';
+import { FarmDataSync } from './data-sync.js';
 import { AgriEntry } from './hybrid.js';
+import { AgriObservability } from './observability.js';
 import { AgriMonitoring } from './monitoring.js';
 import { systemDatabase } from '../database.js';
 import { alarmReceivers, defaultProvider, resourcePrefix, systemAlarmTopic, systemVpc } from '../site.js';
@@ -37,6 +40,10 @@ export class AgriStack extends TerraformStack {
   public readonly entry: AgriEntry;
   public readonly alarmTopic: AlarmTopic;
   public readonly monitoring: AgriMonitoring;
+  /** The farm → RDS replication (`dataSync.enabled`). */
+  public readonly dataSync?: FarmDataSync;
+  /** Managed Prometheus (and Grafana) (`observability`). */
+  public readonly observability?: AgriObservability;
 
   constructor(scope: Construct, id: string, context: SystemContext<'agri'>) {
     super(scope, id);
@@ -81,6 +88,15 @@ export class AgriStack extends TerraformStack {
     });
 
     this.database = systemDatabase(this, { name: prefix, vpc: this.vpc, kmsKeyArn: key.arn, databaseName: 'corn', settings: s });
+    if (s.observability.prometheus) {
+      this.observability = new AgriObservability(this, 'observability', {
+        prefix,
+        kmsKeyArn: key.arn,
+        logRetentionDays: s.logRetentionDays,
+        grafana: s.observability.grafana,
+      });
+    }
+    const metrics: Record<string, string> = this.observability ? { PROMETHEUS_REMOTE_WRITE_URL: this.observability.remoteWriteUrl } : {};
 
     this.tiers = new AgriTiers(this, 'tiers', {
       prefix,
@@ -99,18 +115,20 @@ export class AgriStack extends TerraformStack {
       accessLogsBucket: accessLogs,
       backendClientCidrs: overVpn ? { farm: s.farm.onPremCidr } : undefined,
       environment: {
-        frontend: {},
+        frontend: { ...metrics },
         backend: {
+          ...metrics,
           DB_HOST: this.database.endpoint,
           DB_PORT: String(this.database.port),
           DB_NAME: 'corn',
           DB_USER: DB_APP_USER,
           DB_IAM_AUTH: 'true',
         },
-        ml: {},
+        ml: { ...metrics },
       },
     });
     this.connectBackendToDatabase();
+    for (const tier of TIER_KEYS) this.observability?.allowRemoteWrite(this.tiers.services[tier].taskRole);
 
     this.webAcl = new WebAcl(this, 'web-acl', {
       scope: 'REGIONAL',
@@ -153,6 +171,30 @@ export class AgriStack extends TerraformStack {
       database: { engine: s.database.engine, identifier: prefix, instanceClass: s.database.instanceClass },
       vpnConnectionId: this.entry.vpn?.vpnConnectionId,
     });
+
+    if (s.dataSync.enabled) {
+      this.dataSync = new FarmDataSync(this, 'farm-sync', {
+        prefix,
+        region,
+        vpcId: this.vpc.vpcId,
+        subnetIds: this.vpc.privateSubnetIds,
+        kmsKeyArn: key.arn,
+        farm: s.dataSync,
+        target: { database: this.database, databaseName: 'corn' },
+        instanceClass: s.dataSync.instanceClass,
+        allocatedStorage: s.dataSync.allocatedStorage,
+        multiAz: s.multiAz,
+        logRetentionDays: s.logRetentionDays,
+      });
+      new TerraformOutput(this, 'farm_sync_task_arn', {
+        value: this.dataSync.task.replicationTaskArn,
+        description:
+          'Start once both farm-sync secrets hold credentials: aws dms start-replication-task --start-replication-task-type start-replication',
+      });
+    }
+    if (this.observability?.grafana) {
+      new TerraformOutput(this, 'grafana_url', { value: `https://${this.observability.grafana.endpoint}` });
+    }
 
     new TerraformOutput(this, 'dashboard_url', { value: `https://${s.domain}/` });
     if (this.entry.vpn) {
