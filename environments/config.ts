@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { cidrBlock, overlaps } from '../modules/core/cidr.js';
 import { MAX_PATH_LENGTH, cut, oneLine, quote } from './file-limits.js';
+import { likeProductionProblems } from './like-production.js';
 import { environmentSchema, type Environment } from './schema.js';
 import { readYaml } from './yaml-read.js';
 
@@ -283,6 +284,6 @@ export function validateEnvironmentFiles(
   if (files.length === 0 && unreadable.length === 0)
     problems.push({ file: '(environments)', path: '', message: 'no environment files (*.yaml) found' });
   const failed = [...files.filter((f) => !environments.some((e) => e.file === f.file)).map((f) => f.file), ...unreadable].map(fileStem);
-  problems.push(...crossFileProblems(environments, failed));
+  problems.push(...crossFileProblems(environments, failed), ...likeProductionProblems(environments));
   return { environments, problems };
 }

@@ -312,6 +312,16 @@ export const environmentSchema = z.strictObject({
   credentials: credentials.optional(),
   /** Where alarms go; a production environment must name at least one receiver for each cloud it runs. @default none */
   alarms: alarms.prefault({}),
+  /**
+   * Staging only: each production component this environment leaves out, as `<system>` or `<system>.<knob>`,
+   * with the reason. Checked against the production files (environments/like-production.ts). @default none
+   */
+  differsFromProduction: z
+    .record(
+      z.string().regex(/^[a-z]+(\.[A-Za-z]+)*$/, 'must be <system> or <system>.<knob>, such as imaging.dr'),
+      z.string().trim().min(10, 'must say why, in at least 10 characters'),
+    )
+    .optional(),
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

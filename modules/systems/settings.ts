@@ -110,6 +110,8 @@ const imagingFields = z.strictObject({
   cdn: z.boolean().default(true),
   /** Global Accelerator in front of the load balancer, with the DR copy's load balancer as a second endpoint group. */
   globalAccelerator: z.boolean().default(false),
+  /** With `dr`: days each daily export of the link cache's snapshot stays in the backup bucket and its DR replica. */
+  cacheBackupRetentionDays: z.number().int().min(1).max(365).default(7),
   /** Front-end tasks of the DR copy: 0 keeps it stopped (all traffic stays in the primary region); raise it to fail over. */
   drFrontendDesiredCount: z.number().int().min(0).max(100).default(0),
   /**

@@ -78,6 +78,7 @@ describe('RedisReplicationGroup', () => {
       nodeType: 'cache.r7g.large',
       engineVersion: '6.2',
       snapshotRetentionDays: 14,
+      snapshotWindow: '23:30-00:30',
       authTokenSecretName: 'sessions/redis',
       applyImmediately: true,
     });
@@ -87,10 +88,17 @@ describe('RedisReplicationGroup', () => {
       node_type: 'cache.r7g.large',
       engine_version: '6.2',
       snapshot_retention_limit: 14,
+      snapshot_window: '23:30-00:30',
       apply_immediately: true,
     });
     expect(onlyResource(s, 'aws_secretsmanager_secret')).toMatchObject({ name: 'sessions/redis', kms_key_id: KEY });
     expect(resourcesOf(s, 'aws_kms_key')).toEqual({});
+  });
+
+  test('GIVEN a snapshot window shorter than an hour WHEN constructed THEN the error says how long it is', () => {
+    expect(() => build({ snapshotWindow: '03:00-03:30' })).toThrow(
+      'RedisReplicationGroup stack/redis: snapshotWindow must last at least 60 minutes (got "03:00-03:30", 30 minutes)',
+    );
   });
 
   test('GIVEN a group WHEN constructed THEN the fields point at the endpoints and the token secret', () => {
@@ -119,6 +127,7 @@ describe('RedisReplicationGroup', () => {
           engineVersion: '5.0.6',
           kmsKeyArn: 'alias/aws/elasticache',
           snapshotRetentionDays: 0,
+          snapshotWindow: '3:00-4:00',
         }),
     ).toThrow(
       [
@@ -128,6 +137,7 @@ describe('RedisReplicationGroup', () => {
         'engineVersion must be a Redis version with AUTH and TLS support: 6.2 or 7.x (got "5.0.6")',
         'kmsKeyArn must be a KMS key ARN (got "alias/aws/elasticache")',
         'snapshotRetentionDays must be an integer between 1 and 35 (got 0)',
+        'snapshotWindow must be hh:mm-hh:mm in UTC, like 03:00-04:00 (got "3:00-4:00")',
         'subnetIds must list at least 2 subnets in different availability zones (got ["subnet-aaaa1111"])',
         'allowedSecurityGroups.office must be a security group id like sg-0123456789abcdef0, never a CIDR (got "10.0.0.0/8")',
       ].join('; '),

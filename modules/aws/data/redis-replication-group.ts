@@ -32,6 +32,8 @@ export interface RedisReplicationGroupProps {
   readonly kmsKeyArn?: string;
   /** Days of daily snapshots kept (1-35). @default 7 */
   readonly snapshotRetentionDays?: number;
+  /** Daily snapshot window, `hh:mm-hh:mm` UTC, at least 60 minutes. @default a 60-minute window ElastiCache picks */
+  readonly snapshotWindow?: string;
   /** Name of the Secrets Manager secret holding the AUTH token. @default `elasticache/<name>/auth-token` */
   readonly authTokenSecretName?: string;
   /** @default false: changes wait for the maintenance window */
@@ -39,6 +41,7 @@ export interface RedisReplicationGroupProps {
 }
 
 export const REDIS_PORT = 6379;
+const SNAPSHOT_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
 export class RedisReplicationGroup extends Construct {
   public readonly replicationGroup: ElasticacheReplicationGroup;
@@ -108,6 +111,7 @@ export class RedisReplicationGroup extends Construct {
       authToken: token.secretString,
       autoMinorVersionUpgrade: 'true',
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotWindow: props.snapshotWindow,
       finalSnapshotIdentifier: `${props.name}-final`,
       applyImmediately: props.applyImmediately ?? false,
     });
@@ -134,7 +138,16 @@ function validate(scope: Construct, props: RedisReplicationGroupProps): void {
     .range('replicas', props.replicas, 0, 5)
     .matches('engineVersion', props.engineVersion, /^(6\.2|7\.[0-9]+)$/, 'a Redis version with AUTH and TLS support: 6.2 or 7.x')
     .matches('kmsKeyArn', props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'a KMS key ARN')
-    .range('snapshotRetentionDays', props.snapshotRetentionDays, 1, 35);
+    .range('snapshotRetentionDays', props.snapshotRetentionDays, 1, 35)
+    .matches('snapshotWindow', props.snapshotWindow, SNAPSHOT_WINDOW, 'hh:mm-hh:mm in UTC, like 03:00-04:00');
+  if (props.snapshotWindow !== undefined && !isUnresolved(props.snapshotWindow) && SNAPSHOT_WINDOW.test(props.snapshotWindow)) {
+    const [start, end] = props.snapshotWindow.split('-').map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+    const minutes = (end! - start! + 1440) % 1440;
+    p.check(
+      minutes >= 60,
+      `snapshotWindow must last at least 60 minutes (got ${JSON.stringify(props.snapshotWindow)}, ${minutes} minutes)`,
+    );
+  }
   if (!isUnresolved(props.subnetIds)) {
     p.check(
       props.subnetIds.length >= 2,

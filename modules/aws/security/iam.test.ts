@@ -277,7 +277,7 @@ describe('ServiceRole', () => {
       }),
     ).toThrow(
       'ServiceRole stack/r: addStatements: statement "All": actions must be specific, not service wildcards (got ["s3:*"]); ' +
-        'statement "Anything": resource "*" is only allowed for xray: actions (got actions ["sqs:SendMessage"]); ' +
+        'statement "Anything": resource "*" is only allowed for actions without resource-level permissions such as xray:PutTraceSegments or s3:ListAllMyBuckets (got ["sqs:SendMessage"]); ' +
         'statement "bad-sid": sid must be letters and digits only; ' +
         `statement "bad-sid": identity policies take no principals (got {"AWS":"${A}"}); ` +
         'statement "bad-sid": actions must name at least one action (got []); ' +
@@ -295,6 +295,20 @@ describe('ServiceRole', () => {
       });
     });
     expect(JSON.parse(resourcesOf(json, 'aws_iam_role_policy')[0].policy).Statement[0]).toMatchObject({ Effect: 'Deny', Resource: '*' });
+  });
+
+  test('GIVEN s3:ListAllMyBuckets, which has no resource-level permission, WHEN allowed on "*" THEN it is accepted', () => {
+    const json = synth((s) => {
+      new ServiceRole(s, 'r', { service: 'lambda.amazonaws.com' }).addStatements({
+        sid: 'ListBuckets',
+        actions: ['s3:ListAllMyBuckets'],
+        resources: ['*'],
+      });
+    });
+    expect(JSON.parse(resourcesOf(json, 'aws_iam_role_policy')[0].policy).Statement[0]).toMatchObject({
+      Action: 's3:ListAllMyBuckets',
+      Resource: '*',
+    });
   });
 
   test('GIVEN a bad ARN in a later grant WHEN granted THEN the error names the role and the grant', () => {

@@ -8,6 +8,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js'
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { PropProblems } from '../../core/validation.js';
 import { policyDocument, type PolicyStatement } from './policy-document.js';
+import { UNRESTRICTABLE_ACTIONS } from './unrestrictable-actions.js';
 
 export type { PolicyStatement } from './policy-document.js';
 
@@ -299,9 +300,11 @@ function customStatementProblems(s: PolicyStatement): string[] {
   const wildActions = s.actions.filter((a) => !Token.isUnresolved(a) && /^\*$|:\*$/.test(a));
   if (wildActions.length > 0)
     problems.push(`${name}: actions must be specific, not service wildcards (got ${JSON.stringify(wildActions)})`);
-  const xrayOnly = s.actions.every((a) => a.startsWith('xray:'));
-  if (s.resources.includes('*') && !xrayOnly) {
-    problems.push(`${name}: resource "*" is only allowed for xray: actions (got actions ${JSON.stringify(s.actions)})`);
+  const scoped = s.actions.filter((a) => !UNRESTRICTABLE_ACTIONS.includes(a));
+  if (s.resources.includes('*') && scoped.length > 0) {
+    problems.push(
+      `${name}: resource "*" is only allowed for actions without resource-level permissions such as xray:PutTraceSegments or s3:ListAllMyBuckets (got ${JSON.stringify(scoped)})`,
+    );
   }
   return problems;
 }

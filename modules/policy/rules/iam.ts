@@ -1,35 +1,10 @@
 import type { PolicyRule, ResourceView } from '../types.js';
+import { UNRESTRICTABLE_ACTIONS } from '../../aws/security/unrestrictable-actions.js';
 import { asList, expectThat, get, rule, statementsOf, type PolicyStatementLike } from './helpers.js';
 
 const IAM_POLICIES = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role'];
 
-/** Actions without resource-level permissions: AWS only accepts `"Resource": "*"` for them. */
-export const UNRESTRICTABLE_ACTIONS: readonly string[] = [
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
-  'xray:GetSamplingStatisticSummaries',
-  'ecr:GetAuthorizationToken',
-  'cloudwatch:PutMetricData',
-  'logs:DescribeLogGroups',
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-  'ssmmessages:CreateControlChannel',
-  'ssmmessages:CreateDataChannel',
-  'ssmmessages:OpenControlChannel',
-  'ssmmessages:OpenDataChannel',
-];
+export { UNRESTRICTABLE_ACTIONS };
 
 /** Policy documents of an IAM resource: `policy`, or a role's `inline_policy` blocks. */
 function allowStatements(r: ResourceView): PolicyStatementLike[] {

@@ -75,3 +75,18 @@ declare module '@aws-sdk/client-dynamodb' {
     { Attributes?: Record<string, AttributeValue> }
   >;
 }
+
+declare module '@aws-sdk/client-elasticache' {
+  export const ElastiCacheClient: SdkClientClass;
+  export const DescribeSnapshotsCommand: SdkCommandClass<
+    { ReplicationGroupId: string; SnapshotSource?: 'automated' | 'manual'; Marker?: string },
+    {
+      Marker?: string;
+      Snapshots?: { SnapshotName?: string; SnapshotStatus?: string; NodeSnapshots?: { SnapshotCreateTime?: Date | string }[] }[];
+    }
+  >;
+  export const CopySnapshotCommand: SdkCommandClass<
+    { SourceSnapshotName: string; TargetSnapshotName: string; TargetBucket?: string },
+    { Snapshot?: { SnapshotName?: string } }
+  >;
+}

@@ -22,7 +22,8 @@ import type { SystemContext } from '../types.js';
 import { API_STAGE, ImagingBackend } from './backend.js';
 import { ImagingFrontend, loadBalancerName } from './frontend.js';
 import { ImagingMonitoring } from './monitoring.js';
-import { ImageStorage } from './storage.js';
+import { CacheBackup } from './cache-backup.js';
+import { ImageStorage, type ReplicatedBucketSite } from './storage.js';
 
 export class ImagingStack extends TerraformStack {
   public readonly vpc: Vpc;
@@ -33,6 +34,8 @@ export class ImagingStack extends TerraformStack {
   public readonly monitoring: ImagingMonitoring;
   /** Primary only, when `cdn` is on. */
   public readonly distribution?: S3OriginDistribution;
+  /** With `dr`: the cache's daily snapshot export (primary) and its replica bucket (DR copy). */
+  public readonly cacheBackup?: CacheBackup;
   /** Primary only, when `globalAccelerator` is on. */
   public readonly accelerator?: GlobalAccelerator;
 
@@ -58,16 +61,19 @@ export class ImagingStack extends TerraformStack {
     const zone = publicHostedZone(this, 'zone', { ...s.dns.zone, comment: `${prefix}: front end and images` });
 
     this.vpc = systemVpc(this, context, s, { gatewayEndpoints: ['s3'], interfaceEndpoints: ['execute-api'] });
-    this.storage = new ImageStorage(this, 'storage', {
+    const site: ReplicatedBucketSite = {
       environment: env,
       accountId,
       partition: awsAccountContext(this).partition,
       role: context.role,
       region,
       replicateToRegion: drRegion,
+      forceDestroy: !s.deletionProtection,
+    };
+    this.storage = new ImageStorage(this, 'storage', {
+      ...site,
       imageVersionExpiryDays: s.imageVersionExpiryDays,
       processedImageExpiryDays: s.processedImageExpiryDays,
-      forceDestroy: !s.deletionProtection,
     });
     const bucket = this.storage.bucket;
 
@@ -85,6 +91,8 @@ export class ImagingStack extends TerraformStack {
       nodeType: s.cache.nodeType,
       replicas: s.multiAz ? Math.max(1, s.cache.replicas) : s.cache.replicas,
       kmsKeyArn: key.arn,
+      // Before the daily export (CACHE_BACKUP_SCHEDULE), so the copy is at most a few hours old.
+      snapshotWindow: '03:00-04:00',
     });
     const toRedis = {
       name: 'redis',
@@ -106,6 +114,22 @@ export class ImagingStack extends TerraformStack {
       executeApiEndpointId: this.vpc.interfaceEndpointIds['execute-api']!,
       cdnDomain,
     });
+
+    if (s.dr) {
+      this.cacheBackup = new CacheBackup(this, 'cache-backup', {
+        ...site,
+        retentionDays: s.cacheBackupRetentionDays,
+        exporter: primary
+          ? {
+              replicationGroupId: prefix,
+              prefix,
+              logRetentionDays: s.logRetentionDays,
+              deadLetterQueueArn: this.backend.asyncFailures.arn,
+              vpc: { subnetIds: this.vpc.privateSubnetIds, securityGroupIds: [functionsGroup.securityGroupId] },
+            }
+          : undefined,
+      });
+    }
 
     this.frontend = new ImagingFrontend(this, 'frontend', {
       prefix,
@@ -162,7 +186,7 @@ export class ImagingStack extends TerraformStack {
       alsoNotifyArns: alarms.alsoNotifyArns,
       requests: this.backend.requests,
       asyncFailuresQueueName: this.backend.asyncFailures.name,
-      functions: this.backend.functions,
+      functions: { ...this.backend.functions, ...(this.cacheBackup?.exporter ? { 'cache-backup': this.cacheBackup.exporter } : {}) },
       api: { name: this.backend.apiName, stage: API_STAGE, accessLogGroupName: this.backend.api.logGroup.name },
       loadBalancerArnSuffix: this.frontend.loadBalancer.arnSuffix,
       ecs: {

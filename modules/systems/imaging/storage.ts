@@ -5,7 +5,8 @@
 import { Construct } from 'constructs';
 import { SecureBucket } from '../../aws/data/s3-bucket.js';
 
-export interface ImageStorageProps {
+/** Where one copy of a bucket the primary replicates to the DR copy lives, and whether it may be emptied on destroy. */
+export interface ReplicatedBucketSite {
   readonly environment: string;
   readonly accountId: string;
   readonly partition: string;
@@ -14,9 +15,12 @@ export interface ImageStorageProps {
   readonly region: string;
   /** The DR region, when the primary replicates to one. */
   readonly replicateToRegion?: string;
+  readonly forceDestroy: boolean;
+}
+
+export interface ImageStorageProps extends ReplicatedBucketSite {
   readonly imageVersionExpiryDays: number;
   readonly processedImageExpiryDays: number;
-  readonly forceDestroy: boolean;
 }
 
 /** Key prefix of rendered images; they can be rendered again, so they expire when unused. */

@@ -35,7 +35,7 @@ const SEED_COMPONENTS: [string, string[]][] = [
 ];
 const HYBRID_LINK: Record<string, [string, string[]]> = {
   dev: ['public HTTPS behind a regional WAF', ['aws_wafv2_web_acl', 'aws_wafv2_web_acl_association']],
-  uat: ['public HTTPS behind a regional WAF', ['aws_wafv2_web_acl', 'aws_wafv2_web_acl_association']],
+  uat: ['site-to-site VPN from the on-premise source', ['aws_customer_gateway', 'aws_vpn_gateway', 'aws_vpn_connection']],
   prod: ['site-to-site VPN from the on-premise source', ['aws_customer_gateway', 'aws_vpn_gateway', 'aws_vpn_connection']],
 };
 

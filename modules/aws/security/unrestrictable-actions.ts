@@ -1,0 +1,30 @@
+// Shared by the constructs that write IAM statements and the policy gate that reads them.
+/** Actions without resource-level permissions: AWS only accepts `"Resource": "*"` for them. */
+export const UNRESTRICTABLE_ACTIONS: readonly string[] = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:GetSamplingStatisticSummaries',
+  'ecr:GetAuthorizationToken',
+  'cloudwatch:PutMetricData',
+  'logs:DescribeLogGroups',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  // ElastiCache's snapshot export (CopySnapshot with TargetBucket) checks this with the caller's rights.
+  's3:ListAllMyBuckets',
+];
