@@ -1,9 +1,11 @@
 // payments (seed 003, Team Snake): a global payments service. Each region is self-contained
 // (its own processors and regulations, no inter-region traffic): a regional API Gateway (REST,
-// Cognito-authorized, WAF) → VPC link → internal NLB → ECS Fargate web server, external API and
-// internal API across the AZs; SQS queues (with DLQs) between the services and as the database's
-// write buffer; the payment-processor integration consumes from SQS and calls out through a NAT
-// gateway per AZ (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
+// Cognito-authorized, WAF) → VPC link → internal NLB (TLS) → ECS Fargate web server and external
+// API, and a private API Gateway (from the VPC only) → its own NLB (TLS) → the internal API, across
+// the AZs; api.<domain> fails over from the primary region to the DR region on health checks;
+// SQS queues (with DLQs) between the services and as the database's write buffer; the
+// payment-processor integration consumes from SQS and calls out through a NAT gateway per AZ
+// (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
 // Aurora) and Redis; Secrets Manager for the processor's credentials; alarms and a dashboard.
 // GuardDuty, Config and CloudTrail are the account's (the account-<env> stacks). The primary stack
 // also holds the global parts: the Route 53 zone (when the environment file says `create`; an
