@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { PropProblems } from '../../core/validation.js';
 
 export interface PaymentsApiDnsProps {
   readonly hostedZoneId: string;
@@ -31,13 +32,18 @@ export class PaymentsApiDns extends Construct {
 
   constructor(scope: Construct, id: string, props: PaymentsApiDnsProps) {
     super(scope, id);
+    new PropProblems(this, 'PaymentsApiDns')
+      .oneOf('failover', props.failover, ['PRIMARY', 'SECONDARY'])
+      .check(
+        props.failover === undefined || props.healthAlarmNames.length > 0,
+        `healthAlarmNames must name at least one alarm with failover ${JSON.stringify(props.failover)} (got none)`,
+      )
+      .throwIfAny();
     const alias = { name: props.target.name, zoneId: props.target.zoneId, evaluateTargetHealth: true };
     if (props.failover === undefined) {
       this.record = new Route53Record(this, 'record', { zoneId: props.hostedZoneId, name: props.apiDomain, type: 'A', alias });
       return;
     }
-    if (props.healthAlarmNames.length === 0)
-      throw new Error(`PaymentsApiDns ${this.node.path}: healthAlarmNames must name at least one alarm (got none)`);
     props.healthAlarmNames.forEach((alarmName, i) => {
       this.alarmHealthChecks[alarmName] = new Route53HealthCheck(this, `alarm-check-${i}`, {
         type: 'CLOUDWATCH_METRIC',

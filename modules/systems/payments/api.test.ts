@@ -1,4 +1,6 @@
+import { Testing } from 'cdktf';
 import { named, ofType, synthesizeSystem, type Resource, type SynthesizedStack } from '../../../test/modules/system-synth.js';
+import { PaymentsApiDns, type PaymentsApiDnsProps } from './api-dns.js';
 import { paymentsSystem } from './index.js';
 
 // The API side of each payments region: TLS from API Gateway to the NLBs, the internal API on a private
@@ -159,5 +161,30 @@ describe('payments: api.<domain> between the regions', () => {
       ]);
       expect([name, ofType(stackOf(name), 'aws_route53_health_check')]).toEqual([name, []]);
     }
+  });
+});
+
+describe('PaymentsApiDns: bad input', () => {
+  const base: PaymentsApiDnsProps = {
+    hostedZoneId: 'Z123',
+    apiDomain: 'api.pay.example.com',
+    target: { name: 'd-abc.execute-api.eu-west-1.amazonaws.com', zoneId: 'Z2FDTNDATAQYW2' },
+    region: 'eu-west-1',
+    healthAlarmNames: ['a'],
+  };
+  const build = (props: Partial<PaymentsApiDnsProps>) => () =>
+    Testing.synthScope((scope) => new PaymentsApiDns(scope, 'api-dns', { ...base, ...props }));
+
+  test('GIVEN failover with no alarm, or an unknown failover type WHEN built THEN the error names the field and what is allowed', () => {
+    expect(build({ failover: 'PRIMARY', healthAlarmNames: [] })).toThrow(
+      'PaymentsApiDns stack/api-dns: healthAlarmNames must name at least one alarm with failover "PRIMARY" (got none)',
+    );
+    expect(build({ failover: 'TERTIARY' as 'PRIMARY' })).toThrow('failover must be one of "PRIMARY", "SECONDARY" (got "TERTIARY")');
+  });
+
+  test('GIVEN no failover and no alarms WHEN built THEN it is a plain alias and nothing is checked', () => {
+    const synth = JSON.parse(build({ healthAlarmNames: [] })()) as SynthesizedStack;
+    expect(ofType(synth, 'aws_route53_health_check')).toEqual([]);
+    expect(ofType(synth, 'aws_route53_record')).toEqual([expect.objectContaining({ name: 'api.pay.example.com', type: 'A' })]);
   });
 });
