@@ -1,16 +1,17 @@
-// The regional API of one payments region: API Gateway (REST) with a Cognito authorizer, a VPC
-// link to the internal NLB in front of the web server and the two APIs, a regional WAF, and the
-// custom domain `api.<domain>` (its own ACM certificate in this region) answered by Route 53
-// latency routing, so each caller reaches the nearest healthy region.
+// The APIs of one payments region, both with a Cognito authorizer and the regional WAF: the public
+// API (REST, REGIONAL, custom domain `api.<domain>` with its own ACM certificate in this region) routes
+// to the web server and the external API through a VPC link to their NLB; the internal API is not on
+// it: a PRIVATE REST API, callable only through the VPC's execute-api endpoint, routes to it through
+// its own VPC link and NLB. The integrations are https to `services.<domain>`, the name on the NLBs'
+// TLS certificate (API Gateway verifies it; the VPC link, not DNS, decides where the request goes).
 import { Construct } from 'constructs';
 import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js';
 import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
-import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
 import { RestApi, type RestRoute } from '../../aws/api/rest-api.js';
 import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { WebAcl } from '../../aws/edge/web-acl.js';
-import { EXPOSED_PORTS, kebab, type ExposedService } from './services.js';
+import { EXPOSED_PORTS, NLB_OF, type ExposedService, type NlbKey } from './services.js';
 
 export const API_STAGE = 'v1';
 /** Resource server of the user pool; its scopes gate the API routes. */
@@ -27,14 +28,16 @@ export interface PaymentsApiProps {
   readonly prefix: string;
   /** The hosted zone's domain; the API answers on `api.<domain>`. */
   readonly domain: string;
+  /** The name on the NLBs' TLS certificate, which the https integrations verify. */
+  readonly servicesHost: string;
   readonly hostedZoneId: string;
   /** Wait for the API's certificate to be issued (false while the zone is not yet delegated). @default true */
   readonly awaitCertificateValidation?: boolean;
-  /** AWS region of this stack (the latency record's region). */
-  readonly region: string;
   readonly accountId: string;
-  readonly nlbArn: string;
-  readonly nlbDnsName: string;
+  /** ARN of each NLB (see NLB_OF). */
+  readonly nlbArns: Record<NlbKey, string>;
+  /** The VPC's execute-api interface endpoint, the only way to the private API. */
+  readonly executeApiEndpointId: string;
   readonly logRetentionDays: number;
   readonly kmsKeyArn: string;
   readonly throttleRps: number;
@@ -44,16 +47,23 @@ export interface PaymentsApiProps {
 
 export class PaymentsApi extends Construct {
   public readonly userPool: CognitoUserPool;
+  /** The public API: web and the external API. */
   public readonly api: RestApi;
+  /** The internal API, private to the VPC. */
+  public readonly internalApi: RestApi;
   public readonly webAcl: WebAcl;
   public readonly certificate: DnsValidatedCertificate;
   public readonly domainName: ApiGatewayDomainName;
   public readonly apiDomain: string;
-  public readonly latencyRecord: Route53Record;
+  /** REST API names (the `ApiName` of their CloudWatch metrics). */
+  public readonly apiName: string;
+  public readonly internalApiName: string;
 
   constructor(scope: Construct, id: string, props: PaymentsApiProps) {
     super(scope, id);
     this.apiDomain = `api.${props.domain}`;
+    this.apiName = props.prefix;
+    this.internalApiName = `${props.prefix}-internal`;
 
     this.userPool = new CognitoUserPool(this, 'users', {
       name: props.prefix,
@@ -72,26 +82,42 @@ export class PaymentsApi extends Construct {
       },
     });
 
-    const routes: Record<string, RestRoute> = {};
-    for (const [service, route] of Object.entries(ROUTES) as [ExposedService, (typeof ROUTES)[ExposedService]][]) {
-      routes[`ANY /${route.path}/{proxy+}`] = {
-        vpcLink: { link: 'nlb', uri: `http://${props.nlbDnsName}:${EXPOSED_PORTS[service]}/{proxy}` },
-        authorizationScopes: route.scope ? [`${SCOPE_SERVER}/${route.scope}`] : undefined,
-      };
-    }
-    this.api = new RestApi(this, 'api', {
-      name: props.prefix,
-      description: `Payments ${Object.keys(ROUTES).map(kebab).join(', ')} through the VPC link`,
-      endpointType: 'REGIONAL',
-      authorizers: { users: { type: 'COGNITO_USER_POOLS', userPoolArns: [this.userPool.arn] } },
+    const routesTo = (nlb: NlbKey): Record<string, RestRoute> => {
+      const routes: Record<string, RestRoute> = {};
+      for (const [service, route] of Object.entries(ROUTES) as [ExposedService, (typeof ROUTES)[ExposedService]][]) {
+        if (NLB_OF[service] !== nlb) continue;
+        routes[`ANY /${route.path}/{proxy+}`] = {
+          vpcLink: { link: 'nlb', uri: `https://${props.servicesHost}:${EXPOSED_PORTS[service]}/{proxy}` },
+          authorizationScopes: route.scope ? [`${SCOPE_SERVER}/${route.scope}`] : undefined,
+        };
+      }
+      return routes;
+    };
+    const common = {
+      authorizers: { users: { type: 'COGNITO_USER_POOLS' as const, userPoolArns: [this.userPool.arn] } },
       defaultAuthorizer: 'users',
-      vpcLinks: { nlb: { targetArn: props.nlbArn } },
-      routes,
       stageName: API_STAGE,
       logRetentionDays: props.logRetentionDays,
       logKmsKeyArn: props.kmsKeyArn,
       throttlingRateLimit: props.throttleRps,
       throttlingBurstLimit: Math.min(2 * props.throttleRps, 100_000),
+    };
+    this.api = new RestApi(this, 'api', {
+      ...common,
+      name: this.apiName,
+      description: 'Payments web and external API through the VPC link',
+      endpointType: 'REGIONAL',
+      vpcLinks: { nlb: { targetArn: props.nlbArns.public } },
+      routes: routesTo('public'),
+    });
+    this.internalApi = new RestApi(this, 'internal-api', {
+      ...common,
+      name: this.internalApiName,
+      description: 'Payments internal API, private to the VPC',
+      endpointType: 'PRIVATE',
+      vpcEndpointIds: [props.executeApiEndpointId],
+      vpcLinks: { nlb: { targetArn: props.nlbArns.internal } },
+      routes: routesTo('internal'),
     });
 
     this.webAcl = new WebAcl(this, 'web-acl', {
@@ -102,6 +128,7 @@ export class PaymentsApi extends Construct {
       logging: { retentionInDays: props.logRetentionDays },
     });
     this.webAcl.associate('api-stage', this.api.stage.arn);
+    this.webAcl.associate('internal-api-stage', this.internalApi.stage.arn);
 
     this.certificate = new DnsValidatedCertificate(this, 'certificate', {
       domainName: this.apiDomain,
@@ -118,18 +145,6 @@ export class PaymentsApi extends Construct {
       apiId: this.api.id,
       stageName: this.api.stageName,
       domainName: this.domainName.domainName,
-    });
-    this.latencyRecord = new Route53Record(this, 'latency-record', {
-      zoneId: props.hostedZoneId,
-      name: this.apiDomain,
-      type: 'A',
-      setIdentifier: props.region,
-      latencyRoutingPolicy: { region: props.region },
-      alias: {
-        name: this.domainName.regionalDomainName,
-        zoneId: this.domainName.regionalZoneId,
-        evaluateTargetHealth: true,
-      },
     });
   }
 }

@@ -1,8 +1,10 @@
 // The four payments services on ECS Fargate: web server, external API, internal API and the
 // payment-processor integration. Each has its own ECR repository, task definition, security group
-// and auto scaling. The three request-serving services sit behind one internal NLB (one TCP
-// listener each) that API Gateway reaches through a VPC link; the processor takes work only from
-// SQS and calls the external processor out through the NAT gateways, so nothing can call it.
+// and auto scaling. The request-serving services sit behind internal NLBs with TLS listeners (the
+// regional certificate of `services.<domain>`) that API Gateway reaches through VPC links: web and
+// the external API behind the public API's NLB, the internal API alone behind its own NLB that only
+// the private API reaches. The processor takes work only from SQS and calls the external processor
+// out through the NAT gateways, so nothing can call it.
 import { Construct } from 'constructs';
 import { EcrRepository } from '../../aws/compute/ecr-repository.js';
 import { EcsCluster } from '../../aws/compute/ecs-cluster.js';
@@ -17,6 +19,9 @@ export type ServiceKey = (typeof SERVICE_KEYS)[number];
 /** The services API Gateway routes to, and their NLB listener ports. */
 export const EXPOSED_PORTS = { web: 8081, externalApi: 8082, internalApi: 8083 } as const;
 export type ExposedService = keyof typeof EXPOSED_PORTS;
+/** Which NLB each routed service sits behind: the public API's, or the internal API's own. */
+export const NLB_OF: Record<ExposedService, NlbKey> = { web: 'public', externalApi: 'public', internalApi: 'internal' };
+export type NlbKey = 'public' | 'internal';
 export const CONTAINER_PORT = 8080;
 
 /** `externalApi` → `external-api`: names of AWS resources and construct ids. */
@@ -39,6 +44,8 @@ export interface PaymentsServicesProps {
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly privateSubnetIds: readonly string[];
+  /** ACM certificate of the NLBs' TLS listeners (the name API Gateway's https integrations verify). */
+  readonly tlsCertificateArn: string;
   readonly settings: Record<ServiceKey, ServiceSettings>;
   readonly imageTag: string;
   readonly logRetentionDays: number;
@@ -52,7 +59,8 @@ export class PaymentsServices extends Construct {
   public readonly cluster: EcsCluster;
   public readonly repositories = {} as Record<ServiceKey, EcrRepository>;
   public readonly services = {} as Record<ServiceKey, FargateService>;
-  public readonly loadBalancer: NetworkLoadBalancer;
+  /** `public`: web and the external API (the public API's VPC link); `internal`: the internal API only. */
+  public readonly loadBalancers = {} as Record<NlbKey, NetworkLoadBalancer>;
 
   constructor(scope: Construct, id: string, props: PaymentsServicesProps) {
     super(scope, id);
@@ -62,20 +70,28 @@ export class PaymentsServices extends Construct {
     });
 
     const exposed = Object.keys(EXPOSED_PORTS) as ExposedService[];
-    this.loadBalancer = new NetworkLoadBalancer(this, 'nlb', {
-      name: `${props.prefix}-nlb`,
-      vpcId: props.vpcId,
-      subnetIds: props.privateSubnetIds,
-      deletionProtection: props.deletionProtection,
-      accessLogRetentionDays: props.logRetentionDays,
-      targetGroups: Object.fromEntries(
-        exposed.map((key) => [
-          kebab(key),
-          { port: CONTAINER_PORT, healthCheck: { protocol: 'HTTP', path: '/health' }, deregistrationDelaySeconds: 30 },
-        ]),
-      ),
-      listeners: Object.fromEntries(exposed.map((key) => [kebab(key), { port: EXPOSED_PORTS[key], targetGroup: kebab(key) }])),
-    });
+    for (const nlb of ['public', 'internal'] as const) {
+      const behind = exposed.filter((key) => NLB_OF[key] === nlb);
+      this.loadBalancers[nlb] = new NetworkLoadBalancer(this, nlb === 'public' ? 'nlb' : 'internal-nlb', {
+        name: nlb === 'public' ? `${props.prefix}-nlb` : `${props.prefix}-internal-nlb`,
+        vpcId: props.vpcId,
+        subnetIds: props.privateSubnetIds,
+        deletionProtection: props.deletionProtection,
+        // Both write to the first one's bucket (which keeps logs the environment's retention), each under its own name.
+        ...(nlb === 'public'
+          ? { accessLogRetentionDays: props.logRetentionDays }
+          : { accessLogs: { bucket: this.loadBalancers.public.accessLogsBucket } }),
+        targetGroups: Object.fromEntries(
+          behind.map((key) => [
+            kebab(key),
+            { port: CONTAINER_PORT, healthCheck: { protocol: 'HTTP', path: '/health' }, deregistrationDelaySeconds: 30 },
+          ]),
+        ),
+        listeners: Object.fromEntries(
+          behind.map((key) => [kebab(key), { port: EXPOSED_PORTS[key], targetGroup: kebab(key), certificateArn: props.tlsCertificateArn }]),
+        ),
+      });
+    }
 
     for (const key of SERVICE_KEYS) {
       const name = kebab(key);
@@ -105,11 +121,12 @@ export class PaymentsServices extends Construct {
         environment: wiring.environment,
         secrets: wiring.secrets,
         secretsKmsKeyArns: [props.kmsKeyArn],
-        targetGroupArn: isExposed ? this.loadBalancer.targetGroupArns[name] : undefined,
+        targetGroupArn: isExposed ? this.loadBalancers[NLB_OF[key as ExposedService]].targetGroupArns[name] : undefined,
       });
       if (isExposed) {
-        // Client IP preservation is off for IP targets behind a TCP NLB, so requests (and health
+        // Client IP preservation is off for IP targets behind a TLS NLB, so requests (and health
         // checks) arrive from the NLB's addresses in the VPC; the NLB itself has no security group.
+        // TLS ends at the NLB: the service images serve plain HTTP on the container port.
         service.securityGroup.addIngress({
           name: 'from-nlb',
           description: `NLB (VPC addresses) to ${name}`,

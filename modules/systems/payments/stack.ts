@@ -1,9 +1,11 @@
 // payments (seed 003, Team Snake): a global payments service. Each region is self-contained
 // (its own processors and regulations, no inter-region traffic): a regional API Gateway (REST,
-// Cognito-authorized, WAF) → VPC link → internal NLB → ECS Fargate web server, external API and
-// internal API across the AZs; SQS queues (with DLQs) between the services and as the database's
-// write buffer; the payment-processor integration consumes from SQS and calls out through a NAT
-// gateway per AZ (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
+// Cognito-authorized, WAF) → VPC link → internal NLB (TLS) → ECS Fargate web server and external
+// API, and a private API Gateway (from the VPC only) → its own NLB (TLS) → the internal API, across
+// the AZs; api.<domain> fails over from the primary region to the DR region on health checks;
+// SQS queues (with DLQs) between the services and as the database's write buffer; the
+// payment-processor integration consumes from SQS and calls out through a NAT gateway per AZ
+// (stable egress IPs for the processor's allow-list); PostgreSQL (RDS Multi-AZ or
 // Aurora) and Redis; Secrets Manager for the processor's credentials; alarms and a dashboard.
 // GuardDuty, Config and CloudTrail are the account's (the account-<env> stacks). The primary stack
 // also holds the global parts: the Route 53 zone (when the environment file says `create`; an
@@ -11,6 +13,7 @@
 // Advanced where the account subscribes to it).
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { publicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { PostgresDatabase } from '../../aws/data/postgres-database.js';
 import { RedisReplicationGroup } from '../../aws/data/redis-replication-group.js';
@@ -23,6 +26,7 @@ import { Secret } from '../../aws/security/secret.js';
 import { zoneNameOf, zoneValidates } from '../dns-settings.js';
 import type { SystemContext } from '../types.js';
 import { API_STAGE, PaymentsApi } from './api.js';
+import { PaymentsApiDns } from './api-dns.js';
 import { PaymentsMonitoring } from './monitoring.js';
 import { kebab, PaymentsServices, SERVICE_KEYS, type ServiceKey, type ServiceWiring } from './services.js';
 import { systemDatabase } from '../database.js';
@@ -41,7 +45,11 @@ export class PaymentsStack extends TerraformStack {
   public readonly cache: RedisReplicationGroup;
   public readonly processorCredentials: Secret;
   public readonly services: PaymentsServices;
+  /** ACM certificate of `services.<domain>` on the NLBs' TLS listeners. */
+  public readonly servicesCertificate: DnsValidatedCertificate;
   public readonly api: PaymentsApi;
+  /** `api.<domain>`: failover between the regions with a DR region, else a plain alias. */
+  public readonly apiDns: PaymentsApiDns;
   public readonly alarmTopic: AlarmTopic;
   public readonly monitoring: PaymentsMonitoring;
   /** Set in the primary region only: the global web front. */
@@ -64,7 +72,8 @@ export class PaymentsStack extends TerraformStack {
     });
     this.alarmTopic = systemAlarmTopic(this, context, key.arn);
 
-    this.vpc = systemVpc(this, context, s, { flowLogKmsKeyArn: key.arn });
+    // The execute-api endpoint is the only way to the private internal API.
+    this.vpc = systemVpc(this, context, s, { flowLogKmsKeyArn: key.arn, interfaceEndpoints: ['execute-api'] });
 
     const queue = (name: string, consumerTimeoutSeconds?: number) =>
       new QueueWithDlq(this, `${name}-queue`, { name: `${prefix}-${name}`, consumerTimeoutSeconds, kmsKeyArn: key.arn });
@@ -92,11 +101,28 @@ export class PaymentsStack extends TerraformStack {
       kmsKeyArn: key.arn,
     });
 
+    // The DR copy looks up the zone the primary created (or the existing one) and waits for validation only
+    // where the primary's certificates can be validated too.
+    const zone = publicHostedZone(
+      this,
+      'zone',
+      primary ? { ...s.dns.zone, comment: `${prefix}: web front and regional APIs` } : { existing: zoneNameOf(s.dns.zone) },
+    );
+    const awaitCertificateValidation = zoneValidates(s.dns.zone);
+    // The NLBs' TLS name: API Gateway's https integrations verify it. No record points at it (the VPC
+    // links carry the requests), so the internal addresses stay out of the public zone.
+    const servicesHost = `services.${s.domain}`;
+    this.servicesCertificate = new DnsValidatedCertificate(this, 'services-certificate', {
+      domainName: servicesHost,
+      hostedZoneId: zone.zoneId,
+      awaitValidation: awaitCertificateValidation,
+    });
     this.services = new PaymentsServices(this, 'services', {
       prefix,
       vpcId: this.vpc.vpcId,
       vpcCidr: this.vpc.cidr,
       privateSubnetIds: this.vpc.privateSubnetIds,
+      tlsCertificateArn: this.servicesCertificate.arn,
       settings: s.services,
       imageTag: s.imageTag,
       logRetentionDays: s.logRetentionDays,
@@ -106,23 +132,15 @@ export class PaymentsStack extends TerraformStack {
     });
     this.connectDataStores();
 
-    // The DR copy looks up the zone the primary created (or the existing one) and waits for validation only
-    // where the primary's certificates can be validated too.
-    const zone = publicHostedZone(
-      this,
-      'zone',
-      primary ? { ...s.dns.zone, comment: `${prefix}: web front and regional APIs` } : { existing: zoneNameOf(s.dns.zone) },
-    );
-    const awaitCertificateValidation = zoneValidates(s.dns.zone);
     this.api = new PaymentsApi(this, 'api', {
       prefix,
       domain: s.domain,
+      servicesHost,
       hostedZoneId: zone.zoneId,
       awaitCertificateValidation,
-      region,
       accountId,
-      nlbArn: this.services.loadBalancer.arn,
-      nlbDnsName: this.services.loadBalancer.dnsName,
+      nlbArns: { public: this.services.loadBalancers.public.arn, internal: this.services.loadBalancers.internal.arn },
+      executeApiEndpointId: this.vpc.interfaceEndpointIds['execute-api']!,
       logRetentionDays: s.logRetentionDays,
       kmsKeyArn: key.arn,
       throttleRps: s.apiThrottleRps,
@@ -144,6 +162,14 @@ export class PaymentsStack extends TerraformStack {
     }
 
     this.monitoring = this.createMonitoring(prefix, context);
+    this.apiDns = new PaymentsApiDns(this, 'api-dns', {
+      hostedZoneId: zone.zoneId,
+      apiDomain: this.api.apiDomain,
+      target: { name: this.api.domainName.regionalDomainName, zoneId: this.api.domainName.regionalZoneId },
+      failover: s.dr ? (primary ? 'PRIMARY' : 'SECONDARY') : undefined,
+      region,
+      healthAlarmNames: this.monitoring.regionHealthAlarms.map((alarm) => alarm.alarmName),
+    });
     this.createOutputs();
   }
 
@@ -235,22 +261,25 @@ export class PaymentsStack extends TerraformStack {
 
   private createMonitoring(prefix: string, context: SystemContext<'payments'>): PaymentsMonitoring {
     const s = context.settings;
-    const { services, loadBalancer, cluster } = this.services;
+    const { services, loadBalancers, cluster } = this.services;
     const roles = SERVICE_KEYS.map((key) => [kebab(key), services[key]] as const);
     return new PaymentsMonitoring(this, 'monitoring', {
       prefix,
       alarmTopicArn: this.alarmTopic.arn,
       alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
-      apiName: prefix,
+      apiName: this.api.apiName,
+      internalApiName: this.api.internalApiName,
       apiStage: API_STAGE,
       apiLatencyP99Ms: 2000,
       clusterName: cluster.name,
       services: Object.fromEntries(roles.map(([role, service]) => [role, service.name])),
       logGroups: Object.fromEntries(roles.map(([role, service]) => [role, service.logGroup.name])),
-      nlb: {
-        arnSuffix: loadBalancer.arnSuffix,
-        targetGroups: Object.fromEntries(Object.entries(loadBalancer.targetGroups).map(([role, group]) => [role, group.arnSuffix])),
-      },
+      targetGroups: Object.fromEntries(
+        Object.values(loadBalancers).flatMap((nlb) =>
+          Object.entries(nlb.targetGroups).map(([role, group]) => [role, { loadBalancer: nlb.arnSuffix, targetGroup: group.arnSuffix }]),
+        ),
+      ),
+      publicRoles: Object.keys(loadBalancers.public.targetGroups),
       queues: {
         'payment-requests': this.queues.paymentRequests,
         'payment-results': this.queues.paymentResults,
@@ -266,7 +295,11 @@ export class PaymentsStack extends TerraformStack {
   private createOutputs(): void {
     new TerraformOutput(this, 'api_url', {
       value: `https://${this.api.apiDomain}/`,
-      description: 'The API (latency-routed across regions)',
+      description: 'The public API (web and external API; fails over to the DR region where there is one)',
+    });
+    new TerraformOutput(this, 'internal_api_url', {
+      value: this.api.internalApi.url,
+      description: "The internal API, callable only from this region's VPC (through its execute-api endpoint)",
     });
     // The NAT gateways' public IPs are what payment processors allow-list.
     const egressIps = Object.values(this.vpc.natPublicIps);
