@@ -5,13 +5,13 @@
 // is a calculated check over a TCP check of the API's endpoint (the region answers at all) and a
 // CloudWatch alarm on the share of requests answered 5xx (the functions and tables behind it work).
 import { Construct } from 'constructs';
-import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js';
-import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
+import type { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
 import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { regionalApiDomain } from '../../aws/api/regional-domain.js';
 import type { RestApi } from '../../aws/api/rest-api.js';
 import { FailoverRecord } from '../../aws/connectivity/failover-record.js';
-import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
+import type { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { publicHostedZone, type PublicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { MetricAlarm } from '../../aws/observability/alarms.js';
 import type { DnsZone } from '../dns-settings.js';
@@ -50,22 +50,14 @@ export class CrossCloudFailover extends Construct {
   constructor(scope: Construct, id: string, props: CrossCloudFailoverProps) {
     super(scope, id);
     this.zone = publicHostedZone(this, 'zone', { ...props.zone, comment: `${props.prefix}: the shop API, AWS primary, Azure secondary` });
-    this.certificate = new DnsValidatedCertificate(this, 'certificate', {
+    const domain = regionalApiDomain(this, {
       domainName: props.domain,
       hostedZoneId: this.zone.zoneId,
       awaitValidation: this.zone.validates,
+      api: props.api,
     });
-    this.domainName = new ApiGatewayDomainName(this, 'domain-name', {
-      domainName: props.domain,
-      regionalCertificateArn: this.certificate.arn,
-      endpointConfiguration: { types: ['REGIONAL'] },
-      securityPolicy: 'TLS_1_2',
-    });
-    new ApiGatewayBasePathMapping(this, 'base-path', {
-      apiId: props.api.id,
-      stageName: props.api.stageName,
-      domainName: this.domainName.domainName,
-    });
+    this.certificate = domain.certificate;
+    this.domainName = domain.domainName;
 
     this.reachable = new Route53HealthCheck(this, 'reachable', {
       type: 'TCP',

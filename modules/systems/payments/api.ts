@@ -3,12 +3,12 @@
 // custom domain `api.<domain>` (its own ACM certificate in this region) answered by Route 53
 // latency routing, so each caller reaches the nearest healthy region.
 import { Construct } from 'constructs';
-import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js';
-import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
+import type { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
+import { regionalApiDomain } from '../../aws/api/regional-domain.js';
 import { RestApi, type RestRoute } from '../../aws/api/rest-api.js';
-import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
+import type { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { WebAcl } from '../../aws/edge/web-acl.js';
 import { EXPOSED_PORTS, kebab, type ExposedService } from './services.js';
 
@@ -103,22 +103,14 @@ export class PaymentsApi extends Construct {
     });
     this.webAcl.associate('api-stage', this.api.stage.arn);
 
-    this.certificate = new DnsValidatedCertificate(this, 'certificate', {
+    const domain = regionalApiDomain(this, {
       domainName: this.apiDomain,
       hostedZoneId: props.hostedZoneId,
       awaitValidation: props.awaitCertificateValidation,
+      api: this.api,
     });
-    this.domainName = new ApiGatewayDomainName(this, 'domain-name', {
-      domainName: this.apiDomain,
-      regionalCertificateArn: this.certificate.arn,
-      endpointConfiguration: { types: ['REGIONAL'] },
-      securityPolicy: 'TLS_1_2',
-    });
-    new ApiGatewayBasePathMapping(this, 'base-path', {
-      apiId: this.api.id,
-      stageName: this.api.stageName,
-      domainName: this.domainName.domainName,
-    });
+    this.certificate = domain.certificate;
+    this.domainName = domain.domainName;
     this.latencyRecord = new Route53Record(this, 'latency-record', {
       zoneId: props.hostedZoneId,
       name: this.apiDomain,
