@@ -6,8 +6,12 @@
 import { Construct } from 'constructs';
 import { DataAzurermMssqlDatabase } from '@cdktf/provider-azurerm/lib/data-azurerm-mssql-database/index.js';
 import { DataAzurermMssqlServer } from '@cdktf/provider-azurerm/lib/data-azurerm-mssql-server/index.js';
+import { DataAzurermPrivateDnsZone } from '@cdktf/provider-azurerm/lib/data-azurerm-private-dns-zone/index.js';
+import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet/index.js';
 import { MssqlFailoverGroup } from '@cdktf/provider-azurerm/lib/mssql-failover-group/index.js';
 import { PropProblems } from '../../core/validation.js';
+import { PrivateEndpoint, type PrivateLinkOptions } from '../../azure/network/private-endpoint.js';
+import { PRIVATE_DNS_ZONE_NAMES } from '../../azure/network/private-dns-zones.js';
 
 /** The failover group of a primary SQL server: its name (a global DNS label) and the listener functions connect to. */
 export interface SqlFailoverGroupNames {
@@ -22,9 +26,27 @@ export function sqlFailoverGroupNames(primarySqlServerName: string): SqlFailover
   return { name, listener: `${name}.database.windows.net` };
 }
 
+/** Where the primary site keeps its private endpoints: its resource group, location, VNet and subnet. */
+export interface PrimaryPrivateNetwork {
+  readonly location: string;
+  readonly networkName: string;
+  /** The subnet of the primary's private endpoints. */
+  readonly subnetName: string;
+}
+
 export interface CommerceSqlFailoverGroupProps {
   /** The primary site's SQL server and its resource group (looked up: the primary stack applies first). */
   readonly primary: { readonly serverName: string; readonly resourceGroupName: string };
+  /**
+   * With private endpoints: each site's VNet reaches only its own server, so whichever server is primary
+   * must answer in both. This site gets an endpoint of the primary's server (`here`, this site's DNS zones),
+   * the primary's VNet an endpoint of this site's server (registered in the primary's zone, looked up).
+   * @default none: the servers are reached over their public endpoints
+   */
+  readonly privateLink?: {
+    readonly here: PrivateLinkOptions & { readonly resourceGroupName: string; readonly location: string; readonly name: string };
+    readonly primary: PrimaryPrivateNetwork & { readonly name: string };
+  };
   /** The DR site's SQL server: the partner that receives the geo-secondaries. */
   readonly partnerServerId: string;
   /** The primary's databases to replicate. */
@@ -61,6 +83,39 @@ export class CommerceSqlFailoverGroup extends Construct {
       // period bounds the writes that may be lost (geo-replication is asynchronous).
       readWriteEndpointFailoverPolicy: { mode: 'Automatic', graceMinutes: props.graceMinutes },
       readonlyEndpointFailoverPolicyEnabled: true,
+    });
+    if (props.privateLink !== undefined) this.crossSiteEndpoints(props, primary.id);
+  }
+
+  /** The primary's server in this site's VNet, this site's server in the primary's VNet. */
+  private crossSiteEndpoints(props: CommerceSqlFailoverGroupProps, primaryServerId: string): void {
+    const { here, primary } = props.privateLink!;
+    new PrivateEndpoint(this, 'primary-server-here', {
+      name: here.name,
+      resourceGroupName: here.resourceGroupName,
+      location: here.location,
+      subnetId: here.subnetId,
+      dnsZones: here.dnsZones,
+      targetResourceId: primaryServerId,
+      subresource: 'sqlServer',
+    });
+    const subnet = new DataAzurermSubnet(this, 'primary-subnet', {
+      name: primary.subnetName,
+      virtualNetworkName: primary.networkName,
+      resourceGroupName: props.primary.resourceGroupName,
+    });
+    const zone = new DataAzurermPrivateDnsZone(this, 'primary-sql-zone', {
+      name: PRIVATE_DNS_ZONE_NAMES.sqlServer,
+      resourceGroupName: props.primary.resourceGroupName,
+    });
+    new PrivateEndpoint(this, 'partner-server-in-primary', {
+      name: primary.name,
+      resourceGroupName: props.primary.resourceGroupName,
+      location: primary.location,
+      subnetId: subnet.id,
+      dnsZones: { zoneId: () => zone.id },
+      targetResourceId: props.partnerServerId,
+      subresource: 'sqlServer',
     });
   }
 }

@@ -11,7 +11,13 @@ export interface CommerceSqlFailover {
    * The DR site only: the primary's server to join. This site then creates the group, and its own server holds
    * only the geo-secondaries Azure seeds. @default the group is created by the other site (the functions use its listener only)
    */
-  readonly primary?: { readonly serverName: string; readonly resourceGroupName: string };
+  readonly primary?: {
+    readonly serverName: string;
+    readonly resourceGroupName: string;
+    /** The primary's location and VNet: with private endpoints, this site's server gets one there too. */
+    readonly location: string;
+    readonly networkName: string;
+  };
   /** Minutes of outage before the automatic failover. */
   readonly graceMinutes: number;
 }

@@ -150,11 +150,19 @@ export class CommerceAzure extends Construct {
     });
     const failover = props.sqlFailover;
     if (failover?.primary !== undefined) {
+      const primarySite = failover.primary;
       this.sqlFailoverGroup = new CommerceSqlFailoverGroup(this, 'sql-failover-group', {
-        primary: failover.primary,
+        primary: primarySite,
         partnerServerId: this.sql.id,
         databases: COMMERCE_DATABASES,
         graceMinutes: failover.graceMinutes,
+        privateLink:
+          endpoint === undefined
+            ? undefined
+            : {
+                here: { ...endpoint, ...at, name: `${props.prefix}-sql-primary-pe` },
+                primary: { ...primarySite, subnetName: 'private-endpoints', name: `${props.prefix}-sql-pe` },
+              },
       });
     }
     // The listener follows the primary role across a failover; without a group, this site's server.

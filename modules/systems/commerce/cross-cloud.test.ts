@@ -128,6 +128,31 @@ describe('commerce across the clouds (prod)', () => {
     expect(ofType(primary, 'azurerm_mssql_database')).toHaveLength(2);
   });
 
+  test("GIVEN prod's private endpoints WHEN the DR stack is synthesized THEN whichever server is primary answers privately in both sites' VNets", () => {
+    const endpoints = Object.entries(dr.resource.azurerm_private_endpoint ?? {})
+      .filter(([id]) => id.includes('sql-failover-group'))
+      .map(([, e]) => e);
+    const byName = Object.fromEntries(endpoints.map((e) => [e.name, e]));
+    expect(Object.keys(byName).sort()).toEqual(['commerce-prod-dr-sql-pe', 'commerce-prod-dr-sql-primary-pe']);
+    // The primary's server, in this site's VNet and private DNS zone.
+    expect(byName['commerce-prod-dr-sql-primary-pe']).toMatchObject({
+      location: 'northeurope',
+      private_service_connection: { private_connection_resource_id: ref(dr, 'azurerm_mssql_server', 'primary-server', 'id', 'data') },
+      private_dns_zone_group: { private_dns_zone_ids: [ref(dr, 'azurerm_private_dns_zone', 'sqlServer', 'id')] },
+    });
+    // This site's server, in the primary's VNet and zone (looked up by name).
+    expect(byName['commerce-prod-dr-sql-pe']).toMatchObject({
+      location: 'westeurope',
+      resource_group_name: one(primary, 'azurerm_resource_group').name,
+      subnet_id: ref(dr, 'azurerm_subnet', 'primary-subnet', 'id', 'data'),
+      private_service_connection: { private_connection_resource_id: ref(dr, 'azurerm_mssql_server', 'commerce-azure_sql', 'id') },
+      private_dns_zone_group: { private_dns_zone_ids: [ref(dr, 'azurerm_private_dns_zone', 'primary-sql-zone', 'id', 'data')] },
+    });
+    expect(Object.values(dr.data?.azurerm_subnet ?? {})).toEqual([
+      expect.objectContaining({ name: 'private-endpoints', virtual_network_name: 'commerce-prod-vnet' }),
+    ]);
+  });
+
   test("GIVEN prod WHEN both stacks are synthesized THEN every function connects to the failover group's listener", () => {
     const listener = `${one(primary, 'azurerm_mssql_server').name as string}-fg.database.windows.net`;
     for (const stack of [primary, dr]) {

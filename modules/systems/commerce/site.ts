@@ -108,7 +108,15 @@ export function commerceSqlFailover(context: SystemContext<'commerce'>, site: Co
   const primary = commerceAzureNames(site.primaryPrefix, nameSuffix(site.azureTenantId, site.primaryPrefix, site.primaryAzureLocation));
   return {
     names: sqlFailoverGroupNames(primary.sqlServer),
-    primary: context.role === 'dr' ? { serverName: primary.sqlServer, resourceGroupName: primary.resourceGroup } : undefined,
+    primary:
+      context.role === 'dr'
+        ? {
+            serverName: primary.sqlServer,
+            resourceGroupName: primary.resourceGroup,
+            location: site.primaryAzureLocation,
+            networkName: primary.network,
+          }
+        : undefined,
     graceMinutes,
   };
 }
