@@ -23,7 +23,7 @@ export const commerceSystem: SystemDefinition<'commerce'> = {
         system: 'commerce',
         site: 'primary',
         reason:
-          "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table), their key's alias (data aws_kms_alias) and, with a SQL failover group, the primary's SQL server and databases (data azurerm_mssql_server / _database)",
+          "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table), their key's alias (data aws_kms_alias) and, with a SQL failover group, the primary's SQL server, databases, private-endpoint subnet and SQL private DNS zone (data azurerm_mssql_server / _database / _subnet / _private_dns_zone)",
       },
     ],
   },
