@@ -252,7 +252,7 @@ export const paymentsSettings = paymentsFields.superRefine((s, ctx) => requireIn
 
 const entraId = z.uuid('must be an Entra ID object or client id (a UUID)');
 
-export const commerceSettings = z.strictObject({
+const commerceFields = z.strictObject({
   ...commonSettings,
   /** Azure SQL service objective of both databases (`Basic`, `S0`, `GP_Gen5_2`, `GP_S_Gen5_1`, …); `multiAz` needs P/GP/BC/HS. */
   sqlSku: z.string().min(1).default('Basic'),
@@ -294,6 +294,32 @@ export const commerceSettings = z.strictObject({
   tableRecoveryDays: z.number().int().min(1).max(35).default(35),
   /** The DR copy takes traffic: its change capture (DynamoDB streams → Service Bus) runs. Off, it stays stopped. */
   drActive: z.boolean().default(false),
+  /**
+   * Health-checked DNS failover between the clouds (primary site): Route 53 answers `apiDomain` with the AWS
+   * API while its health checks pass, with the Azure Front Door endpoint otherwise.
+   */
+  apiFailover: z.boolean().default(false),
+  /** The shop API's public name (`apiFailover` only), inside the `dns` zone: the AWS API's custom domain and a Front Door custom domain. */
+  apiDomain: dnsName('api.shop.example.com').default('api.shop.commerce.example.com'),
+  /** The public Route 53 zone of `apiDomain` (`apiFailover` only): `existing` (looked up) or `create` (name servers output). */
+  dns: dnsSettings({ create: 'shop.commerce.example.com' }),
+  /**
+   * With `dr`: an Azure SQL failover group joins the primary's databases to the DR server and fails over by
+   * itself after this many minutes of outage (60 or more); the functions connect through its listener.
+   * @default no failover group (the DR databases are separate, geo-restorable copies)
+   */
+  sqlFailoverGraceMinutes: z.number().int().min(60).max(1440).optional(),
+});
+
+export const commerceSettings = commerceFields.superRefine((s, ctx) => {
+  requireInsideZone(ctx, s.dns.zone, { apiDomain: s.apiDomain });
+  if (s.sqlFailoverGraceMinutes !== undefined && !s.dr) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sqlFailoverGraceMinutes'],
+      message: 'applies only with dr: true: the failover group joins the primary and DR SQL servers (allowed: remove it, or set dr: true)',
+    });
+  }
 });
 
 /** The release controller run by the `controller` system: its store, size, address and image. */

@@ -6,10 +6,14 @@ export interface FailoverPrimary {
   readonly domainName?: string;
 }
 
-/** An application load balancer; `ApplicationLoadBalancer` from modules/aws/compute fits. */
+/**
+ * An application load balancer (`ApplicationLoadBalancer` from modules/aws/compute fits), or with a
+ * `domainName` primary any DNS name, e.g. another cloud's endpoint.
+ */
 export interface FailoverLoadBalancer {
   readonly dnsName: string;
-  readonly zoneId: string;
+  /** The alias target's hosted zone: required with `ipAddresses` (alias A record). @default none (CNAME) */
+  readonly zoneId?: string;
 }
 
 export interface FailoverHealthCheckOptions {
@@ -37,6 +41,12 @@ export interface FailoverRecordProps {
   readonly secondary: FailoverLoadBalancer;
   /** @default HTTPS on 443, path /health, 3 failures, every 30 s */
   readonly healthCheck?: FailoverHealthCheckOptions;
+  /**
+   * The id of a health check built elsewhere that decides the primary instead of HTTPS checks of it, e.g.
+   * a calculated check over CloudWatch alarms where the primary has no unauthenticated path to request.
+   * Not with `healthCheck`. @default HTTPS checks of the primary's addresses or name
+   */
+  readonly primaryHealthCheckId?: string;
   /** TTL of the non-alias records, in seconds. @default 60 */
   readonly ttl?: number;
 }

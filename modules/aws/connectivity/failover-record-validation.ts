@@ -43,6 +43,14 @@ export function validateFailoverProps(construct: Construct, props: FailoverRecor
   );
   p.range('ttl', props.ttl, 0, 86400);
 
+  p.check(
+    ipAddresses === undefined || props.secondary.zoneId !== undefined,
+    'secondary.zoneId is required with primary.ipAddresses (the secondary is an alias A record)',
+  );
+  p.check(
+    props.primaryHealthCheckId === undefined || props.healthCheck === undefined,
+    'give healthCheck or primaryHealthCheckId, not both (primaryHealthCheckId replaces the HTTPS checks healthCheck configures)',
+  );
   const check = props.healthCheck ?? {};
   p.matches('healthCheck.resourcePath', check.resourcePath, /^\/\S{0,254}$/, 'a path starting with "/", at most 255 characters');
   p.range('healthCheck.port', check.port, 1, 65535);

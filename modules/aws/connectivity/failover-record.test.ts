@@ -159,4 +159,23 @@ describe('FailoverRecord', () => {
       'primary.domainName must differ from recordName (got "api.example.com."): a record cannot fail over to itself',
     );
   });
+
+  test('GIVEN a health check built elsewhere and a CNAME secondary without a zone WHEN synthesized THEN the primary uses that check and no HTTPS check is made', () => {
+    const synth = synthRecord({
+      primary: { domainName: 'd-abc.execute-api.eu-west-1.amazonaws.com' },
+      primaryHealthCheckId: 'hc-calculated',
+      secondary: { dnsName: 'shop-fd.z01.azurefd.net' },
+    });
+    expect(all(synth, 'aws_route53_health_check')).toEqual([]);
+    expect(record(synth, 'primary')).toMatchObject({ type: 'CNAME', health_check_id: 'hc-calculated' });
+    expect(record(synth, 'secondary')).toMatchObject({ type: 'CNAME', records: ['shop-fd.z01.azurefd.net'] });
+  });
+
+  test('GIVEN an alias secondary without a zone, or both health check kinds WHEN constructed THEN one error names each', () => {
+    const message = errorOf(() =>
+      synthRecord({ secondary: { dnsName: alb.dnsName }, primaryHealthCheckId: 'hc-1', healthCheck: { resourcePath: '/up' } }),
+    );
+    expect(message).toContain('secondary.zoneId is required with primary.ipAddresses (the secondary is an alias A record)');
+    expect(message).toContain('give healthCheck or primaryHealthCheckId, not both');
+  });
 });

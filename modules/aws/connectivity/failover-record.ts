@@ -14,8 +14,8 @@ export type { FailoverHealthCheckOptions, FailoverLoadBalancer, FailoverPrimary,
 export class FailoverRecord extends Construct {
   public readonly primaryRecord: Route53Record;
   public readonly secondaryRecord: Route53Record;
-  /** The health check deciding the primary (a calculated check over one check per IP when there are several). */
-  public readonly healthCheck: Route53HealthCheck;
+  /** The health check deciding the primary (a calculated check over one check per IP when there are several); absent with primaryHealthCheckId. */
+  public readonly healthCheck?: Route53HealthCheck;
   public readonly healthCheckId: string;
   /** Checks of each on-premises address (or of the DNS name), keyed by address. */
   public readonly endpointHealthChecks: Record<string, Route53HealthCheck> = {};
@@ -37,13 +37,16 @@ export class FailoverRecord extends Construct {
       enableSni: true,
     };
 
-    if (props.primary.domainName !== undefined) {
+    if (props.primaryHealthCheckId !== undefined) {
+      this.healthCheckId = props.primaryHealthCheckId;
+    } else if (props.primary.domainName !== undefined) {
       this.endpointHealthChecks[props.primary.domainName] = new Route53HealthCheck(this, 'health-check', {
         ...common,
         fqdn: props.primary.domainName,
         tags: { Name: `${props.recordName} on-premises` },
       });
       this.healthCheck = this.endpointHealthChecks[props.primary.domainName];
+      this.healthCheckId = this.healthCheck.id;
     } else {
       const ips = props.primary.ipAddresses ?? [];
       for (const ip of ips) {
@@ -68,8 +71,8 @@ export class FailoverRecord extends Construct {
               childHealthchecks: ips.map((ip) => this.endpointHealthChecks[ip].id),
               tags: { Name: `${props.recordName} on-premises` },
             });
+      this.healthCheckId = this.healthCheck.id;
     }
-    this.healthCheckId = this.healthCheck.id;
 
     const isCname = props.primary.domainName !== undefined;
     this.primaryRecord = new Route53Record(this, 'primary', {
@@ -80,7 +83,7 @@ export class FailoverRecord extends Construct {
       records: isCname ? [props.primary.domainName!] : [...(props.primary.ipAddresses ?? [])],
       setIdentifier: 'primary',
       failoverRoutingPolicy: { type: 'PRIMARY' },
-      healthCheckId: this.healthCheck.id,
+      healthCheckId: this.healthCheckId,
     });
     this.secondaryRecord = new Route53Record(this, 'secondary', {
       zoneId: props.zoneId,
@@ -89,7 +92,7 @@ export class FailoverRecord extends Construct {
       failoverRoutingPolicy: { type: 'SECONDARY' },
       ...(isCname
         ? { type: 'CNAME', ttl, records: [props.secondary.dnsName] }
-        : { type: 'A', alias: { name: props.secondary.dnsName, zoneId: props.secondary.zoneId, evaluateTargetHealth: true } }),
+        : { type: 'A', alias: { name: props.secondary.dnsName, zoneId: props.secondary.zoneId!, evaluateTargetHealth: true } }),
     });
     this.fqdn = this.primaryRecord.fqdn;
   }

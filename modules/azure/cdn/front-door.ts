@@ -24,6 +24,8 @@ export class FrontDoor extends Construct {
   public readonly hostName: string;
   public readonly waf: FrontDoorWaf;
   public readonly origins: Readonly<Record<string, CdnFrontdoorOrigin>>;
+  /** Custom domains keyed by name: each one's `validationToken` goes into a `_dnsauth.<host>` TXT record. */
+  public readonly customDomains: Readonly<Record<string, CdnFrontdoorCustomDomain>>;
 
   constructor(scope: Construct, id: string, props: FrontDoorProps) {
     super(scope, id);
@@ -77,15 +79,17 @@ export class FrontDoor extends Construct {
     }
     this.origins = origins;
 
-    const domains = Object.entries(props.customDomains ?? {}).map(
-      ([name, hostName]) =>
-        new CdnFrontdoorCustomDomain(this, `domain-${name}`, {
-          name,
-          cdnFrontdoorProfileId: this.profile.id,
-          hostName,
-          tls: { certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' },
-        }),
-    );
+    const customDomains: Record<string, CdnFrontdoorCustomDomain> = {};
+    for (const [name, hostName] of Object.entries(props.customDomains ?? {})) {
+      customDomains[name] = new CdnFrontdoorCustomDomain(this, `domain-${name}`, {
+        name,
+        cdnFrontdoorProfileId: this.profile.id,
+        hostName,
+        tls: { certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' },
+      });
+    }
+    this.customDomains = customDomains;
+    const domains = Object.values(customDomains);
     const route = new CdnFrontdoorRoute(this, 'route', {
       name: `${props.name}-route`,
       cdnFrontdoorEndpointId: this.endpoint.id,

@@ -2,6 +2,25 @@
 import type { SqlAdministrator } from '../../azure/data/sql-server.js';
 import type { AlarmDestinations } from '../../../environments/schema.js';
 import type { SystemSettings } from '../settings.js';
+import type { SqlFailoverGroupNames } from './azure-failover-group.js';
+
+/** The Azure SQL failover group a site takes part in. */
+export interface CommerceSqlFailover {
+  readonly names: SqlFailoverGroupNames;
+  /**
+   * The DR site only: the primary's server to join. This site then creates the group, and its own server holds
+   * only the geo-secondaries Azure seeds. @default the group is created by the other site (the functions use its listener only)
+   */
+  readonly primary?: {
+    readonly serverName: string;
+    readonly resourceGroupName: string;
+    /** The primary's location and VNet: with private endpoints, this site's server gets one there too. */
+    readonly location: string;
+    readonly networkName: string;
+  };
+  /** Minutes of outage before the automatic failover. */
+  readonly graceMinutes: number;
+}
 
 export interface CommerceAzureProps {
   /** Prefix of every resource name, e.g. `commerce-prod` (add the location for a DR copy). */
@@ -30,6 +49,13 @@ export interface CommerceAzureProps {
    * @default no access for the AWS side
    */
   readonly awsPrincipalId?: string;
+  /**
+   * The SQL failover group: the functions connect to its listener, and a DR site creates it.
+   * @default none: the functions connect to this site's server
+   */
+  readonly sqlFailover?: CommerceSqlFailover;
+  /** A name Front Door answers too (managed certificate): the shop API's name when DNS fails over to Azure. @default none */
+  readonly frontDoorDomain?: string;
   /** Plain (non-secret) settings every function app gets, e.g. the JWT issuer and the AWS API's URL. @default none */
   readonly sharedAppSettings?: Readonly<Record<string, string>>;
 }

@@ -24,12 +24,16 @@ import { MetricAlerts } from '../../azure/observability/metric-alerts.js';
 import { commerceAzureNames, nameSuffix, type CommerceAzureNames } from './azure-names.js';
 import { COMMERCE_DATABASES, COMMERCE_FUNCTIONS, COMMERCE_QUEUES, COMMERCE_SECRETS, type CommerceFunction } from './azure-services.js';
 import { commerceAlerts } from './azure-alerts.js';
+import { CommerceSqlFailoverGroup } from './azure-failover-group.js';
 import { COMMERCE_FUNCTION_CODE } from './azure-function-code.js';
 import type { CommerceAzureProps } from './azure-props.js';
 import { validateCommerceAzure } from './azure-validation.js';
 import { AWS_PEER_IPSEC_POLICY, AWS_PRESHARED_KEY_PATTERN } from './interconnect.js';
 
 export type { CommerceAzureProps } from './azure-props.js';
+
+/** The key of the shop API's name among Front Door's custom domains. */
+export const FRONT_DOOR_API_DOMAIN = 'shop-api';
 
 export class CommerceAzure extends Construct {
   public readonly names: CommerceAzureNames;
@@ -42,6 +46,8 @@ export class CommerceAzure extends Construct {
   /** Function Apps keyed by service name. */
   public readonly functions: Readonly<Record<CommerceFunction, FunctionApp>>;
   public readonly sql: SqlServer;
+  /** Created by the DR site when the environment asks for one. */
+  public readonly sqlFailoverGroup?: CommerceSqlFailoverGroup;
   public readonly serviceBus: ServiceBusNamespace;
   public readonly redis: RedisCache;
   public readonly frontDoor: FrontDoor;
@@ -134,10 +140,33 @@ export class CommerceAzure extends Construct {
       alertEmails: props.alerts === undefined ? undefined : Object.values(props.alerts.email),
       privateLink: endpoint,
       allowedSubnetIds,
-      databases: Object.fromEntries(
-        COMMERCE_DATABASES.map((db) => [db, { skuName: s.sqlSku, zoneRedundant: s.multiAz, preventDestroy: s.deletionProtection }]),
-      ),
+      // A DR server joined to the primary's failover group gets its databases from Azure (geo-secondaries).
+      databases:
+        props.sqlFailover?.primary !== undefined
+          ? {}
+          : Object.fromEntries(
+              COMMERCE_DATABASES.map((db) => [db, { skuName: s.sqlSku, zoneRedundant: s.multiAz, preventDestroy: s.deletionProtection }]),
+            ),
     });
+    const failover = props.sqlFailover;
+    if (failover?.primary !== undefined) {
+      const primarySite = failover.primary;
+      this.sqlFailoverGroup = new CommerceSqlFailoverGroup(this, 'sql-failover-group', {
+        primary: primarySite,
+        partnerServerId: this.sql.id,
+        databases: COMMERCE_DATABASES,
+        graceMinutes: failover.graceMinutes,
+        privateLink:
+          endpoint === undefined
+            ? undefined
+            : {
+                here: { ...endpoint, ...at, name: `${props.prefix}-sql-primary-pe` },
+                primary: { ...primarySite, subnetName: 'private-endpoints', name: `${props.prefix}-sql-pe` },
+              },
+      });
+    }
+    // The listener follows the primary role across a failover; without a group, this site's server.
+    const sqlHost = failover?.names.listener ?? this.sql.fullyQualifiedDomainName;
 
     const premiumBus = s.serviceBusSku === 'Premium';
     this.serviceBus = new ServiceBusNamespace(this, 'service-bus', {
@@ -190,10 +219,10 @@ export class CommerceAzure extends Construct {
           ...Object.fromEntries(secrets),
           // Identity-based connections: no connection strings, the app's identity is granted roles below.
           ServiceBus__fullyQualifiedNamespace: `${names.serviceBus}.servicebus.windows.net`,
-          SQL_SERVER: this.sql.fullyQualifiedDomainName,
+          SQL_SERVER: sqlHost,
           SQL_DATABASE: database,
           // The SQL bindings sign in as the app's identity (a contained Entra ID user in the database).
-          SQL_CONNECTION: `Server=tcp:${this.sql.fullyQualifiedDomainName},1433;Database=${database};Authentication=Active Directory Managed Identity;Encrypt=True`,
+          SQL_CONNECTION: `Server=tcp:${sqlHost},1433;Database=${database};Authentication=Active Directory Managed Identity;Encrypt=True`,
           ...(service === 'backup-service' ? { BackupStorage__blobServiceUri: backupStorage.primaryBlobEndpoint } : {}),
           REDIS_HOST: this.redis.hostName,
           REDIS_PORT: String(this.redis.sslPort),
@@ -233,6 +262,7 @@ export class CommerceAzure extends Construct {
           privateLink: { targetId: payments.id, location: props.location, targetType: 'sites' },
         },
       },
+      customDomains: props.frontDoorDomain === undefined ? undefined : { [FRONT_DOOR_API_DOMAIN]: props.frontDoorDomain },
       logWorkspaceId: this.workspace.id,
     });
 

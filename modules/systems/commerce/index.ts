@@ -22,7 +22,8 @@ export const commerceSystem: SystemDefinition<'commerce'> = {
       {
         system: 'commerce',
         site: 'primary',
-        reason: "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table) and their key's alias (data aws_kms_alias)",
+        reason:
+          "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table), their key's alias (data aws_kms_alias) and, with a SQL failover group, the primary's SQL server, databases, private-endpoint subnet and SQL private DNS zone (data azurerm_mssql_server / _database / _subnet / _private_dns_zone)",
       },
     ],
   },

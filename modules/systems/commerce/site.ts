@@ -5,6 +5,9 @@ import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider/index.js';
 import type { SystemContext } from '../types.js';
+import { commerceAzureNames, nameSuffix } from './azure-names.js';
+import { sqlFailoverGroupNames } from './azure-failover-group.js';
+import type { CommerceSqlFailover } from './azure-props.js';
 
 /** Everything a commerce stack needs from its environment file, checked. */
 export interface CommerceSite {
@@ -15,6 +18,8 @@ export interface CommerceSite {
   readonly awsAccountId: string;
   readonly awsRegion: string;
   readonly azureLocation: string;
+  /** The primary site's Azure location: the DR site derives the primary's resource names from it. */
+  readonly primaryAzureLocation: string;
   readonly azureSubscriptionId: string;
   readonly azureTenantId: string;
   readonly sqlAdminGroup: { readonly loginUsername: string; readonly objectId: string };
@@ -39,6 +44,14 @@ export function commerceSite(context: SystemContext<'commerce'>): CommerceSite {
     `${regionKey}.azure`,
     `the Azure location of the ${context.role} site (e.g. westeurope), paired with ${regionKey}.aws ${context.region.aws}`,
   );
+  const primaryAzureLocation =
+    context.role === 'primary'
+      ? azureLocation
+      : need(
+          context.primaryRegion.azure,
+          'regions.primary.azure',
+          "the primary site's Azure location (the DR site looks its SQL server up)",
+        );
   const adminGroup = need(
     s.sqlAdminGroup.objectId,
     'systems.commerce.sqlAdminGroup.objectId',
@@ -63,6 +76,7 @@ export function commerceSite(context: SystemContext<'commerce'>): CommerceSite {
     awsAccountId: aws.accountId,
     awsRegion: context.region.aws,
     azureLocation,
+    primaryAzureLocation,
     azureSubscriptionId: azure.subscriptionId,
     azureTenantId: azure.tenantId,
     sqlAdminGroup: { loginUsername: s.sqlAdminGroup.name, objectId: adminGroup },
@@ -81,5 +95,28 @@ export function commerceProviders(scope: Construct, site: CommerceSite): { aws: 
       // The storage accounts refuse shared keys: the provider uses Entra ID for their data plane too.
       storageUseAzuread: true,
     }),
+  };
+}
+
+/**
+ * The Azure SQL failover group of an environment with `dr` and `sqlFailoverGraceMinutes`: both sites derive
+ * its name from the primary's server name; the DR site creates it. Undefined without a failover group.
+ */
+export function commerceSqlFailover(context: SystemContext<'commerce'>, site: CommerceSite): CommerceSqlFailover | undefined {
+  const graceMinutes = context.settings.sqlFailoverGraceMinutes;
+  if (!context.settings.dr || graceMinutes === undefined) return undefined;
+  const primary = commerceAzureNames(site.primaryPrefix, nameSuffix(site.azureTenantId, site.primaryPrefix, site.primaryAzureLocation));
+  return {
+    names: sqlFailoverGroupNames(primary.sqlServer),
+    primary:
+      context.role === 'dr'
+        ? {
+            serverName: primary.sqlServer,
+            resourceGroupName: primary.resourceGroup,
+            location: site.primaryAzureLocation,
+            networkName: primary.network,
+          }
+        : undefined,
+    graceMinutes,
   };
 }

@@ -6,15 +6,18 @@ import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { SystemContext } from '../types.js';
 import { CommerceAws } from './aws.js';
-import { CommerceAzure } from './azure.js';
+import { CommerceAzure, FRONT_DOOR_API_DOMAIN } from './azure.js';
+import { CrossCloudFailover } from './cross-cloud-failover.js';
 import { splitSystemCidr } from './interconnect.js';
-import { commerceProviders, commerceSite, type CommerceSite } from './site.js';
+import { commerceProviders, commerceSite, commerceSqlFailover, type CommerceSite } from './site.js';
 import { alarmReceivers } from '../site.js';
 
 export class CommerceStack extends TerraformStack {
   public readonly site: CommerceSite;
   public readonly azure: CommerceAzure;
   public readonly aws: CommerceAws;
+  /** The shop API's DNS failover from AWS to Azure (primary site, `apiFailover`). */
+  public readonly failover?: CrossCloudFailover;
 
   constructor(scope: Construct, id: string, context: SystemContext<'commerce'>) {
     super(scope, id);
@@ -24,6 +27,7 @@ export class CommerceStack extends TerraformStack {
     commerceProviders(this, site);
     const cidrs = splitSystemCidr(context.cidr);
     const primary = context.role === 'primary';
+    const apiFailover = primary && s.apiFailover;
 
     // Azure is built first; what it needs of AWS (tunnel addresses, the JWT issuer, the API's URL) is
     // read lazily once the AWS side exists. Terraform sees plain references: no cycle, the Azure
@@ -42,6 +46,8 @@ export class CommerceStack extends TerraformStack {
       },
       alerts: context.environment.alarms,
       awsPrincipalId: site.awsServicePrincipal.objectId,
+      sqlFailover: commerceSqlFailover(context, site),
+      frontDoorDomain: apiFailover ? s.apiDomain : undefined,
       sharedAppSettings: {
         // The functions validate the shoppers' Cognito tokens (the seed's cross-cloud claims).
         JWT_ISSUER: fromAws((a) => a.userPool.issuerUrl),
@@ -74,6 +80,24 @@ export class CommerceStack extends TerraformStack {
       },
     });
     this.aws = aws;
+    if (apiFailover) {
+      this.failover = new CrossCloudFailover(this, 'api-failover', {
+        prefix: site.prefix,
+        zone: s.dns.zone,
+        domain: s.apiDomain,
+        api: aws.api.api,
+        region: site.awsRegion,
+        azure: {
+          hostName: this.azure.frontDoor.hostName,
+          domainValidationToken: this.azure.frontDoor.customDomains[FRONT_DOOR_API_DOMAIN]!.validationToken,
+        },
+        alarmTopicArn: aws.alarmTopic.arn,
+      });
+      new TerraformOutput(this, 'shop_api_url', {
+        value: `https://${s.apiDomain}/`,
+        description: 'The shop API: the AWS API while healthy, Azure Front Door otherwise',
+      });
+    }
 
     new TerraformOutput(this, 'api_url', { value: aws.api.api.url, description: 'The commerce REST API (Cognito sign-in required)' });
     new TerraformOutput(this, 'user_pool_id', { value: aws.userPool.id });

@@ -5,11 +5,11 @@
 // its own VPC link and NLB. The integrations are https to `services.<domain>`, the name on the NLBs'
 // TLS certificate (API Gateway verifies it; the VPC link, not DNS, decides where the request goes).
 import { Construct } from 'constructs';
-import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping/index.js';
-import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
+import type { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name/index.js';
 import { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
+import { regionalApiDomain } from '../../aws/api/regional-domain.js';
 import { RestApi, type RestRoute } from '../../aws/api/rest-api.js';
-import { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
+import type { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
 import { WebAcl } from '../../aws/edge/web-acl.js';
 import { EXPOSED_PORTS, NLB_OF, type ExposedService, type NlbKey } from './services.js';
 
@@ -130,21 +130,13 @@ export class PaymentsApi extends Construct {
     this.webAcl.associate('api-stage', this.api.stage.arn);
     this.webAcl.associate('internal-api-stage', this.internalApi.stage.arn);
 
-    this.certificate = new DnsValidatedCertificate(this, 'certificate', {
+    const domain = regionalApiDomain(this, {
       domainName: this.apiDomain,
       hostedZoneId: props.hostedZoneId,
       awaitValidation: props.awaitCertificateValidation,
+      api: this.api,
     });
-    this.domainName = new ApiGatewayDomainName(this, 'domain-name', {
-      domainName: this.apiDomain,
-      regionalCertificateArn: this.certificate.arn,
-      endpointConfiguration: { types: ['REGIONAL'] },
-      securityPolicy: 'TLS_1_2',
-    });
-    new ApiGatewayBasePathMapping(this, 'base-path', {
-      apiId: this.api.id,
-      stageName: this.api.stageName,
-      domainName: this.domainName.domainName,
-    });
+    this.certificate = domain.certificate;
+    this.domainName = domain.domainName;
   }
 }
