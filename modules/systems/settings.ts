@@ -237,6 +237,8 @@ export const commerceSettings = z.strictObject({
     .string()
     .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name such as shop.example.com')
     .default('shop.commerce.example.com'),
+  /** The public Route 53 zone of `webDomain`: CloudFront serves the shop and `images.<webDomain>` there (primary site). */
+  dns: dnsSettings({ existing: 'example.com' }),
   /** Cognito feature plan: `PLUS` adds threat protection (enforced); `ESSENTIALS` is cheaper and has none. */
   userPoolPlan: z.enum(['PLUS', 'ESSENTIALS']).default('PLUS'),
   /** Steady-state requests per second the API stage accepts; bursts may reach twice this. */

@@ -16,13 +16,15 @@ export const commerceSystem: SystemDefinition<'commerce'> = {
   cidrIndex: 4,
   after: {
     primary: [AFTER_ACCOUNT],
-    // The primary's global tables create the DR replicas and their key; the DR copy looks both up.
+    // The primary's global tables create the DR replicas and their key; the DR copy looks both up, and
+    // replicates the primary's buckets (which must exist) into its own.
     dr: [
       AFTER_ACCOUNT,
       {
         system: 'commerce',
         site: 'primary',
-        reason: "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table) and their key's alias (data aws_kms_alias)",
+        reason:
+          "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table) and their key's alias (data aws_kms_alias); the primary's buckets and key, replicated from",
       },
     ],
   },

@@ -61,6 +61,7 @@ export class CommerceStack extends TerraformStack {
       // With a DR site, the primary's tables are global tables; the DR copy uses their replicas.
       tables: primary ? { mode: 'create', replicaRegion: s.dr ? context.drRegion?.aws : undefined } : { mode: 'replica' },
       changeCapture: primary || s.drActive,
+      primaryRegion: primary ? undefined : context.primaryRegion.aws,
       alarms: alarmReceivers(context),
       azure: {
         vpnGatewayIp: this.azure.vpnPublicIpAddress,
