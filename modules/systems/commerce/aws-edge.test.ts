@@ -147,6 +147,18 @@ describe('commerce session store (ElastiCache Redis)', () => {
     const ingress = ofType(s, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === redisGroup);
     expect(ingress).toEqual([expect.objectContaining({ from_port: 6379, referenced_security_group_id: clients })]);
   });
+
+  test('GIVEN the session store WHEN synthesized THEN on-call is alarmed before Redis evicts sessions', () => {
+    const s = prod();
+    const alarm = ofType(s, 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'DatabaseMemoryUsagePercentage');
+    expect(alarm).toMatchObject({
+      namespace: 'AWS/ElastiCache',
+      dimensions: { ReplicationGroupId: ref(s, 'aws_elasticache_replication_group', 'commerce-aws_sessions_', 'replication_group_id') },
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 80,
+      alarm_actions: [ref(s, 'aws_sns_topic', 'commerce-aws_alarm-topic_', 'arn')],
+    });
+  });
 });
 
 describe('commerce buckets replicated to the DR region', () => {

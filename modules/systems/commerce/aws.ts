@@ -315,6 +315,7 @@ export class CommerceAws extends Construct {
       tables,
       changeCaptureFunctionName: this.changeCapture.name,
       vpnConnectionId: this.vpn.vpnConnectionId,
+      sessionsReplicationGroupId: this.sessions.cache.replicationGroup.replicationGroupId,
     });
   }
 
