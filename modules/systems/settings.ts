@@ -301,7 +301,10 @@ const commerceFields = z.strictObject({
   apiFailover: z.boolean().default(false),
   /** The shop API's public name (`apiFailover` only), inside the `dns` zone: the AWS API's custom domain and a Front Door custom domain. */
   apiDomain: dnsName('api.shop.example.com').default('api.shop.commerce.example.com'),
-  /** The public Route 53 zone of `apiDomain` (`apiFailover` only): `existing` (looked up) or `create` (name servers output). */
+  /**
+   * The primary site's public Route 53 zone: CloudFront serves `webDomain` and `images.<webDomain>` there, and
+   * `apiDomain` with `apiFailover`. `existing` (looked up) or `create` (name servers output).
+   */
   dns: dnsSettings({ create: 'shop.commerce.example.com' }),
   /**
    * With `dr`: an Azure SQL failover group joins the primary's databases to the DR server and fails over by
@@ -312,7 +315,7 @@ const commerceFields = z.strictObject({
 });
 
 export const commerceSettings = commerceFields.superRefine((s, ctx) => {
-  requireInsideZone(ctx, s.dns.zone, { apiDomain: s.apiDomain });
+  requireInsideZone(ctx, s.dns.zone, { webDomain: s.webDomain, apiDomain: s.apiDomain });
   if (s.sqlFailoverGraceMinutes !== undefined && !s.dr) {
     ctx.addIssue({
       code: 'custom',

@@ -66,6 +66,8 @@ export class SecureBucket extends Construct {
   public readonly regionalDomainName: string;
   public readonly policy: S3BucketPolicy;
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** Replication into this bucket needs versioning on first: a replication configured elsewhere depends on it. */
+  public readonly versioning: S3BucketVersioningA;
   /** Set when `replication` is given. */
   public readonly replication?: BucketReplication;
   private readonly statements: PolicyStatement[] = [];
@@ -107,6 +109,7 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       versioningConfiguration: { status: versioned ? 'Enabled' : 'Suspended' },
     });
+    this.versioning = versioning;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
       rule: lifecycleRules(props, versioned),

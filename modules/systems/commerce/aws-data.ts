@@ -4,13 +4,16 @@
 // tables with a replica there; the DR stack then uses those replicas instead of creating tables.
 // A global table cannot mix customer-managed and AWS-managed keys, so the primary stack also creates
 // the replicas' key in the DR region (provider 6's resource-level `region`), under a known alias.
+// Buckets carry derived names (aws-replication.ts): a DR copy replicates the primary's into its own.
 import { Construct } from 'constructs';
 import { DataAwsDynamodbTable } from '@cdktf/provider-aws/lib/data-aws-dynamodb-table/index.js';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias/index.js';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias/index.js';
 import { SecureBucket } from '../../aws/data/s3-bucket.js';
 import { Table } from '../../aws/data/dynamodb-table.js';
+import { awsAccountContext } from '../../aws/security/account.js';
 import { KmsKey } from '../../aws/security/kms-key.js';
+import { commerceBucketName, PrimaryBucketsReplication } from './aws-replication.js';
 
 /** The seed's tables and their keys. */
 export const COMMERCE_TABLES = {
@@ -47,6 +50,11 @@ export interface CommerceDataProps {
   readonly tables: CommerceTables;
   readonly recoveryDays: number;
   readonly deletionProtection: boolean;
+  readonly accountId: string;
+  /** The region of this site (part of the bucket names). */
+  readonly region: string;
+  /** In a DR copy: the primary site's region, whose buckets replicate into this copy's. @default no replication */
+  readonly replicateFromRegion?: string;
 }
 
 /** Alias of the key that encrypts the tables' replicas in the DR region. */
@@ -63,6 +71,8 @@ export class CommerceData extends Construct {
   public readonly buckets: Readonly<Record<CommerceBucket, SecureBucket>>;
   /** The tables this stack created (none in a DR copy). */
   public readonly createdTables: Readonly<Partial<Record<CommerceTable, Table>>>;
+  /** Set in a DR copy: the primary's buckets replicating into this copy's. */
+  public readonly replication?: PrimaryBucketsReplication;
 
   constructor(scope: Construct, id: string, props: CommerceDataProps) {
     super(scope, id);
@@ -125,5 +135,20 @@ export class CommerceData extends Construct {
         forceDestroy: !props.deletionProtection,
       }),
     };
+    for (const [name, bucket] of Object.entries(this.buckets) as [CommerceBucket, SecureBucket][]) {
+      // SecureBucket generates names from a prefix; replication needs names the other site can derive.
+      bucket.bucket.bucket = commerceBucketName(props.prefix, name, props.region, props.accountId);
+      bucket.bucket.resetBucketPrefix();
+    }
+    if (props.replicateFromRegion !== undefined) {
+      this.replication = new PrimaryBucketsReplication(this, 'replication-from-primary', {
+        primaryPrefix: props.tablePrefix,
+        primaryRegion: props.replicateFromRegion,
+        accountId: props.accountId,
+        partition: awsAccountContext(this).partition,
+        buckets: this.buckets,
+        kmsKeyArn: props.kmsKeyArn,
+      });
+    }
   }
 }

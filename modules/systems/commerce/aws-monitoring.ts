@@ -1,6 +1,6 @@
 // What on-call watches on the AWS side of commerce: failing functions, the API answering 5xx or
 // slowly, events that gave up (failure queue), change capture falling behind, throttled tables,
-// and the VPN tunnels to Azure; one dashboard. Azure's alerts live in CommerceAzure.
+// the VPN tunnels to Azure, and the session store filling up; one dashboard. Azure's alerts live in CommerceAzure.
 import { Construct } from 'constructs';
 import type { LambdaFunction } from '../../aws/api/lambda-function.js';
 import type { QueueWithDlq } from '../../aws/messaging/queue.js';
@@ -21,10 +21,14 @@ export interface CommerceAwsMonitoringProps {
   readonly tables: Readonly<Record<string, TableRef>>;
   readonly changeCaptureFunctionName: string;
   readonly vpnConnectionId: string;
+  /** The session store's replication group id (Redis). */
+  readonly sessionsReplicationGroupId: string;
 }
 
 /** p99 latency of the API worth waking someone for (ms). */
 const API_LATENCY_P99_MS = 2000;
+/** Share of the session store's memory in use past which Redis starts evicting sessions (shoppers signed out). */
+const SESSIONS_MEMORY_PERCENT = 80;
 /** Age of the oldest unshipped table change before Azure SQL is considered behind (ms). */
 const MAX_ITERATOR_AGE_MS = 5 * 60 * 1000;
 
@@ -83,6 +87,19 @@ export class CommerceAwsMonitoring extends Construct {
       description: 'Both VPN tunnels to Azure have been down for 5 minutes: Service Bus and the change capture are cut off',
     });
 
+    const sessions = { ReplicationGroupId: props.sessionsReplicationGroupId };
+    alarms.metric('sessions-memory', {
+      namespace: 'AWS/ElastiCache',
+      metricName: 'DatabaseMemoryUsagePercentage',
+      dimensions: sessions,
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: SESSIONS_MEMORY_PERCENT,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      description: `The session store is over ${SESSIONS_MEMORY_PERCENT}% full for 10 minutes: Redis will evict sessions (raise redisSku)`,
+    });
+
     const widgets: DashboardWidget[] = [
       {
         type: 'text',
@@ -102,6 +119,16 @@ export class CommerceAwsMonitoring extends Construct {
         title: 'VPN tunnels to Azure (1 = up)',
         stat: 'Maximum',
         metrics: [{ namespace: 'AWS/VPN', metricName: 'TunnelState', dimensions: { VpnId: props.vpnConnectionId } }],
+      },
+      {
+        type: 'metric',
+        title: 'Session store',
+        stat: 'Maximum',
+        metrics: ['DatabaseMemoryUsagePercentage', 'CurrConnections', 'Evictions'].map((metricName) => ({
+          namespace: 'AWS/ElastiCache',
+          metricName,
+          dimensions: sessions,
+        })),
       },
       {
         type: 'log',

@@ -22,6 +22,8 @@ export interface ServiceSpec {
   readonly receiveQueues?: readonly string[];
   /** Reads the Cognito user pool's id (to look users up). */
   readonly userPool?: boolean;
+  /** Keeps shopper sessions in the session store (Redis). */
+  readonly sessions?: boolean;
 }
 
 export const SERVICE_SPECS: Readonly<Record<CommerceService, ServiceSpec>> = {
@@ -46,6 +48,7 @@ export const SERVICE_SPECS: Readonly<Record<CommerceService, ServiceSpec>> = {
     writeTables: ['Inventory'],
     sendQueues: ['payment-requests', 'notifications', 'analytics-events'],
     receiveQueues: ['payment-results'],
+    sessions: true,
   },
   user: {
     path: 'users',
@@ -53,6 +56,7 @@ export const SERVICE_SPECS: Readonly<Record<CommerceService, ServiceSpec>> = {
     readTables: ['Users'],
     writeTables: ['Users'],
     userPool: true,
+    sessions: true,
   },
 };
 

@@ -1,7 +1,8 @@
 // The AWS side of the multi-cloud commerce system (seed 004): Cognito sign-in, API Gateway (REST,
 // WAF) in front of the product, inventory, order and user Lambda functions, DynamoDB tables
 // Products, Users and Inventory (streams feed the change capture to Azure SQL), S3 buckets
-// product-images and static-assets, a VPC joined to the Azure VNet by a site-to-site VPN, alarms.
+// product-images and static-assets (served by CloudFront at the primary site, replicated into a DR
+// copy's), a Redis session store, a VPC joined to the Azure VNet by a site-to-site VPN, alarms.
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target/index.js';
@@ -10,6 +11,7 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { LambdaFunction } from '../../aws/api/lambda-function.js';
 import { SiteToSiteVpn } from '../../aws/connectivity/site-to-site-vpn.js';
+import { publicHostedZone, type PublicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { QueueWithDlq } from '../../aws/messaging/queue.js';
 import { AlarmTopic } from '../../aws/messaging/sns-topic.js';
 import { SecurityGroup } from '../../aws/network/security-group.js';
@@ -21,7 +23,9 @@ import type { AlarmReceivers } from '../site.js';
 import type { CognitoUserPool } from '../../aws/api/cognito-user-pool.js';
 import { API_STAGE, CommerceApi, commerceUserPool } from './aws-api.js';
 import { CommerceData, COMMERCE_TABLE_NAMES, type CommerceTables } from './aws-data.js';
+import { CommerceEdge } from './aws-edge.js';
 import { CommerceAwsMonitoring } from './aws-monitoring.js';
+import { CommerceSessions } from './aws-sessions.js';
 import { CHANGE_CAPTURE, CHANGE_CAPTURE_QUEUE, COMMERCE_SERVICES, SERVICE_SPECS, type CommerceService } from './aws-services.js';
 import type { VpnTunnelName } from './interconnect.js';
 import { availabilityZones } from '../site.js';
@@ -57,6 +61,8 @@ export interface CommerceAwsProps {
   readonly cidr: string;
   readonly settings: SystemSettings['commerce'];
   readonly tables: CommerceTables;
+  /** In a DR copy: the primary site's region, whose buckets replicate into this copy's. @default this is the primary site */
+  readonly primaryRegion?: string;
   /** Run the change capture (DynamoDB streams → Service Bus); a stopped DR copy keeps it off. */
   readonly changeCapture: boolean;
   readonly azure: AzurePeer;
@@ -81,6 +87,12 @@ export class CommerceAws extends Construct {
   public readonly api: CommerceApi;
   public readonly alarmTopic: AlarmTopic;
   public readonly monitoring: CommerceAwsMonitoring;
+  /** The session store (Redis) of the functions that keep sessions. */
+  public readonly sessions: CommerceSessions;
+  /** CloudFront in front of the buckets; the primary site only. */
+  /** Primary site: the public zone of `webDomain` and `apiDomain` (the environment file's `dns.zone`). */
+  public readonly zone?: PublicHostedZone;
+  public readonly edge?: CommerceEdge;
 
   constructor(scope: Construct, id: string, props: CommerceAwsProps) {
     super(scope, id);
@@ -131,7 +143,20 @@ export class CommerceAws extends Construct {
       tables: props.tables,
       recoveryDays: s.tableRecoveryDays,
       deletionProtection: s.deletionProtection,
+      accountId: props.accountId,
+      region: props.region,
+      replicateFromRegion: props.primaryRegion,
     });
+    if (props.primaryRegion === undefined) {
+      this.zone = publicHostedZone(this, 'zone', { ...s.dns.zone, comment: `${prefix}: the shop, its images and its API` });
+      this.edge = new CommerceEdge(this, 'edge', {
+        prefix,
+        buckets: this.data.buckets,
+        webDomain: s.webDomain,
+        zone: this.zone,
+        logRetentionDays: s.logRetentionDays,
+      });
+    }
     this.failures = new QueueWithDlq(this, 'failures', { name: `${prefix}-failures`, kmsKeyArn: keyArn });
     this.azureClientSecret = new Secret(this, 'azure-client-secret', {
       name: `${prefix}/azure/service-bus-client-secret`,
@@ -160,6 +185,15 @@ export class CommerceAws extends Construct {
       deadLetterQueueKmsKeyArn: keyArn,
       vpc: { subnetIds: this.vpc.privateSubnetIds, securityGroupIds: [functionsGroup.securityGroupId] },
     };
+    this.sessions = new CommerceSessions(this, 'sessions', {
+      prefix,
+      vpcId: this.vpc.vpcId,
+      subnetIds: this.vpc.isolatedSubnetIds,
+      kmsKeyArn: keyArn,
+      tier: s.redisSku,
+      multiAz: s.multiAz,
+      azCount: s.azCount,
+    });
     const tables = this.data.tables;
     const buckets = this.data.buckets;
     this.userPool = commerceUserPool(this, 'users', {
@@ -174,8 +208,12 @@ export class CommerceAws extends Construct {
     for (const service of COMMERCE_SERVICES) {
       const spec = SERVICE_SPECS[service];
       const usesServiceBus = (spec.sendQueues ?? []).length + (spec.receiveQueues ?? []).length > 0;
+      const sessions = spec.sessions === true;
       functions[service] = new LambdaFunction(this, service, {
         ...common,
+        vpc: sessions
+          ? { ...common.vpc, securityGroupIds: [functionsGroup.securityGroupId, this.sessions.clients.securityGroupId] }
+          : common.vpc,
         name: `${prefix}-${service}`,
         description: spec.description,
         handler: `${service}.handler`,
@@ -187,7 +225,10 @@ export class CommerceAws extends Construct {
           writeTables: spec.writeTables.map((t) => tables[t].arn),
           readBuckets: (spec.readBuckets ?? []).map((b) => buckets[b].arn),
           writeBuckets: (spec.writeBuckets ?? []).map((b) => buckets[b].arn),
-          readSecrets: usesServiceBus ? [this.azureClientSecret.arn] : [],
+          readSecrets: [
+            ...(usesServiceBus ? [this.azureClientSecret.arn] : []),
+            ...(sessions ? [this.sessions.cache.authTokenSecretArn] : []),
+          ],
           // The buckets, secret and failure queue use the system key; the tables theirs (the replica key in DR).
           decryptKeys: [...new Set([keyArn, this.data.tablesKeyArn])],
           encryptKeys: [...new Set([keyArn, this.data.tablesKeyArn])],
@@ -210,6 +251,7 @@ export class CommerceAws extends Construct {
               }
             : {}),
           ...(spec.userPool ? { USER_POOL_ID: this.userPool.id } : {}),
+          ...(sessions ? this.sessions.environment : {}),
         },
       });
     }
@@ -277,6 +319,7 @@ export class CommerceAws extends Construct {
       tables,
       changeCaptureFunctionName: this.changeCapture.name,
       vpnConnectionId: this.vpn.vpnConnectionId,
+      sessionsReplicationGroupId: this.sessions.cache.replicationGroup.replicationGroupId,
     });
   }
 

@@ -12,9 +12,8 @@ import { regionalApiDomain } from '../../aws/api/regional-domain.js';
 import type { RestApi } from '../../aws/api/rest-api.js';
 import { FailoverRecord } from '../../aws/connectivity/failover-record.js';
 import type { DnsValidatedCertificate } from '../../aws/edge/certificate.js';
-import { publicHostedZone, type PublicHostedZone } from '../../aws/edge/hosted-zone.js';
+import type { PublicHostedZone } from '../../aws/edge/hosted-zone.js';
 import { MetricAlarm } from '../../aws/observability/alarms.js';
-import type { DnsZone } from '../dns-settings.js';
 
 /** The 5xx share (API Gateway's 5XXError averages 0/1 per request) above which the AWS API counts as failing. */
 export const FAILING_5XX_SHARE = 0.5;
@@ -23,8 +22,8 @@ export const FAILING_MINUTES = 3;
 
 export interface CrossCloudFailoverProps {
   readonly prefix: string;
-  /** The Route 53 zone holding the name, from the environment file's `dns.zone`. */
-  readonly zone: DnsZone;
+  /** The Route 53 zone holding the name (the stack's one zone, from the environment file's `dns.zone`). */
+  readonly zone: PublicHostedZone;
   /** The shop API's public name, inside the zone. */
   readonly domain: string;
   /** The AWS API (primary) and its region. */
@@ -49,7 +48,7 @@ export class CrossCloudFailover extends Construct {
 
   constructor(scope: Construct, id: string, props: CrossCloudFailoverProps) {
     super(scope, id);
-    this.zone = publicHostedZone(this, 'zone', { ...props.zone, comment: `${props.prefix}: the shop API, AWS primary, Azure secondary` });
+    this.zone = props.zone;
     const domain = regionalApiDomain(this, {
       domainName: props.domain,
       hostedZoneId: this.zone.zoneId,

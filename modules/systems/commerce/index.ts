@@ -16,14 +16,15 @@ export const commerceSystem: SystemDefinition<'commerce'> = {
   cidrIndex: 4,
   after: {
     primary: [AFTER_ACCOUNT],
-    // The primary's global tables create the DR replicas and their key; the DR copy looks both up.
+    // The primary's global tables create the DR replicas and their key; the DR copy looks both up, and
+    // replicates the primary's buckets (which must exist) into its own.
     dr: [
       AFTER_ACCOUNT,
       {
         system: 'commerce',
         site: 'primary',
         reason:
-          "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table), their key's alias (data aws_kms_alias) and, with a SQL failover group, the primary's SQL server, databases, private-endpoint subnet and SQL private DNS zone (data azurerm_mssql_server / _database / _subnet / _private_dns_zone)",
+          "the DynamoDB replicas of the primary's global tables (data aws_dynamodb_table), their key's alias (data aws_kms_alias), the primary's buckets, replicated from, and, with a SQL failover group, the primary's SQL server, databases, private-endpoint subnet and SQL private DNS zone (data azurerm_mssql_server / _database / _subnet / _private_dns_zone)",
       },
     ],
   },

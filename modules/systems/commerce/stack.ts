@@ -67,6 +67,7 @@ export class CommerceStack extends TerraformStack {
       // With a DR site, the primary's tables are global tables; the DR copy uses their replicas.
       tables: primary ? { mode: 'create', replicaRegion: s.dr ? context.drRegion?.aws : undefined } : { mode: 'replica' },
       changeCapture: primary || s.drActive,
+      primaryRegion: primary ? undefined : context.primaryRegion.aws,
       alarms: alarmReceivers(context),
       azure: {
         vpnGatewayIp: this.azure.vpnPublicIpAddress,
@@ -83,7 +84,7 @@ export class CommerceStack extends TerraformStack {
     if (apiFailover) {
       this.failover = new CrossCloudFailover(this, 'api-failover', {
         prefix: site.prefix,
-        zone: s.dns.zone,
+        zone: aws.zone!,
         domain: s.apiDomain,
         api: aws.api.api,
         region: site.awsRegion,
