@@ -315,7 +315,8 @@ const commerceFields = z.strictObject({
 });
 
 export const commerceSettings = commerceFields.superRefine((s, ctx) => {
-  requireInsideZone(ctx, s.dns.zone, { webDomain: s.webDomain, apiDomain: s.apiDomain });
+  // apiDomain is served only with apiFailover; its default need not fit a zone that serves only the shop.
+  requireInsideZone(ctx, s.dns.zone, s.apiFailover ? { webDomain: s.webDomain, apiDomain: s.apiDomain } : { webDomain: s.webDomain });
   if (s.sqlFailoverGraceMinutes !== undefined && !s.dr) {
     ctx.addIssue({
       code: 'custom',
