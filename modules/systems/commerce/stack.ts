@@ -6,6 +6,7 @@ import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { SystemContext } from '../types.js';
 import { CommerceAws } from './aws.js';
+import { CommerceOps } from './aws-ops.js';
 import { CommerceAzure } from './azure.js';
 import { splitSystemCidr } from './interconnect.js';
 import { commerceProviders, commerceSite, type CommerceSite } from './site.js';
@@ -74,6 +75,15 @@ export class CommerceStack extends TerraformStack {
       },
     });
     this.aws = aws;
+    new CommerceOps(this, 'commerce-ops', {
+      prefix: site.prefix,
+      region: site.awsRegion,
+      settings: s,
+      aws,
+      azure: this.azure,
+      principal: { ...site.awsServicePrincipal, tenantId: site.azureTenantId },
+      alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
+    });
 
     new TerraformOutput(this, 'api_url', { value: aws.api.api.url, description: 'The commerce REST API (Cognito sign-in required)' });
     new TerraformOutput(this, 'user_pool_id', { value: aws.userPool.id });
