@@ -99,6 +99,19 @@ describe('CommerceOps: the daily S3 → Azure Blob backup', () => {
     expect(ofType(stackOf('commerce-dev'), 'aws_route53_zone').map((z) => z.name)).not.toContain('privatelink.blob.core.windows.net');
   });
 
+  test('GIVEN public endpoints (dev) WHEN synthesized THEN the backup account admits the VPC NAT addresses besides the functions subnet', () => {
+    const dev = stackOf('commerce-dev');
+    const account = ofType(dev, 'azurerm_storage_account').find((a) => String(a.name).includes('bk'))!;
+    const natIps = ofType(dev, 'aws_eip').length;
+    expect(account.network_rules).toMatchObject({
+      default_action: 'Deny',
+      ip_rules: Array.from({ length: natIps }, () => expect.stringMatching(/^\$\{aws_eip\..+\.public_ip\}$/)),
+    });
+    expect(natIps).toBeGreaterThan(0);
+    const prodAccount = ofType(prod(), 'azurerm_storage_account').find((a) => String(a.name).includes('bk'))!;
+    expect(prodAccount.network_rules).not.toHaveProperty('ip_rules');
+  });
+
   test('GIVEN both functions WHEN alarms are read THEN each has an errors alarm to the system topic', () => {
     const alarms = ofType(prod(), 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'Errors');
     const watched = alarms.map((a) => (a.dimensions as { FunctionName: string }).FunctionName);

@@ -131,6 +131,9 @@ export class CommerceOps extends Construct {
     });
     const blobIp = azure.backupStorage.privateEndpoints.blob?.endpoint.privateServiceConnection.privateIpAddress;
     if (blobIp !== undefined) this.resolveBackupStoragePrivately(aws.vpc.vpcId, azure.backupStorage.name, blobIp);
+    // Without a private endpoint the account admits only the Azure functions subnet: admit the VPC's
+    // NAT addresses too (StorageAccount has no prop for IP rules, hence the override).
+    else azure.backupStorage.account.addOverride('network_rules.ip_rules', Object.values(aws.vpc.natPublicIps));
 
     this.scheduleRole = new ServiceRole(this, 'schedule-role', {
       service: 'scheduler.amazonaws.com',
