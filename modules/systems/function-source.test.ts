@@ -5,7 +5,7 @@ describe('functionEntry', () => {
   test.each([
     ['ingest', ['authorizer', 'receiver', 'consumer']],
     ['imaging', ['authorizer', 'api', 'processor']],
-    ['commerce', ['product', 'inventory', 'order', 'user', 'change-capture']],
+    ['commerce', ['product', 'inventory', 'order', 'user', 'change-capture', 'blob-backup', 'log-forwarder']],
   ])('GIVEN the %s system WHEN its functions are located THEN each entry is an existing index.ts', (system, names) => {
     for (const name of names) {
       const entry = functionEntry(system, name);

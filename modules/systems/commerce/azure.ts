@@ -42,6 +42,8 @@ export class CommerceAzure extends Construct {
   public readonly workspace: LogAnalyticsWorkspace;
   public readonly insights: ApplicationInsights;
   public readonly keyVault: KeyVault;
+  /** Backups from both clouds: `dynamodb-exports`, `s3-daily`, `weekly-snapshots`. */
+  public readonly backupStorage: StorageAccount;
   public readonly functionPlan: FunctionPlan;
   /** Function Apps keyed by service name. */
   public readonly functions: Readonly<Record<CommerceFunction, FunctionApp>>;
@@ -120,7 +122,7 @@ export class CommerceAzure extends Construct {
       privateLinkSubresources: endpoint === undefined ? undefined : ['blob', 'queue', 'table'],
       allowedSubnetIds,
     });
-    const backupStorage = new StorageAccount(this, 'backup-storage', {
+    const backupStorage = (this.backupStorage = new StorageAccount(this, 'backup-storage', {
       ...at,
       ...publicMode,
       name: names.backupStorage,
@@ -129,7 +131,7 @@ export class CommerceAzure extends Construct {
       containers: ['dynamodb-exports', 's3-daily', 'weekly-snapshots'],
       privateLink: endpoint,
       allowedSubnetIds,
-    });
+    }));
 
     this.sql = new SqlServer(this, 'sql', {
       ...at,

@@ -7,6 +7,7 @@ export * from './azure-services.js';
 export { CommerceAws, type AzurePeer, type CommerceAwsProps } from './aws.js';
 export { COMMERCE_BUCKETS, COMMERCE_TABLES, COMMERCE_TABLE_NAMES } from './aws-data.js';
 export { CHANGE_CAPTURE, COMMERCE_SERVICES, SERVICE_SPECS } from './aws-services.js';
+export { BLOB_BACKUP, CommerceOps, LOG_FORWARDER, type CommerceOpsProps } from './aws-ops.js';
 export { CommerceStack } from './stack.js';
 
 /** Multi-cloud (AWS + Azure in one stack per site); registered as `aws` because the app's SystemDefinition knows no `multi`. */

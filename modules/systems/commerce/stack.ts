@@ -5,6 +5,7 @@
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { SystemContext } from '../types.js';
+import { CommerceOps } from './aws-ops.js';
 import { CommerceAws } from './aws.js';
 import { CommerceAzure, FRONT_DOOR_API_DOMAIN } from './azure.js';
 import { CrossCloudFailover } from './cross-cloud-failover.js';
@@ -99,6 +100,15 @@ export class CommerceStack extends TerraformStack {
         description: 'The shop API: the AWS API while healthy, Azure Front Door otherwise',
       });
     }
+    new CommerceOps(this, 'commerce-ops', {
+      prefix: site.prefix,
+      region: site.awsRegion,
+      settings: s,
+      aws,
+      azure: this.azure,
+      principal: { ...site.awsServicePrincipal, tenantId: site.azureTenantId },
+      alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
+    });
 
     new TerraformOutput(this, 'api_url', { value: aws.api.api.url, description: 'The commerce REST API (Cognito sign-in required)' });
     new TerraformOutput(this, 'user_pool_id', { value: aws.userPool.id });

@@ -39,6 +39,10 @@ declare module '@aws-sdk/client-eventbridge' {
 declare module '@aws-sdk/client-s3' {
   export const S3Client: SdkClientClass;
   export const HeadObjectCommand: SdkCommandClass<{ Bucket: string; Key: string }, { ContentLength?: number }>;
+  export const GetObjectCommand: SdkCommandClass<
+    { Bucket: string; Key: string; Range?: string },
+    { Body?: { transformToByteArray(): Promise<Uint8Array> } }
+  >;
   export const PutObjectCommand: SdkCommandClass<{ Bucket: string; Key: string; Body: string; ContentType: string }, unknown>;
   export const ListObjectsV2Command: SdkCommandClass<
     { Bucket: string; Prefix?: string; MaxKeys?: number; ContinuationToken?: string },

@@ -1,19 +1,11 @@
 // Azure Service Bus over its REST API, signed in with an Entra ID application (client credentials):
 // what the AWS functions use to reach the Azure side without an Azure SDK. Tokens are kept until a
 // minute before they expire.
+import { entraToken, type EntraApplication } from './entra-token.js';
 
-export interface ServiceBusOptions {
+export interface ServiceBusOptions extends EntraApplication {
   /** `<namespace>.servicebus.windows.net`, or a full base URL (tests). */
   readonly namespace: string;
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: () => Promise<string>;
-  /** @default https://login.microsoftonline.com */
-  readonly authority?: string;
-  /** @default the global fetch */
-  readonly fetch?: typeof fetch;
-  /** @default Date.now */
-  readonly now?: () => number;
 }
 
 export interface ServiceBus {
@@ -25,27 +17,8 @@ export interface ServiceBus {
 
 export function serviceBus(options: ServiceBusOptions): ServiceBus {
   const http = options.fetch ?? fetch;
-  const now = options.now ?? Date.now;
   const base = options.namespace.includes('://') ? options.namespace : `https://${options.namespace}`;
-  let token: { value: string; until: number } | undefined;
-
-  const accessToken = async (): Promise<string> => {
-    if (token && now() < token.until) return token.value;
-    const url = `${options.authority ?? 'https://login.microsoftonline.com'}/${encodeURIComponent(options.tenantId)}/oauth2/v2.0/token`;
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: options.clientId,
-      client_secret: await options.clientSecret(),
-      scope: 'https://servicebus.azure.net/.default',
-    });
-    const response = await http(url, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    if (!response.ok) throw new Error(`Entra ID refused the token request: HTTP ${response.status}`);
-    const body = (await response.json()) as { access_token?: string; expires_in?: number };
-    if (!body.access_token) throw new Error('Entra ID answered without an access_token');
-    token = { value: body.access_token, until: now() + Math.max(0, (body.expires_in ?? 300) - 60) * 1000 };
-    return token.value;
-  };
-
+  const accessToken = entraToken(options, 'https://servicebus.azure.net/.default');
   return {
     send: async (queue, body, messageId) => {
       const headers: Record<string, string> = { authorization: `Bearer ${await accessToken()}`, 'content-type': 'application/json' };
