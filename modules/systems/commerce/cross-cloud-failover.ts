@@ -33,6 +33,8 @@ export interface CrossCloudFailoverProps {
   readonly azure: { readonly hostName: string; readonly domainValidationToken: string };
   /** Where the 5xx alarm deciding the failover notifies (it also means the shop runs on Azure). */
   readonly alarmTopicArn: string;
+  /** Existing topics the alarm notifies too (the environment file's `alarms.snsTopic`). @default none */
+  readonly alsoNotifyArns?: readonly string[];
 }
 
 export class CrossCloudFailover extends Construct {
@@ -68,6 +70,7 @@ export class CrossCloudFailover extends Construct {
     });
     this.failingAlarm = new MetricAlarm(this, 'failing', {
       alarmTopicArn: props.alarmTopicArn,
+      alsoNotifyArns: props.alsoNotifyArns,
       alarmName: `${props.prefix}-api-failing-over`,
       description: `Over ${FAILING_5XX_SHARE * 100}% of API requests answered 5xx for ${FAILING_MINUTES} minutes: Route 53 sends ${props.domain} to Azure`,
       namespace: 'AWS/ApiGateway',

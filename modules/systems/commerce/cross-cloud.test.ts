@@ -67,7 +67,7 @@ describe('commerce across the clouds (prod)', () => {
   });
 
   test('GIVEN prod WHEN the primary stack is synthesized THEN the API name fails over from the AWS custom domain (primary) to Azure Front Door (secondary)', () => {
-    const zoneId = ref(primary, 'aws_route53_zone', 'api-failover', 'zone_id', 'data');
+    const zoneId = ref(primary, 'aws_route53_zone', 'commerce-aws_zone', 'zone_id', 'data');
     expect(Object.values(primary.data?.aws_route53_zone ?? {}).map((z) => z.name)).toEqual(['commerce.example.com']);
     expect(withSetId(primary, 'primary')).toMatchObject({
       zone_id: zoneId,

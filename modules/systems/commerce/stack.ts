@@ -29,6 +29,7 @@ export class CommerceStack extends TerraformStack {
     const cidrs = splitSystemCidr(context.cidr);
     const primary = context.role === 'primary';
     const apiFailover = primary && s.apiFailover;
+    const alarms = alarmReceivers(context);
 
     // Azure is built first; what it needs of AWS (tunnel addresses, the JWT issuer, the API's URL) is
     // read lazily once the AWS side exists. Terraform sees plain references: no cycle, the Azure
@@ -69,7 +70,7 @@ export class CommerceStack extends TerraformStack {
       tables: primary ? { mode: 'create', replicaRegion: s.dr ? context.drRegion?.aws : undefined } : { mode: 'replica' },
       changeCapture: primary || s.drActive,
       primaryRegion: primary ? undefined : context.primaryRegion.aws,
-      alarms: alarmReceivers(context),
+      alarms,
       azure: {
         vpnGatewayIp: this.azure.vpnPublicIpAddress,
         cidr: cidrs.azure,
@@ -94,6 +95,7 @@ export class CommerceStack extends TerraformStack {
           domainValidationToken: this.azure.frontDoor.customDomains[FRONT_DOOR_API_DOMAIN]!.validationToken,
         },
         alarmTopicArn: aws.alarmTopic.arn,
+        alsoNotifyArns: alarms.alsoNotifyArns,
       });
       new TerraformOutput(this, 'shop_api_url', {
         value: `https://${s.apiDomain}/`,
@@ -107,7 +109,7 @@ export class CommerceStack extends TerraformStack {
       aws,
       azure: this.azure,
       principal: { ...site.awsServicePrincipal, tenantId: site.azureTenantId },
-      alsoNotifyArns: alarmReceivers(context).alsoNotifyArns,
+      alsoNotifyArns: alarms.alsoNotifyArns,
     });
 
     new TerraformOutput(this, 'api_url', { value: aws.api.api.url, description: 'The commerce REST API (Cognito sign-in required)' });
