@@ -1,5 +1,6 @@
 // The demo's repository: this checkout's infrastructure reduced to the `release-<env>` stacks. Every
-// environment file loses its `systems:` and the copy's system list (modules/systems/index.ts) is
+// environment file loses its `systems:` (and with them the staging file's `differsFromProduction`, which
+// would list differences between systems no file runs any more) and the copy's system list (modules/systems/index.ts) is
 // empty, so the app neither builds nor bundles the AWS and Azure stacks. `release-<env>` uses only
 // Terraform's builtin `terraform_data`: every plan and apply of the demo is real and offline, and a
 // synth in the sandbox bundles a few hundred kilobytes instead of the providers' bindings.
@@ -23,6 +24,7 @@ export function keepReleaseStacksOnly(dir: string): string[] {
     const path = join(envDir, file);
     const doc = parseDocument(readFileSync(path, 'utf8'));
     doc.delete('systems');
+    doc.delete('differsFromProduction');
     writeFileSync(path, doc.toString());
     environments.push({ name: file.replace(/\.yaml$/, ''), tier: TIERS.indexOf(String(doc.get('tier'))) });
   }
