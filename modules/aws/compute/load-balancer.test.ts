@@ -4,6 +4,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js'
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SecureBucket } from '../data/s3-bucket.js';
+import { SecurityGroup } from '../network/security-group.js';
 import {
   ApplicationLoadBalancer,
   type ApplicationLoadBalancerProps,
@@ -297,6 +298,9 @@ describe('NetworkLoadBalancer', () => {
         ),
     );
     expect(onlyResource(s, 'aws_lb')).toMatchObject({ internal: false, enable_deletion_protection: false, security_groups: ['sg-1'] });
+    // given groups are used as they are: no group of its own, AWS's default PrivateLink enforcement kept
+    expect(resourcesOf(s, 'aws_security_group')).toEqual({});
+    expect(onlyResource(s, 'aws_lb')).not.toHaveProperty('enforce_security_group_inbound_rules_on_private_link_traffic');
     expect(listeners(s).map((l) => [l.port, l.protocol, l.ssl_policy])).toEqual(
       expect.arrayContaining([
         [5432, 'TCP', undefined],
@@ -310,6 +314,91 @@ describe('NetworkLoadBalancer', () => {
       protocol: 'UDP',
       target_type: 'instance',
     });
+  });
+
+  test('GIVEN no securityGroupIds WHEN synthesized THEN the NLB has its own group with no rule: only PrivateLink traffic gets in, nothing gets out', () => {
+    const s = synth((scope) => new NetworkLoadBalancer(scope, 'nlb', nlb()));
+    const [groupId] = Object.keys(resourcesOf(s, 'aws_security_group'));
+    expect(onlyResource(s, 'aws_lb')).toMatchObject({
+      security_groups: [`\${aws_security_group.${groupId}.id}`],
+      enforce_security_group_inbound_rules_on_private_link_traffic: 'off',
+    });
+    expect(onlyResource(s, 'aws_security_group')).toMatchObject({ vpc_id: 'vpc-123' });
+    expect(resourcesOf(s, 'aws_vpc_security_group_ingress_rule')).toEqual({});
+    expect(resourcesOf(s, 'aws_vpc_security_group_egress_rule')).toEqual({});
+  });
+
+  test('GIVEN ingress and filterPrivateLinkTraffic WHEN synthesized THEN PrivateLink traffic is held to the ingress rules too', () => {
+    const s = synth(
+      (scope) =>
+        new NetworkLoadBalancer(
+          scope,
+          'nlb',
+          nlb({
+            ingress: [{ name: 'office', description: 'office range', fromPort: 443, cidrIpv4: '10.20.0.0/16' }],
+            filterPrivateLinkTraffic: true,
+          }),
+        ),
+    );
+    expect(onlyResource(s, 'aws_lb').enforce_security_group_inbound_rules_on_private_link_traffic).toBe('on');
+    expect(onlyResource(s, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: '10.20.0.0/16',
+    });
+  });
+
+  test('GIVEN allowToTargets WHEN synthesized THEN the NLB may reach the targets on that port and the targets admit the NLB on it, and nothing else', () => {
+    const s = synth((scope) => {
+      const lb = new NetworkLoadBalancer(scope, 'nlb', nlb());
+      const targets = new SecurityGroup(scope, 'api-tasks', { vpcId: 'vpc-123', description: 'api tasks' });
+      lb.allowToTargets('api', targets, 8443);
+    });
+    const groups = Object.keys(resourcesOf(s, 'aws_security_group'));
+    const [nlbGroup, taskGroup] = [groups.find((g) => g.startsWith('nlb_')), groups.find((g) => g.startsWith('api-tasks_'))];
+    expect(onlyResource(s, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+      security_group_id: `\${aws_security_group.${nlbGroup}.id}`,
+      referenced_security_group_id: `\${aws_security_group.${taskGroup}.id}`,
+      from_port: 8443,
+      to_port: 8443,
+      ip_protocol: 'tcp',
+    });
+    expect(onlyResource(s, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
+      security_group_id: `\${aws_security_group.${taskGroup}.id}`,
+      referenced_security_group_id: `\${aws_security_group.${nlbGroup}.id}`,
+      from_port: 8443,
+      to_port: 8443,
+    });
+  });
+
+  test('GIVEN securityGroupIds WHEN allowToTargets is called THEN it throws naming the prop, having added no rule', () => {
+    const scope = stack();
+    const lb = new NetworkLoadBalancer(scope, 'nlb', nlb({ securityGroupIds: ['sg-1'] }));
+    const targets = new SecurityGroup(scope, 'api-tasks', { vpcId: 'vpc-123', description: 'api tasks' });
+    expect(() => lb.allowToTargets('api', targets, 8443)).toThrow(
+      'NetworkLoadBalancer test/nlb: allowToTargets("api") needs the construct\'s own security group (securityGroupIds was given: add the rules to those groups)',
+    );
+    expect(targets.ingressRules).toEqual({});
+  });
+
+  test('GIVEN securityGroupIds that are empty, or with ingress and filterPrivateLinkTraffic WHEN constructed THEN one error names each prop', () => {
+    expect(() => new NetworkLoadBalancer(stack(), 'nlb', nlb({ securityGroupIds: [] }))).toThrow(
+      "NetworkLoadBalancer test/nlb: securityGroupIds must name at least one group, or be left out for the construct's own (got [])",
+    );
+    expect(
+      () =>
+        new NetworkLoadBalancer(
+          stack(),
+          'nlb',
+          nlb({
+            securityGroupIds: ['sg-1'],
+            ingress: [{ name: 'office', description: 'office range', fromPort: 443, cidrIpv4: '10.20.0.0/16' }],
+            filterPrivateLinkTraffic: false,
+          }),
+        ),
+    ).toThrow(
+      "ingress and filterPrivateLinkTraffic apply to the construct's own security group only: leave out securityGroupIds, or set the rules on those groups",
+    );
   });
 
   test('GIVEN bad listeners and target groups WHEN constructed THEN one error lists every problem', () => {

@@ -1,10 +1,13 @@
 // A network load balancer: internal by default, cross-zone, TCP/TLS listeners keyed by name,
-// deletion protection on, and access logs (which AWS writes for TLS listeners only).
+// deletion protection on, access logs (which AWS writes for TLS listeners only) and its own security
+// group. Without a group, IP targets must admit the whole VPC CIDR (client IP preservation is off behind
+// TLS), so anything in the VPC could reach them and the listeners; with one, targets admit the group.
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
 import { PropProblems } from '../../core/validation.js';
+import { SecurityGroup, type SecurityGroupRule } from '../network/security-group.js';
 import type { SecureBucket } from '../data/s3-bucket.js';
 import { DEFAULT_TLS_POLICY, TLS12_POLICIES } from './application-load-balancer.js';
 import {
@@ -43,8 +46,21 @@ export interface NetworkLoadBalancerProps {
   readonly listeners: Record<string, NlbListenerSpec>;
   /** Target groups by name. */
   readonly targetGroups: Record<string, TargetGroupSpec>;
-  /** Security groups on the load balancer (can only be set at creation). @default none: targets' own groups filter traffic */
+  /**
+   * Security groups on the load balancer instead of the one the construct creates. A load balancer
+   * created without a group can never get one (and one created with groups can never lose them).
+   * @default a new group (`securityGroup`): PrivateLink traffic and `ingress` in, only what `allowToTargets` adds out
+   */
   readonly securityGroupIds?: readonly string[];
+  /** Who may reach the listeners, besides PrivateLink traffic; the construct's own group only. @default nobody else */
+  readonly ingress?: readonly SecurityGroupRule[];
+  /**
+   * Whether PrivateLink traffic (API Gateway VPC links, endpoint services) must also match an `ingress`
+   * rule; the construct's own group only. A VPC link's addresses are not yours to name, so `true`
+   * shuts VPC links out unless `ingress` admits them.
+   * @default false: PrivateLink traffic reaches the listeners without an ingress rule
+   */
+  readonly filterPrivateLinkTraffic?: boolean;
   /** @default true */
   readonly deletionProtection?: boolean;
   /** @default a new SecureBucket (SSE-S3), force-destroyable only when deletionProtection is false */
@@ -63,6 +79,10 @@ export class NetworkLoadBalancer extends Construct {
   public readonly targetGroups: Record<string, LbTargetGroup>;
   public readonly targetGroupArns: Record<string, string>;
   public readonly accessLogsBucket: SecureBucket;
+  /** The group the construct created; undefined when `securityGroupIds` was given. */
+  public readonly securityGroup?: SecurityGroup;
+  /** The groups on the load balancer: what its targets' groups admit. */
+  public readonly securityGroupIds: string[];
 
   constructor(scope: Construct, id: string, props: NetworkLoadBalancerProps) {
     super(scope, id);
@@ -75,12 +95,22 @@ export class NetworkLoadBalancer extends Construct {
       logs.bucket.addToResourcePolicy(statement);
     }
 
+    if (props.securityGroupIds === undefined) {
+      this.securityGroup = new SecurityGroup(this, 'security-group', {
+        vpcId: props.vpcId,
+        description: `NLB ${props.name}: PrivateLink traffic and named sources in, only to its targets out`,
+        ingress: props.ingress,
+      });
+    }
+    this.securityGroupIds = this.securityGroup ? [this.securityGroup.securityGroupId] : [...(props.securityGroupIds ?? [])];
+
     this.loadBalancer = new Lb(this, 'load-balancer', {
       name: props.name,
       loadBalancerType: 'network',
       internal: !(props.internetFacing ?? false),
       subnets: [...props.subnetIds],
-      securityGroups: props.securityGroupIds && [...props.securityGroupIds],
+      securityGroups: this.securityGroupIds,
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: this.securityGroup && (props.filterPrivateLinkTraffic ? 'on' : 'off'),
       enableCrossZoneLoadBalancing: true,
       enableDeletionProtection: deletionProtection,
       accessLogs: { bucket: logs.bucket.bucketName, prefix: logs.prefix, enabled: true },
@@ -107,6 +137,30 @@ export class NetworkLoadBalancer extends Construct {
       });
     }
   }
+
+  /**
+   * Opens the path to targets in `targets` on `port`, both ways: an egress rule `to-<name>` on the
+   * construct's own group, and an ingress rule `from-<this construct's id>` on `targets` admitting it.
+   */
+  allowToTargets(name: string, targets: SecurityGroup, port: number): void {
+    if (this.securityGroup === undefined) {
+      throw new Error(
+        `NetworkLoadBalancer ${this.node.path}: allowToTargets("${name}") needs the construct's own security group (securityGroupIds was given: add the rules to those groups)`,
+      );
+    }
+    this.securityGroup.addEgress({
+      name: `to-${name}`,
+      description: `NLB to ${name}`,
+      fromPort: port,
+      peerSecurityGroupId: targets.securityGroupId,
+    });
+    targets.addIngress({
+      name: `from-${this.node.id}`,
+      description: `NLB ${this.loadBalancer.name} to ${name}`,
+      fromPort: port,
+      peerSecurityGroupId: this.securityGroup.securityGroupId,
+    });
+  }
 }
 
 function listenerProtocol(listener: NlbListenerSpec): string {
@@ -121,6 +175,16 @@ function validate(scope: Construct, props: NetworkLoadBalancerProps): void {
     '1-32 lowercase letters, digits or "-", not starting "internal-" or ending with "-"',
   );
   checkAccessLogs(p, props.accessLogs, props.accessLogRetentionDays);
+  if (props.securityGroupIds !== undefined) {
+    p.check(
+      props.securityGroupIds.length > 0,
+      "securityGroupIds must name at least one group, or be left out for the construct's own (got [])",
+    );
+    p.check(
+      props.ingress === undefined && props.filterPrivateLinkTraffic === undefined,
+      "ingress and filterPrivateLinkTraffic apply to the construct's own security group only: leave out securityGroupIds, or set the rules on those groups",
+    );
+  }
   checkTargetGroups(p, props.targetGroups, NLB_TARGET_PROTOCOLS);
   const groups = Object.keys(props.targetGroups);
   p.check(Object.keys(props.listeners).length > 0, 'listeners must name at least one listener (got none)');

@@ -113,6 +113,49 @@ describe.each(STACKS)('payments stack %s', (name) => {
     ]);
   });
 
+  test('GIVEN the two NLBs WHEN synthesized THEN each lets in only its VPC link, reaches only its own services, and those tasks admit only it', () => {
+    const s = stack();
+    const groupIn = (reference: unknown) => /services_([a-z-]+)_security-group/.exec(String(reference))?.[1];
+    // the load balancers: their own group each, PrivateLink (the VPC links) not held to its ingress rules
+    expect(
+      ofType(s, 'aws_lb').map((lb) => [
+        (lb.security_groups as string[]).map(groupIn),
+        lb.enforce_security_group_inbound_rules_on_private_link_traffic,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [['nlb'], 'off'],
+        [['internal-nlb'], 'off'],
+      ]),
+    );
+    expect(ofType(s, 'aws_lb')).toHaveLength(2);
+    // nothing else gets in: no ingress rule on either NLB group
+    expect(named(s, 'aws_vpc_security_group_ingress_rule', 'nlb_security-group')).toEqual([]);
+    const egress = (nlb: string) =>
+      named(s, 'aws_vpc_security_group_egress_rule', `services_${nlb}_security-group`).map((r) => [
+        groupIn(r.referenced_security_group_id),
+        r.from_port,
+      ]);
+    expect(egress('nlb')).toEqual([
+      ['external-api', 8080],
+      ['web', 8080],
+    ]);
+    expect(egress('internal-nlb')).toEqual([['internal-api', 8080]]);
+    // the tasks: from their NLB's group only, never from an address range
+    for (const [service, nlb] of [
+      ['web', 'nlb'],
+      ['external-api', 'nlb'],
+      ['internal-api', 'internal-nlb'],
+    ]) {
+      const ingress = named(s, 'aws_vpc_security_group_ingress_rule', `services_${service}_security-group`);
+      expect([service, ingress.map((r) => [groupIn(r.referenced_security_group_id), r.from_port, r.cidr_ipv4])]).toEqual([
+        service,
+        [[nlb, 8080, undefined]],
+      ]);
+    }
+    expect(named(s, 'aws_vpc_security_group_ingress_rule', 'services_processor_security-group')).toEqual([]);
+  });
+
   test('GIVEN every work queue WHEN synthesized THEN it redrives to its own DLQ', () => {
     const queues = ofType(stack(), 'aws_sqs_queue').filter((q) => q.redrive_policy !== undefined);
     expect(queues.map((q) => String(q.name).replace(/^payments-[a-z]+(-dr)?-/, '')).sort()).toEqual([

@@ -42,7 +42,6 @@ export interface PaymentsServicesProps {
   /** `payments-<env>[-dr]`. */
   readonly prefix: string;
   readonly vpcId: string;
-  readonly vpcCidr: string;
   readonly privateSubnetIds: readonly string[];
   /** ACM certificate of the NLBs' TLS listeners (the name API Gateway's https integrations verify). */
   readonly tlsCertificateArn: string;
@@ -124,15 +123,11 @@ export class PaymentsServices extends Construct {
         targetGroupArn: isExposed ? this.loadBalancers[NLB_OF[key as ExposedService]].targetGroupArns[name] : undefined,
       });
       if (isExposed) {
-        // Client IP preservation is off for IP targets behind a TLS NLB, so requests (and health
-        // checks) arrive from the NLB's addresses in the VPC; the NLB itself has no security group.
+        // Client IP preservation is off for IP targets behind a TLS NLB, so requests and health checks
+        // arrive from the NLB: the task admits the NLB's security group only, and the NLB (whose group
+        // lets in only its VPC link's PrivateLink traffic) reaches its own services and nothing else.
         // TLS ends at the NLB: the service images serve plain HTTP on the container port.
-        service.securityGroup.addIngress({
-          name: 'from-nlb',
-          description: `NLB (VPC addresses) to ${name}`,
-          fromPort: CONTAINER_PORT,
-          cidrIpv4: props.vpcCidr,
-        });
+        this.loadBalancers[NLB_OF[key as ExposedService]].allowToTargets(name, service.securityGroup, CONTAINER_PORT);
       }
       this.services[key] = service;
     }

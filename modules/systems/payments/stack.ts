@@ -120,7 +120,6 @@ export class PaymentsStack extends TerraformStack {
     this.services = new PaymentsServices(this, 'services', {
       prefix,
       vpcId: this.vpc.vpcId,
-      vpcCidr: this.vpc.cidr,
       privateSubnetIds: this.vpc.privateSubnetIds,
       tlsCertificateArn: this.servicesCertificate.arn,
       settings: s.services,
