@@ -34,6 +34,10 @@ const nlb = (overrides: Partial<NetworkLoadBalancerProps> = {}): NetworkLoadBala
   ...overrides,
 });
 
+const buildNlb = (overrides: Partial<NetworkLoadBalancerProps>) => () => new NetworkLoadBalancer(stack(), 'nlb', nlb(overrides));
+const synthNlb = (overrides: Partial<NetworkLoadBalancerProps> = {}): Synth =>
+  synth((scope) => new NetworkLoadBalancer(scope, 'nlb', nlb(overrides)));
+
 function bucketPolicy(s: Synth): {
   Statement: { Sid: string; Principal: Record<string, string[]>; Action: string[]; Resource: string[] }[];
 } {
@@ -248,7 +252,7 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN a listener with a certificate WHEN synthesized THEN it is TLS with the TLS 1.2+ policy and forwards to its target group', () => {
-    const s = synth((scope) => new NetworkLoadBalancer(scope, 'nlb', nlb()));
+    const s = synthNlb();
     const listener = onlyResource(s, 'aws_lb_listener');
     expect(listener).toMatchObject({
       port: 443,
@@ -266,7 +270,7 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN no accessLogs WHEN synthesized THEN the log-delivery service may write under the prefix and read the bucket ACL, from this account only', () => {
-    const policy = bucketPolicy(synth((scope) => new NetworkLoadBalancer(scope, 'nlb', nlb())));
+    const policy = bucketPolicy(synthNlb());
     const write = policy.Statement.find((st) => st.Sid === 'NlbAccessLogspaymentsinternalWrite') as unknown as Record<string, unknown>;
     const acl = policy.Statement.find((st) => st.Sid === 'NlbAccessLogspaymentsinternalAclCheck') as unknown as Record<string, unknown>;
     expect(write).toMatchObject({ Principal: { Service: ['delivery.logs.amazonaws.com'] }, Action: ['s3:PutObject'] });
@@ -280,23 +284,16 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN TCP and UDP listeners, security groups and internetFacing WHEN synthesized THEN each reaches the output', () => {
-    const s = synth(
-      (scope) =>
-        new NetworkLoadBalancer(
-          scope,
-          'nlb',
-          nlb({
-            internetFacing: true,
-            deletionProtection: false,
-            securityGroupIds: ['sg-1'],
-            listeners: { tcp: { port: 5432, targetGroup: 'db' }, dns: { port: 53, protocol: 'UDP', targetGroup: 'dns' } },
-            targetGroups: {
-              db: { port: 5432, healthCheck: { protocol: 'HTTP', path: '/status', port: 8080 } },
-              dns: { port: 53, protocol: 'UDP', targetType: 'instance' },
-            },
-          }),
-        ),
-    );
+    const s = synthNlb({
+      internetFacing: true,
+      deletionProtection: false,
+      securityGroupIds: ['sg-1'],
+      listeners: { tcp: { port: 5432, targetGroup: 'db' }, dns: { port: 53, protocol: 'UDP', targetGroup: 'dns' } },
+      targetGroups: {
+        db: { port: 5432, healthCheck: { protocol: 'HTTP', path: '/status', port: 8080 } },
+        dns: { port: 53, protocol: 'UDP', targetType: 'instance' },
+      },
+    });
     expect(onlyResource(s, 'aws_lb')).toMatchObject({ internal: false, enable_deletion_protection: false, security_groups: ['sg-1'] });
     // given groups are used as they are: no group of its own, AWS's default PrivateLink enforcement kept
     expect(resourcesOf(s, 'aws_security_group')).toEqual({});
@@ -317,7 +314,7 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN no securityGroupIds WHEN synthesized THEN the NLB has its own group with no rule: only PrivateLink traffic gets in, nothing gets out', () => {
-    const s = synth((scope) => new NetworkLoadBalancer(scope, 'nlb', nlb()));
+    const s = synthNlb();
     const [groupId] = Object.keys(resourcesOf(s, 'aws_security_group'));
     expect(onlyResource(s, 'aws_lb')).toMatchObject({
       security_groups: [`\${aws_security_group.${groupId}.id}`],
@@ -329,17 +326,10 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN ingress and filterPrivateLinkTraffic WHEN synthesized THEN PrivateLink traffic is held to the ingress rules too', () => {
-    const s = synth(
-      (scope) =>
-        new NetworkLoadBalancer(
-          scope,
-          'nlb',
-          nlb({
-            ingress: [{ name: 'office', description: 'office range', fromPort: 443, cidrIpv4: '10.20.0.0/16' }],
-            filterPrivateLinkTraffic: true,
-          }),
-        ),
-    );
+    const s = synthNlb({
+      ingress: [{ name: 'office', description: 'office range', fromPort: 443, cidrIpv4: '10.20.0.0/16' }],
+      filterPrivateLinkTraffic: true,
+    });
     expect(onlyResource(s, 'aws_lb').enforce_security_group_inbound_rules_on_private_link_traffic).toBe('on');
     expect(onlyResource(s, 'aws_vpc_security_group_ingress_rule')).toMatchObject({
       from_port: 443,
@@ -382,20 +372,15 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN securityGroupIds that are empty, or with ingress and filterPrivateLinkTraffic WHEN constructed THEN one error names each prop', () => {
-    expect(() => new NetworkLoadBalancer(stack(), 'nlb', nlb({ securityGroupIds: [] }))).toThrow(
+    expect(buildNlb({ securityGroupIds: [] })).toThrow(
       "NetworkLoadBalancer test/nlb: securityGroupIds must name at least one group, or be left out for the construct's own (got [])",
     );
     expect(
-      () =>
-        new NetworkLoadBalancer(
-          stack(),
-          'nlb',
-          nlb({
-            securityGroupIds: ['sg-1'],
-            ingress: [{ name: 'office', description: 'office range', fromPort: 443, cidrIpv4: '10.20.0.0/16' }],
-            filterPrivateLinkTraffic: false,
-          }),
-        ),
+      buildNlb({
+        securityGroupIds: ['sg-1'],
+        ingress: [{ name: 'office', description: 'office range', fromPort: 443, cidrIpv4: '10.20.0.0/16' }],
+        filterPrivateLinkTraffic: false,
+      }),
     ).toThrow(
       "ingress and filterPrivateLinkTraffic apply to the construct's own security group only: leave out securityGroupIds, or set the rules on those groups",
     );
@@ -403,24 +388,19 @@ describe('NetworkLoadBalancer', () => {
 
   test('GIVEN bad listeners and target groups WHEN constructed THEN one error lists every problem', () => {
     expect(
-      () =>
-        new NetworkLoadBalancer(
-          stack(),
-          'nlb',
-          nlb({
-            listeners: {
-              a: { port: 443, protocol: 'TLS', targetGroup: 'api' },
-              b: {
-                port: 443,
-                protocol: 'TCP',
-                certificateArn: CERT,
-                sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-                targetGroup: 'missing',
-              },
-            },
-            targetGroups: { api: { port: 8443, protocol: 'HTTP' } },
-          }),
-        ),
+      buildNlb({
+        listeners: {
+          a: { port: 443, protocol: 'TLS', targetGroup: 'api' },
+          b: {
+            port: 443,
+            protocol: 'TCP',
+            certificateArn: CERT,
+            sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+            targetGroup: 'missing',
+          },
+        },
+        targetGroups: { api: { port: 8443, protocol: 'HTTP' } },
+      }),
     ).toThrow(
       'NetworkLoadBalancer test/nlb: targetGroups.api.protocol must be one of "TCP", "TLS", "UDP", "TCP_UDP" (got "HTTP"); ' +
         'listeners.a uses TLS and needs a certificateArn (got none); ' +
@@ -432,8 +412,6 @@ describe('NetworkLoadBalancer', () => {
   });
 
   test('GIVEN no listeners WHEN constructed THEN the error says one is needed', () => {
-    expect(() => new NetworkLoadBalancer(stack(), 'nlb', nlb({ listeners: {} }))).toThrow(
-      'listeners must name at least one listener (got none)',
-    );
+    expect(buildNlb({ listeners: {} })).toThrow('listeners must name at least one listener (got none)');
   });
 });
