@@ -5,6 +5,7 @@ const suites: Record<string, () => Promise<{ run: () => unknown }>> = {
   'comment-render': () => import('./comment-render.js'),
   'webhook-ack': () => import('./webhook-ack.js'),
   replicas: () => import('./replicas.js'),
+  'yaml-limits': () => import('./yaml-limits.js'),
 };
 
 const wanted = process.argv.slice(2);
