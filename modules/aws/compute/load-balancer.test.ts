@@ -34,6 +34,9 @@ const nlb = (overrides: Partial<NetworkLoadBalancerProps> = {}): NetworkLoadBala
   ...overrides,
 });
 
+const buildAlb = (overrides: Partial<ApplicationLoadBalancerProps>) => () => new ApplicationLoadBalancer(stack(), 'alb', alb(overrides));
+const synthAlb = (overrides: Partial<ApplicationLoadBalancerProps> = {}): Synth =>
+  synth((scope) => new ApplicationLoadBalancer(scope, 'alb', alb(overrides)));
 const buildNlb = (overrides: Partial<NetworkLoadBalancerProps>) => () => new NetworkLoadBalancer(stack(), 'nlb', nlb(overrides));
 const synthNlb = (overrides: Partial<NetworkLoadBalancerProps> = {}): Synth =>
   synth((scope) => new NetworkLoadBalancer(scope, 'nlb', nlb(overrides)));
@@ -78,7 +81,7 @@ describe('ApplicationLoadBalancer', () => {
   });
 
   test('GIVEN no accessLogs WHEN synthesized THEN a bucket is created whose policy lets ELB write under the prefix and logs expire after 365 days', () => {
-    const s = synth((scope) => new ApplicationLoadBalancer(scope, 'alb', alb()));
+    const s = synthAlb();
     const statement = bucketPolicy(s).Statement.find((st) => st.Sid === 'AlbAccessLogspaymentsweb')!;
     expect(statement.Action).toEqual(['s3:PutObject']);
     expect(statement.Principal.Service).toEqual(['logdelivery.elasticloadbalancing.amazonaws.com']);
@@ -103,14 +106,7 @@ describe('ApplicationLoadBalancer', () => {
   });
 
   test('GIVEN ingress CIDRs and security groups WHEN synthesized THEN 443 and 80 open from each and egress reaches only target ports in the VPC', () => {
-    const s = synth(
-      (scope) =>
-        new ApplicationLoadBalancer(
-          scope,
-          'alb',
-          alb({ ingressCidrs: { office: '192.0.2.0/24' }, ingressSecurityGroups: { cdn: 'sg-cdn' } }),
-        ),
-    );
+    const s = synthAlb({ ingressCidrs: { office: '192.0.2.0/24' }, ingressSecurityGroups: { cdn: 'sg-cdn' } });
     const ingress = Object.values(resourcesOf(s, 'aws_vpc_security_group_ingress_rule')).map((r) => [
       r.from_port,
       r.cidr_ipv4 ?? r.referenced_security_group_id,
@@ -143,32 +139,25 @@ describe('ApplicationLoadBalancer', () => {
   });
 
   test('GIVEN every optional prop WHEN synthesized THEN each reaches the output', () => {
-    const s = synth(
-      (scope) =>
-        new ApplicationLoadBalancer(
-          scope,
-          'alb',
-          alb({
-            internetFacing: true,
-            ingressCidrs: { internet: '0.0.0.0/0' },
-            sslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
-            deletionProtection: false,
-            accessLogRetentionDays: 30,
-            idleTimeoutSeconds: 120,
-            targetGroups: {
-              web: { port: 8080 },
-              api: {
-                port: 9090,
-                protocol: 'HTTPS',
-                deregistrationDelaySeconds: 5,
-                healthCheck: { path: '/ready', matcher: '200', intervalSeconds: 30 },
-              },
-            },
-            defaultTargetGroup: undefined,
-            routes: { api: { priority: 10, targetGroup: 'api', pathPatterns: ['/api/*'], hostHeaders: ['pay.example.com'] } },
-          }),
-        ),
-    );
+    const s = synthAlb({
+      internetFacing: true,
+      ingressCidrs: { internet: '0.0.0.0/0' },
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+      deletionProtection: false,
+      accessLogRetentionDays: 30,
+      idleTimeoutSeconds: 120,
+      targetGroups: {
+        web: { port: 8080 },
+        api: {
+          port: 9090,
+          protocol: 'HTTPS',
+          deregistrationDelaySeconds: 5,
+          healthCheck: { path: '/ready', matcher: '200', intervalSeconds: 30 },
+        },
+      },
+      defaultTargetGroup: undefined,
+      routes: { api: { priority: 10, targetGroup: 'api', pathPatterns: ['/api/*'], hostHeaders: ['pay.example.com'] } },
+    });
     expect(onlyResource(s, 'aws_lb')).toMatchObject({ internal: false, enable_deletion_protection: false, idle_timeout: 120 });
     expect(onlyResource(s, 'aws_s3_bucket').force_destroy).toBe(true);
     const https = listeners(s).find((l) => l.port === 443)!;
@@ -199,20 +188,15 @@ describe('ApplicationLoadBalancer', () => {
 
   test('GIVEN bad props WHEN constructed THEN one error lists every problem with values and allowed values', () => {
     expect(
-      () =>
-        new ApplicationLoadBalancer(
-          stack(),
-          'alb',
-          alb({
-            name: 'Payments_Web',
-            certificateArn: 'cert',
-            sslPolicy: 'ELBSecurityPolicy-2016-08',
-            ingressCidrs: {},
-            targetGroups: { web: { port: 70000, protocol: 'TCP' } },
-            defaultTargetGroup: 'nope',
-            routes: { a: { priority: 5, targetGroup: 'web', pathPatterns: ['/a'] }, b: { priority: 5, targetGroup: 'web' } },
-          }),
-        ),
+      buildAlb({
+        name: 'Payments_Web',
+        certificateArn: 'cert',
+        sslPolicy: 'ELBSecurityPolicy-2016-08',
+        ingressCidrs: {},
+        targetGroups: { web: { port: 70000, protocol: 'TCP' } },
+        defaultTargetGroup: 'nope',
+        routes: { a: { priority: 5, targetGroup: 'web', pathPatterns: ['/a'] }, b: { priority: 5, targetGroup: 'web' } },
+      }),
     ).toThrow(
       'ApplicationLoadBalancer test/alb: name must be 1-32 lowercase letters, digits or "-", not starting "internal-" or ending with "-" (got "Payments_Web"); ' +
         'certificateArn must be an ACM certificate ARN (got "cert"); ' +
