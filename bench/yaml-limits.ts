@@ -13,7 +13,7 @@ export interface YamlLimitsRow {
   medianCpuMs: number;
 }
 
-function measure(label: string, text: string, runs: number): YamlLimitsRow {
+function cpuOfValidation(label: string, text: string, runs: number): YamlLimitsRow {
   const ms: number[] = [];
   let problems = 0;
   for (let i = 0; i < runs + 1; i++) {
@@ -26,12 +26,12 @@ function measure(label: string, text: string, runs: number): YamlLimitsRow {
 }
 
 export function run(runs = Number(process.env.BENCH_YAML_RUNS ?? 5)): YamlLimitsRow[] {
-  const baseline = measure('shipped prod.yaml (baseline)', shippedProd, runs);
+  const baseline = cpuOfValidation('shipped prod.yaml (baseline)', shippedProd, runs);
   const rows = [
     baseline,
-    ...Object.entries(yamlLimitShapes()).map(([shape, text]) => measure(`${shape}, just under the limits`, text, runs)),
-    measure('billion-laughs alias bomb', billionLaughs(), runs),
-    measure('1,500 duplicate keys', 'name: a\n'.repeat(1501), runs),
+    ...Object.entries(yamlLimitShapes()).map(([shape, text]) => cpuOfValidation(`${shape}, just under the limits`, text, runs)),
+    cpuOfValidation('billion-laughs alias bomb', billionLaughs(), runs),
+    cpuOfValidation('1,500 duplicate keys', 'name: a\n'.repeat(1501), runs),
   ];
   printTable(
     `Environment-file validation: median CPU of ${runs} runs after one warm-up`,
